@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+import solid from 'vite-plugin-solid';
+
+// Split projects: the Solid plugin breaks bun:sqlite, so only the client project loads it.
+// Tests run under Bun (`bun --bun vitest run`); the vm pools fail there, so forks it is.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    projects: [
+      {
+        test: {
+          name: 'server',
+          include: ['server/**/*.test.ts', 'native/**/*.test.ts', 'agent/**/*.test.ts', 'bench/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [solid()],
+        resolve: { conditions: ['browser', 'development'] },
+        test: {
+          name: 'client',
+          include: ['client/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          pool: 'forks',
+          server: { deps: { inline: [/solid-js/, /@solidjs/] } },
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
