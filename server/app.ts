@@ -1,0 +1,69 @@
+import { Elysia } from 'elysia';
+import { agentRoutes } from './agents/routes.ts';
+import { AgentRegistry } from './agents/registry.ts';
+import { createAuth } from './auth/guard.ts';
+import { authRoutes } from './auth/routes.ts';
+import type { AppContext } from './context.ts';
+import { unitRoutes } from './desks/routes.ts';
+import { docsRoutes } from './docs/routes.ts';
+import { engineerRoutes } from './engineers/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+import { errorBodies } from './http/errors.ts';
+import { ConsoleHub } from './presence/consoleHub.ts';
+import { presenceRoutes } from './presence/routes.ts';
+import { providerRoutes } from './provider/routes.ts';
+import { setupRoutes } from './setup/routes.ts';
+import { SetupToken } from './setup/setupToken.ts';
+import { webRoutes } from './web/routes.ts';
+
+// Before the first admin exists only these answer (plus the console's static files, which show the setup page).
+const OPEN_BEFORE_SETUP = new Set(['/api/health', '/api/setup']);
+
+export interface App {
+  app: ReturnType<typeof buildApp>;
+  /** The one-time setup token, or null once an admin exists. */
+  setupToken: string | null;
+}
+
+function buildApp(ctx: AppContext, setupToken: SetupToken) {
+  const auth = createAuth(ctx);
+  const hub = new ConsoleHub();
+  const agents = new AgentRegistry();
+  let locked = !auth.engineers.hasAdmin();
+  ctx.events.on('admin-created', () => (locked = false));
+
+  return new Elysia({ serve: { maxRequestBodySize: ctx.config.bodyLimitBytes } })
+    .use(errorBodies)
+    .onRequest(({ request, set, status }) => {
+      set.headers['x-content-type-options'] = 'nosniff';
+      set.headers['referrer-policy'] = 'same-origin';
+      if (!locked) return;
+      const path = new URL(request.url).pathname;
+      if (OPEN_BEFORE_SETUP.has(path)) return;
+      if (path.startsWith('/api/') || path.startsWith('/ws/') || path === '/api')
+        return status(503, { error: 'setup required: create the first admin at /setup' });
+    })
+    .use(healthRoutes(ctx, auth))
+    .use(setupRoutes(ctx, auth, setupToken))
+    .use(authRoutes(ctx, auth))
+    .use(engineerRoutes(ctx, auth))
+    .use(unitRoutes(ctx, auth, 'desks'))
+    .use(unitRoutes(ctx, auth, 'stations'))
+    .use(providerRoutes(ctx, auth))
+    .use(presenceRoutes(ctx, auth, hub, agents))
+    .use(agentRoutes(ctx, auth, agents))
+    .use(docsRoutes(auth, ctx.version))
+    .use(webRoutes(auth));
+}
+
+/** Composes every feature plugin into one Elysia app. */
+export function createApp(ctx: AppContext): App {
+  const token = new SetupToken();
+  const app = buildApp(ctx, token);
+  return {
+    app,
+    get setupToken() {
+      return token.value;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { Elysia } from 'elysia';
+import type { AppContext } from '../context.ts';
+import { EngineerStore, type EngineerRecord } from '../engineers/store.ts';
+import { roleAtLeast, type Role, type Scope } from '../protocol/roles.ts';
+import { ApiTokens } from './apiTokens.ts';
+import { LoginSessions, SESSION_COOKIE } from './loginSessions.ts';
+
+/**
+ * What a route needs. Every route declares one (a test checks it): 'public', or a least role, optionally a
+ * token scope. A route without a scope accepts console logins only, never API tokens.
+ */
+export type Access =
+  | 'public'
+  | {
+      role: Role;
+      scope?: Scope;
+      /** Reachable while the engineer still has to replace an admin-set password. */
+      beforePasswordChange?: boolean;
+    };
+
+export interface Principal {
+  engineer: EngineerRecord;
+  via: 'session' | 'token';
+  /** The cookie value, when logged in through the console. */
+  sessionToken?: string;
+}
+
+export interface Auth {
+  engineers: EngineerStore;
+  sessions: LoginSessions;
+  tokens: ApiTokens;
+  /** The plugin that adds the `access` macro; every feature uses it. */
+  guard: ReturnType<typeof createGuard>;
+  /** The engineer behind a console cookie (for WebSocket upgrades), or null. */
+  engineerFromCookie(cookieHeader: string | null): EngineerRecord | null;
+}
+
+function describe(access: Access): string {
+  if (access === 'public') return 'Access: public.';
+  const how = access.scope ? `console login or API token with scope \`${access.scope}\`` : 'console login only';
+  return `Access: role ${access.role} or higher; ${how}.`;
+}
+
+function createGuard(engineers: EngineerStore, sessions: LoginSessions, tokens: ApiTokens) {
+  return new Elysia({ name: 'auth-guard' }).macro({
+    access: (access: Access) => ({
+      detail: { description: describe(access), 'x-tessera-access': access } as Record<string, unknown>,
+      resolve({ cookie, headers, status }) {
+        if (access === 'public') return { principal: null as Principal | null };
+        let principal: Principal | null = null;
+        const authorization = headers.authorization;
+        if (authorization) {
+          const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+          const grant = match?.[1] ? tokens.resolve(match[1]) : null;
+          if (!grant) return status(401, { error: 'invalid or expired API token' });
+          if (!access.scope) return status(403, { error: 'this route needs a console login; API tokens cannot call it' });
+          if (!grant.scopes.includes(access.scope))
+            return status(403, { error: `API token lacks scope ${access.scope}` });
+          const engineer = engineers.byId(grant.engineerId);
+          if (engineer && !engineer.disabled) principal = { engineer, via: 'token' };
+        } else {
+          const token = cookie[SESSION_COOKIE]?.value;
+          if (typeof token === 'string' && token.length > 0 && token.length < 200) {
+            const id = sessions.engineerId(token);
+            const engineer = id === null ? null : engineers.byId(id);
+            if (engineer && !engineer.disabled) principal = { engineer, via: 'session', sessionToken: token };
+          }
+        }
+        if (!principal) return status(401, { error: 'login required' });
+        if (!roleAtLeast(principal.engineer.role, access.role))
+          return status(403, { error: `this needs the ${access.role} role` });
+        if (principal.engineer.mustChangePassword && !access.beforePasswordChange)
+          return status(403, { error: 'change your password first' });
+        return { principal };
+      },
+    }),
+  });
+}
+
+export function createAuth(ctx: AppContext): Auth {
+  const engineers = new EngineerStore(ctx.db);
+  const sessions = new LoginSessions(ctx.db, ctx.config.sessionHours);
+  const tokens = new ApiTokens(ctx.db);
+  return {
+    engineers,
+    sessions,
+    tokens,
+    guard: createGuard(engineers, sessions, tokens),
+    engineerFromCookie(cookieHeader) {
+      if (!cookieHeader) return null;
+      for (const part of cookieHeader.split(';')) {
+        const [name, ...rest] = part.trim().split('=');
+        if (name !== SESSION_COOKIE) continue;
+        const id = sessions.engineerId(decodeURIComponent(rest.join('=')));
+        const engineer = id === null ? null : engineers.byId(id);
+        return engineer && !engineer.disabled && !engineer.mustChangePassword ? engineer : null;
+      }
+      return null;
+    },
+  };
+}
+
+/** The principal of a route that is not public (the guard has already refused anonymous calls). */
+export function required(principal: Principal | null): Principal {
+  if (!principal) throw new Error('route declared public uses a principal');
+  return principal;
+}

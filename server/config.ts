@@ -1,0 +1,104 @@
+// Configuration: defaults, then an optional JSON file, then environment variables (the last one wins).
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  bodyLimitBytes: number;
+  sessionHours: number;
+  secureCookies: boolean;
+  loginMaxFailures: number;
+  loginLockoutMinutes: number;
+}
+
+interface Setting {
+  key: keyof Config;
+  env: string;
+  parse: (raw: string) => Config[keyof Config];
+  describe: string;
+}
+
+function integer(min: number, max: number) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw.trim())) throw new Error(`expected a whole number, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new Error(`expected ${min}..${max}, got ${n}`);
+    return n;
+  };
+}
+
+function boolean(raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new Error(`expected true or false, got "${raw}"`);
+}
+
+function text(raw: string): string {
+  if (raw.trim() === '') throw new Error('must not be empty');
+  return raw.trim();
+}
+
+/** Every setting, its environment variable and its meaning: the README's configuration table mirrors this list. */
+export const SETTINGS: Setting[] = [
+  { key: 'port', env: 'TESSERA_PORT', parse: integer(0, 65535), describe: 'HTTP port (0 picks a free one)' },
+  { key: 'host', env: 'TESSERA_HOST', parse: text, describe: 'address to listen on' },
+  { key: 'dataDir', env: 'TESSERA_DATA', parse: text, describe: 'data folder (database, uploads)' },
+  { key: 'bodyLimitBytes', env: 'TESSERA_BODY_LIMIT', parse: integer(1024, 1 << 30), describe: 'largest request body in bytes' },
+  { key: 'sessionHours', env: 'TESSERA_SESSION_HOURS', parse: integer(1, 24 * 90), describe: 'console login lifetime in hours' },
+  { key: 'secureCookies', env: 'TESSERA_SECURE_COOKIES', parse: boolean, describe: 'mark cookies Secure (set when served over HTTPS)' },
+  { key: 'loginMaxFailures', env: 'TESSERA_LOGIN_MAX_FAILURES', parse: integer(1, 1000), describe: 'failed logins per account before a lockout' },
+  { key: 'loginLockoutMinutes', env: 'TESSERA_LOGIN_LOCKOUT_MINUTES', parse: integer(1, 24 * 60), describe: 'lockout length in minutes' },
+];
+
+export const DEFAULTS: Config = {
+  host: '0.0.0.0',
+  port: 8080,
+  dataDir: './tessera-data',
+  bodyLimitBytes: 8 * 1024 * 1024,
+  sessionHours: 12,
+  secureCookies: false,
+  loginMaxFailures: 5,
+  loginLockoutMinutes: 15,
+};
+
+/**
+ * Builds the configuration. The file is `TESSERA_CONFIG` if set, else `tessera.json` in the working directory
+ * when it exists; its keys are the Config field names. Throws with the offending setting named.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const config: Config = { ...DEFAULTS };
+  const filePath = env.TESSERA_CONFIG ? resolve(cwd, env.TESSERA_CONFIG) : resolve(cwd, 'tessera.json');
+  if (env.TESSERA_CONFIG || existsSync(filePath)) {
+    let fromFile: unknown;
+    try {
+      fromFile = JSON.parse(readFileSync(filePath, 'utf8'));
+    } catch (e) {
+      throw new Error(`config file ${filePath}: ${(e as Error).message}`);
+    }
+    if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile))
+      throw new Error(`config file ${filePath}: expected a JSON object`);
+    for (const [key, value] of Object.entries(fromFile)) {
+      const setting = SETTINGS.find((s) => s.key === key);
+      if (!setting) throw new Error(`config file ${filePath}: unknown setting "${key}"`);
+      try {
+        (config as unknown as Record<string, unknown>)[key] = setting.parse(String(value));
+      } catch (e) {
+        throw new Error(`config file ${filePath}: ${key}: ${(e as Error).message}`);
+      }
+    }
+  }
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env];
+    if (raw === undefined || raw === '') continue;
+    try {
+      (config as unknown as Record<string, unknown>)[setting.key] = setting.parse(raw);
+    } catch (e) {
+      throw new Error(`${setting.env}: ${(e as Error).message}`);
+    }
+  }
+  config.dataDir = resolve(cwd, config.dataDir);
+  return config;
+}

@@ -1,0 +1,24 @@
+// In-process notifications between features (e.g. membership changed -> presence is pushed again).
+type Listener<T> = (payload: T) => void;
+
+export interface EventMap {
+  'membership-changed': void;
+  'agents-changed': void;
+  'presence-changed': void;
+  'admin-created': void;
+}
+
+export class Events {
+  private listeners = new Map<keyof EventMap, Set<Listener<unknown>>>();
+
+  on<K extends keyof EventMap>(name: K, listener: Listener<EventMap[K]>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener as Listener<unknown>);
+    return () => set.delete(listener as Listener<unknown>);
+  }
+
+  emit<K extends keyof EventMap>(name: K, payload: EventMap[K]): void {
+    for (const listener of this.listeners.get(name) ?? []) listener(payload);
+  }
+}

@@ -1,0 +1,38 @@
+import { Elysia } from 'elysia';
+
+interface ValidationIssue {
+  path?: string;
+  summary?: string;
+  message?: string;
+}
+
+/** Turns Elysia's parse and validation failures into `{error}` bodies with a short, readable reason. */
+export const errorBodies = new Elysia({ name: 'error-bodies' }).onError({ as: 'global' }, ({ code, error, status }) => {
+  switch (code) {
+    case 'PARSE':
+      return status(400, { error: 'request body is not valid JSON or form data' });
+    case 'VALIDATION': {
+      const all = ((error as { all?: ValidationIssue[] }).all ?? []).slice(0, 3);
+      const where = (error as { type?: string }).type ?? 'request';
+      const reasons = all.map((i) => `${i.path || '/'}: ${i.summary ?? i.message ?? 'invalid'}`).join('; ');
+      return status(422, { error: `invalid ${where}${reasons ? `: ${reasons}` : ''}` });
+    }
+    case 'NOT_FOUND':
+      return status(404, { error: 'not found' });
+    case 'INVALID_COOKIE_SIGNATURE':
+      return status(400, { error: 'invalid cookie' });
+    case 'INTERNAL_SERVER_ERROR':
+    case 'UNKNOWN': {
+      const message = (error as Error)?.message ?? '';
+      if (/body.*(too large|limit)|payload too large|exceeded/i.test(message))
+        return status(413, { error: 'request body too large' });
+      console.error(error);
+      return status(500, { error: 'internal error' });
+    }
+  }
+});
+
+/** Error body helper so every handler answers in the same shape. */
+export function fail(message: string): { error: string } {
+  return { error: message };
+}

@@ -1,0 +1,69 @@
+import { Elysia } from 'elysia';
+import type { AgentRegistry } from '../agents/registry.ts';
+import type { Auth } from '../auth/guard.ts';
+import type { AppContext } from '../context.ts';
+import { DeskStore } from '../desks/store.ts';
+import { sameOrigin } from '../http/origin.ts';
+import type { ConsoleServerMessage } from '../protocol/console.ts';
+import type { ConsoleHub } from './consoleHub.ts';
+import { PresenceTracker } from './tracker.ts';
+
+const MAX_CONSOLE_MESSAGE_BYTES = 16 * 1024;
+
+/** The console's live channel (/ws/console), engineer presence per desk, and the public desk status for the portal. */
+export function presenceRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub, agents: AgentRegistry) {
+  const presence = new PresenceTracker(auth.engineers);
+  const desks = new DeskStore(ctx.db, 'desks');
+  const snapshot = (): ConsoleServerMessage => ({ type: 'presence', desks: presence.snapshot(desks.list().map((d) => d.id)) });
+  const pushPresence = () => hub.broadcast(snapshot());
+  ctx.events.on('membership-changed', pushPresence);
+  ctx.events.on('presence-changed', pushPresence);
+  ctx.events.on('agents-changed', () => hub.broadcast({ type: 'agents', agents: agents.list() }));
+
+  return new Elysia({ name: 'presence-routes' })
+    .use(auth.guard)
+    .get('/api/presence', () => presence.snapshot(desks.list().map((d) => d.id)), {
+      access: { role: 'engineer', scope: 'org:read' },
+    })
+    .get(
+      '/api/portal/desks',
+      () => {
+        const online = presence.snapshot(desks.list().map((d) => d.id));
+        return desks.list().map((d) => ({
+          id: d.id,
+          name: d.name,
+          online: (online.find((p) => p.deskId === d.id)?.engineers.length ?? 0) > 0,
+        }));
+      },
+      { access: 'public' },
+    )
+    .ws('/ws/console', {
+      maxPayloadLength: MAX_CONSOLE_MESSAGE_BYTES,
+      beforeHandle({ request, status }) {
+        if (!sameOrigin(request)) return status(403, { error: 'cross-origin console connection refused' });
+        if (!auth.engineerFromCookie(request.headers.get('cookie'))) return status(401, { error: 'login required' });
+      },
+      open(ws) {
+        const engineer = auth.engineerFromCookie(ws.data.request.headers.get('cookie'));
+        if (!engineer) return ws.close(1008, 'login required');
+        (ws.data as { engineerId?: number }).engineerId = engineer.id;
+        hub.add(ws.raw);
+        ws.send(JSON.stringify(snapshot()));
+        ws.send(JSON.stringify({ type: 'agents', agents: agents.list() } satisfies ConsoleServerMessage));
+        if (presence.connect(engineer.id)) pushPresence();
+      },
+      message(ws, message) {
+        const m = message as { type?: unknown; t?: unknown } | null;
+        if (m && typeof m === 'object' && m.type === 'ping' && typeof m.t === 'number') {
+          ws.send(JSON.stringify({ type: 'pong', t: m.t } satisfies ConsoleServerMessage));
+          return;
+        }
+        ws.send(JSON.stringify({ type: 'error', error: 'unknown message' } satisfies ConsoleServerMessage));
+      },
+      close(ws) {
+        hub.remove(ws.raw);
+        const id = (ws.data as { engineerId?: number }).engineerId;
+        if (id !== undefined && presence.disconnect(id)) pushPresence();
+      },
+    });
+}

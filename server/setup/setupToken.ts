@@ -1,0 +1,21 @@
+import { constantTimeEqual, randomSecret } from '../auth/secrets.ts';
+
+/**
+ * The one-time token that lets the first admin be created. It lives only in memory: a restart before setup
+ * prints a new one, and it is forgotten once used.
+ */
+export class SetupToken {
+  private token: string | null = randomSecret(18);
+
+  get value(): string | null {
+    return this.token;
+  }
+
+  matches(candidate: string): boolean {
+    return this.token !== null && constantTimeEqual(candidate, this.token);
+  }
+
+  consume(): void {
+    this.token = null;
+  }
+}

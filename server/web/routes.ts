@@ -1,0 +1,39 @@
+import { Elysia } from 'elysia';
+import { clientFile } from '../assets.ts';
+import type { Auth } from '../auth/guard.ts';
+
+const INDEX = '/index.html';
+
+/**
+ * Serves the built console (client/dist). Any other path that is not an API or WebSocket path gets index.html,
+ * so the console's own routes (/setup, /admin/desks, ...) work on reload.
+ */
+export function webRoutes(auth: Auth) {
+  async function serve(path: string): Promise<Response | null> {
+    const file = clientFile(path);
+    if (!file) return null;
+    const blob = Bun.file(file);
+    if (!(await blob.exists())) return null;
+    // Built assets carry a content hash in their names, so they can be cached for good; index.html never.
+    const immutable = path.startsWith('/assets/');
+    return new Response(blob, {
+      headers: {
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'x-content-type-options': 'nosniff',
+        ...(path === INDEX ? { 'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'" } : {}),
+      },
+    });
+  }
+
+  return new Elysia({ name: 'web-routes' }).use(auth.guard).get(
+    '/*',
+    async ({ path, status }) => {
+      if (path.startsWith('/api/') || path === '/api' || path.startsWith('/ws/')) return status(404, { error: 'not found' });
+      const direct = path !== '/' && path !== INDEX ? await serve(path) : null;
+      if (direct) return direct;
+      const index = await serve(INDEX);
+      return index ?? status(503, { error: 'the console is not built; run `npm run build:client`' });
+    },
+    { access: 'public', detail: { hide: true } },
+  );
+}
