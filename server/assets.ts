@@ -1,7 +1,8 @@
 // Files the server serves or applies: read from the source tree when run from a checkout, or from the
 // copies embedded in the single binary (scripts/compile.ts registers them before main starts).
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Migration {
   name: string; // e.g. 0001_init.sql
@@ -17,7 +18,7 @@ export interface EmbeddedAssets {
 }
 
 let embedded: EmbeddedAssets | null = null;
-const root = join(import.meta.dir, '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function useEmbeddedAssets(assets: EmbeddedAssets): void {
   embedded = assets;
