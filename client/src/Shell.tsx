@@ -1,0 +1,235 @@
+// The signed-in console: navigation, live connection, presence, the user's menu and keyboard shortcuts.
+import { A, Navigate, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { createSignal, For, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
+import type { Me } from '../../server/protocol/api.ts';
+import { api } from './api/endpoints.ts';
+import { Avatar } from './components/ui.tsx';
+import { Dialog } from './components/Dialog.tsx';
+import { ConnectionIndicator } from './components/ConnectionIndicator.tsx';
+import { PresencePanel } from './components/PresencePanel.tsx';
+import { ForcedPasswordChange } from './pages/ForcedPasswordChange.tsx';
+import { startLive, stopLive } from './live/liveStore.ts';
+import { clearDirectory, refreshDesks } from './lib/directory.ts';
+import { avatarVersion, boot, endSession, me, verifySession } from './lib/session.ts';
+import { createShortcutHandler, focusSearch } from './lib/shortcuts.ts';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  key: string;
+  adminOnly?: boolean;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: '/queue', label: 'Queue', key: 'q' },
+  { href: '/sessions', label: 'Sessions', key: 's' },
+  { href: '/devices', label: 'Devices', key: 'd' },
+  { href: '/incidents', label: 'Incidents', key: 'i' },
+  { href: '/reports', label: 'Reports', key: 'r' },
+  { href: '/admin', label: 'Admin', key: 'a', adminOnly: true },
+];
+
+export function visibleNav(user: Pick<Me, 'role'>): NavItem[] {
+  return NAV_ITEMS.filter((item) => !item.adminOnly || user.role === 'admin');
+}
+
+export function Shell(props: RouteSectionProps) {
+  const location = useLocation();
+  return (
+    <Switch>
+      <Match when={boot().state === 'setup'}>
+        <Navigate href="/setup" />
+      </Match>
+      <Match when={!me()}>
+        <Navigate href={`/login${location.pathname !== '/' ? `?next=${encodeURIComponent(location.pathname)}` : ''}`} />
+      </Match>
+      <Match when={me()?.mustChangePassword}>
+        <ForcedPasswordChange />
+      </Match>
+      <Match when={me()}>{(user) => <SignedIn user={user()}>{props.children}</SignedIn>}</Match>
+    </Switch>
+  );
+}
+
+function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) {
+  const navigate = useNavigate();
+  const [helpOpen, setHelpOpen] = createSignal(false);
+  const [menuOpen, setMenuOpen] = createSignal(false);
+
+  onMount(() => {
+    void refreshDesks();
+    startLive((failures) => {
+      // A socket that keeps failing may mean the session is gone: ask once early, then now and then.
+      if (failures === 2 || failures % 6 === 0) void verifySession();
+    });
+  });
+  onCleanup(() => {
+    stopLive();
+    clearDirectory();
+  });
+
+  const go = (href: string) => () => navigate(href);
+  const sequences: Record<string, () => void> = {};
+  for (const item of NAV_ITEMS) {
+    sequences[item.key] = () => {
+      if (!item.adminOnly || me()?.role === 'admin') navigate(item.href);
+    };
+  }
+  sequences.p = go('/profile');
+  sequences.t = go('/profile/tokens');
+  const handler = createShortcutHandler({
+    sequences,
+    keys: {
+      '/': () => focusSearch(),
+      '?': () => setHelpOpen(true),
+    },
+  });
+  onMount(() => document.addEventListener('keydown', handler));
+  onCleanup(() => document.removeEventListener('keydown', handler));
+
+  const signOut = async () => {
+    setMenuOpen(false);
+    try {
+      await api.logout();
+    } catch {
+      // Signed out locally either way.
+    }
+    endSession();
+    navigate('/login', { replace: true });
+  };
+
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside class="sidebar">
+        <A href="/queue" class="brand" aria-label="Tessera home">
+          <span class="brand-mark" aria-hidden="true" />
+          <span>Tessera</span>
+        </A>
+        <nav aria-label="Main">
+          <ul class="nav-list">
+            <For each={visibleNav(props.user)}>
+              {(item) => (
+                <li>
+                  <A href={item.href} activeClass="active" title={`${item.label} (g then ${item.key})`}>
+                    <span>{item.label}</span>
+                    <kbd aria-hidden="true">g {item.key}</kbd>
+                  </A>
+                </li>
+              )}
+            </For>
+          </ul>
+        </nav>
+        <PresencePanel currentUserId={props.user.id} />
+      </aside>
+      <div class="workspace">
+        <header class="topbar">
+          <div class="topbar-spacer" />
+          <ConnectionIndicator />
+          <button type="button" class="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}>
+            ?
+          </button>
+          <UserMenu user={props.user} open={menuOpen()} setOpen={setMenuOpen} onSignOut={signOut} />
+        </header>
+        <main id="main" tabindex="-1">
+          {props.children}
+        </main>
+      </div>
+      <Show when={helpOpen()}>
+        <ShortcutHelp isAdmin={props.user.role === 'admin'} onClose={() => setHelpOpen(false)} />
+      </Show>
+    </div>
+  );
+}
+
+function UserMenu(props: { user: Me; open: boolean; setOpen: (v: boolean) => void; onSignOut: () => void }) {
+  let root!: HTMLDivElement;
+  let button!: HTMLButtonElement;
+  const navigate = useNavigate();
+  const onDocClick = (e: MouseEvent) => {
+    if (props.open && !root.contains(e.target as Node)) props.setOpen(false);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (props.open && e.key === 'Escape') {
+      props.setOpen(false);
+      button.focus();
+    }
+  };
+  onMount(() => {
+    document.addEventListener('mousedown', onDocClick);
+    document.addEventListener('keydown', onKey);
+  });
+  onCleanup(() => {
+    document.removeEventListener('mousedown', onDocClick);
+    document.removeEventListener('keydown', onKey);
+  });
+  const pick = (href: string) => {
+    props.setOpen(false);
+    navigate(href);
+  };
+  const roleLabel = () => props.user.role[0]?.toUpperCase() + props.user.role.slice(1);
+  return (
+    <div class="user-menu" ref={root}>
+      <button
+        ref={button}
+        type="button"
+        class="user-button"
+        aria-haspopup="menu"
+        aria-expanded={props.open}
+        aria-label={`Account menu for ${props.user.displayName}`}
+        onClick={() => props.setOpen(!props.open)}
+      >
+        <Avatar id={props.user.id} name={props.user.displayName} hasAvatar={props.user.hasAvatar} version={avatarVersion()} />
+        <span class="user-name">
+          <strong>{props.user.displayName}</strong>
+          <small class="muted">{roleLabel()}</small>
+        </span>
+      </button>
+      <Show when={props.open}>
+        <div class="menu" role="menu" aria-label="Account">
+          <div class="menu-header muted">Signed in as {props.user.username}</div>
+          <button type="button" role="menuitem" onClick={() => pick('/profile')}>
+            Profile
+          </button>
+          <button type="button" role="menuitem" onClick={() => pick('/profile/tokens')}>
+            API tokens
+          </button>
+          <button type="button" role="menuitem" onClick={() => props.onSignOut()}>
+            Sign out
+          </button>
+        </div>
+      </Show>
+    </div>
+  );
+}
+
+function ShortcutHelp(props: { isAdmin: boolean; onClose: () => void }) {
+  const rows = () => [
+    ...visibleNav({ role: props.isAdmin ? 'admin' : 'engineer' }).map((i) => [`g ${i.key}`, `Go to ${i.label}`] as const),
+    ['g p', 'Go to your profile'] as const,
+    ['g t', 'Go to your API tokens'] as const,
+    ['/', 'Focus the search box'] as const,
+    ['?', 'Show this help'] as const,
+    ['Esc', 'Close a dialog or menu'] as const,
+  ];
+  return (
+    <Dialog title="Keyboard shortcuts" onClose={props.onClose}>
+      <table class="table compact">
+        <tbody>
+          <For each={rows()}>
+            {([keys, what]) => (
+              <tr>
+                <td>
+                  <kbd>{keys}</kbd>
+                </td>
+                <td>{what}</td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </Dialog>
+  );
+}

@@ -1,0 +1,74 @@
+// Who is online, per desk, live from the console socket.
+import { createEffect, createMemo, For, Show } from 'solid-js';
+import type { Desk, DeskPresence } from '../../../server/protocol/api.ts';
+import { presence } from '../live/liveStore.ts';
+import { desks, refreshDesks } from '../lib/directory.ts';
+
+export interface DeskOnline {
+  id: number;
+  name: string;
+  isDefault: boolean;
+  engineers: { id: number; displayName: string }[];
+}
+
+/** Joins the desk list with the presence push; desks nobody is in still show, unknown desk ids get a placeholder. */
+export function mergePresence(deskList: readonly Desk[], online: readonly DeskPresence[]): DeskOnline[] {
+  const byDesk = new Map(online.map((p) => [p.deskId, p.engineers]));
+  const rows: DeskOnline[] = deskList.map((d) => ({
+    id: d.id,
+    name: d.name,
+    isDefault: d.isDefault,
+    engineers: [...(byDesk.get(d.id) ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+  }));
+  for (const p of online) {
+    if (!deskList.some((d) => d.id === p.deskId))
+      rows.push({ id: p.deskId, name: `Desk #${p.deskId}`, isDefault: false, engineers: p.engineers });
+  }
+  return rows.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name));
+}
+
+export function PresencePanel(props: { currentUserId: number }) {
+  const rows = createMemo(() => mergePresence(desks() ?? [], presence() ?? []));
+  // A desk created since we loaded the list: fetch names again.
+  createEffect(() => {
+    const list = desks();
+    const live = presence();
+    if (list && live && live.some((p) => !list.some((d) => d.id === p.deskId))) void refreshDesks();
+  });
+  const totalOnline = createMemo(() => new Set((presence() ?? []).flatMap((p) => p.engineers.map((e) => e.id))).size);
+
+  return (
+    <section class="presence" aria-labelledby="presence-title">
+      <h2 id="presence-title" class="section-title">
+        Online now <Show when={presence()}>{<span class="count">{totalOnline()}</span>}</Show>
+      </h2>
+      <Show when={presence() && desks()} fallback={<p class="muted small">Waiting for the live connection…</p>}>
+        <For each={rows()} fallback={<p class="muted small">No desks yet.</p>}>
+          {(desk) => (
+            <section class="presence-desk" aria-label={`${desk.name} desk`}>
+              <h3>
+                {desk.name}
+                <span class="count" title="Engineers online">
+                  {desk.engineers.length}
+                </span>
+              </h3>
+              <ul>
+                <For each={desk.engineers} fallback={<li class="muted small">Nobody online</li>}>
+                  {(e) => (
+                    <li>
+                      <span class="dot ok" aria-hidden="true" />
+                      {e.displayName}
+                      <Show when={e.id === props.currentUserId}>
+                        <span class="muted small"> (you)</span>
+                      </Show>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </section>
+          )}
+        </For>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,259 @@
+// Your API tokens: create with scopes and expiry, see the secret once, revoke.
+import { createResource, createSignal, For, Show } from 'solid-js';
+import type { ApiToken, CreatedApiToken } from '../../../server/protocol/api.ts';
+import { SCOPES, type Scope } from '../../../server/protocol/roles.ts';
+import { api } from '../api/endpoints.ts';
+import { errorMessage } from '../api/http.ts';
+import { ConfirmDialog, Dialog } from '../components/Dialog.tsx';
+import { Badge, CheckboxGroup, EmptyState, ErrorMessage, Loading, PageHeader, SelectField, TextField } from '../components/ui.tsx';
+import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
+import { toast } from '../lib/toasts.ts';
+
+export const SCOPE_LABELS: Record<Scope, string> = {
+  'org:read': 'Read provider, desks and stations',
+  'org:write': 'Change provider, desks and stations',
+  'engineers:read': 'Read engineers',
+  'engineers:write': 'Create and change engineers',
+  'agents:read': 'Read connected agents',
+};
+
+const EXPIRY_OPTIONS = [
+  { value: '7', label: '7 days' },
+  { value: '30', label: '30 days' },
+  { value: '90', label: '90 days' },
+  { value: '365', label: '1 year' },
+  { value: 'never', label: 'Never' },
+] as const;
+type Expiry = (typeof EXPIRY_OPTIONS)[number]['value'];
+
+export function TokensPage() {
+  const [tokens, { refetch, mutate }] = createResource(api.tokens);
+  const [creating, setCreating] = createSignal(false);
+  const [created, setCreated] = createSignal<CreatedApiToken | null>(null);
+  const [revoking, setRevoking] = createSignal<ApiToken | null>(null);
+
+  const expired = (t: ApiToken) => t.expiresAt !== null && Date.parse(t.expiresAt) < Date.now();
+
+  return (
+    <div class="page">
+      <PageHeader title="API tokens" subtitle="Tokens act as you on the REST API, limited to their scopes.">
+        <button type="button" class="button primary" onClick={() => setCreating(true)}>
+          New token
+        </button>
+      </PageHeader>
+      <p class="muted small">
+        Send a token as <code>Authorization: Bearer &lt;token&gt;</code>. The API is described at{' '}
+        <a href="/api/docs" target="_blank" rel="noopener">
+          /api/docs
+        </a>
+        .
+      </p>
+      <Show when={!tokens.error} fallback={<ErrorMessage error={errorMessage(tokens.error)} />}>
+        <Show when={tokens()} fallback={<Loading />}>
+          {(list) => (
+            <Show
+              when={list().length > 0}
+              fallback={
+                <EmptyState title="No API tokens" icon="⚿">
+                  <p>Create a token to let scripts and other systems use the REST API on your behalf.</p>
+                </EmptyState>
+              }
+            >
+              <div class="table-wrap">
+                <table class="table" aria-label="API tokens">
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Scopes</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Expires</th>
+                      <th scope="col">Last used</th>
+                      <th scope="col">
+                        <span class="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={list()}>
+                      {(t) => (
+                        <tr>
+                          <td>
+                            <strong>{t.name}</strong>
+                          </td>
+                          <td>
+                            <div class="chips">
+                              <For each={t.scopes}>{(s) => <Badge tone="subtle" title={SCOPE_LABELS[s]}>{s}</Badge>}</For>
+                            </div>
+                          </td>
+                          <td>{formatDate(t.createdAt)}</td>
+                          <td>
+                            <Show when={t.expiresAt} fallback={<span class="muted">Never</span>}>
+                              <span title={formatDateTime(t.expiresAt)}>{formatDate(t.expiresAt)}</span>{' '}
+                              <Show when={expired(t)}>
+                                <Badge tone="danger">expired</Badge>
+                              </Show>
+                            </Show>
+                          </td>
+                          <td title={formatDateTime(t.lastUsedAt)}>{t.lastUsedAt ? formatRelative(t.lastUsedAt) : <span class="muted">Never</span>}</td>
+                          <td class="row-actions">
+                            <button type="button" class="button small danger" aria-label={`Revoke token ${t.name}`} onClick={() => setRevoking(t)}>
+                              Revoke
+                            </button>
+                          </td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </Show>
+          )}
+        </Show>
+      </Show>
+
+      <Show when={creating()}>
+        <CreateTokenDialog
+          onClose={() => setCreating(false)}
+          onCreated={(t) => {
+            setCreating(false);
+            setCreated(t);
+            mutate((list) => [...(list ?? []), t]);
+            void refetch();
+          }}
+        />
+      </Show>
+      <Show when={created()}>{(t) => <ShowTokenDialog token={t()} onClose={() => setCreated(null)} />}</Show>
+      <Show when={revoking()}>
+        {(t) => (
+          <ConfirmDialog
+            title="Revoke token"
+            message={
+              <p>
+                Revoke <strong>{t().name}</strong>? Anything using it stops working immediately. This cannot be undone.
+              </p>
+            }
+            confirmLabel="Revoke token"
+            danger
+            onClose={() => setRevoking(null)}
+            onConfirm={async () => {
+              await api.revokeToken(t().id);
+              mutate((list) => list?.filter((x) => x.id !== t().id));
+              toast(`Token “${t().name}” revoked.`);
+            }}
+          />
+        )}
+      </Show>
+    </div>
+  );
+}
+
+function CreateTokenDialog(props: { onClose: () => void; onCreated: (token: CreatedApiToken) => void }) {
+  const [name, setName] = createSignal('');
+  const [scopes, setScopes] = createSignal<Scope[]>(['org:read']);
+  const [expiry, setExpiry] = createSignal<Expiry>('90');
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    if (!name().trim()) return setError('Give the token a name, e.g. what will use it.');
+    if (scopes().length === 0) return setError('Choose at least one scope.');
+    setBusy(true);
+    setError(null);
+    try {
+      const token = await api.createToken({
+        name: name().trim(),
+        scopes: scopes(),
+        ...(expiry() === 'never' ? {} : { expiresInDays: Number(expiry()) }),
+      });
+      props.onCreated(token);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title="New API token" onClose={props.onClose}>
+      <form class="stack" onSubmit={submit} noValidate>
+        <TextField label="Token name" hint="What will use it, e.g. “CRM sync”." value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={100} autofocus />
+        <CheckboxGroup
+          legend="Scopes"
+          options={SCOPES.map((s) => ({ value: s, label: `${s} — ${SCOPE_LABELS[s]}` }))}
+          selected={scopes()}
+          onChange={setScopes}
+          hint="A token can never do more than you can."
+        />
+        <SelectField label="Expires after" value={expiry()} options={EXPIRY_OPTIONS} onChange={setExpiry} />
+        <ErrorMessage error={error()} />
+        <div class="actions">
+          <button type="button" class="button" onClick={() => props.onClose()}>
+            Cancel
+          </button>
+          <button type="submit" class="button primary" disabled={busy()}>
+            {busy() ? 'Creating…' : 'Create token'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall back below (e.g. plain http on a LAN address, where the clipboard API is not offered)
+  }
+  try {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+function ShowTokenDialog(props: { token: CreatedApiToken; onClose: () => void }) {
+  const [copied, setCopied] = createSignal<boolean | null>(null);
+  let field!: HTMLInputElement;
+  const copy = async () => {
+    const ok = await copyText(props.token.token);
+    setCopied(ok);
+    if (!ok) field.select();
+  };
+  return (
+    <Dialog title="Token created" onClose={props.onClose} description="Copy it now: it is shown only once and cannot be retrieved later.">
+      <div class="stack">
+        <div class="field">
+          <label for="new-token-value">Token for {props.token.name}</label>
+          <div class="input-row">
+            <input ref={field} id="new-token-value" class="mono" readOnly value={props.token.token} onFocus={(e) => e.currentTarget.select()} />
+            <button type="button" class="button primary" onClick={copy}>
+              Copy token
+            </button>
+          </div>
+          <p class="hint" role="status">
+            {copied() === true ? 'Copied to the clipboard.' : copied() === false ? 'Copy failed: press Ctrl+C to copy the selected token.' : ''}
+          </p>
+        </div>
+        <div class="actions">
+          <button type="button" class="button" onClick={() => props.onClose()}>
+            Done
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,158 @@
+// Create or edit an engineer. Every engineer belongs to at least one desk or station; the form says so up front.
+import { createSignal, Show } from 'solid-js';
+import type { Desk, Engineer, Station } from '../../../../server/protocol/api.ts';
+import { ROLES, type Role } from '../../../../server/protocol/roles.ts';
+import { errorMessage } from '../../api/http.ts';
+import { CheckboxGroup, ErrorMessage, MIN_PASSWORD_LENGTH, passwordProblem, SelectField, TextField } from '../../components/ui.tsx';
+
+export interface EngineerFormValues {
+  username: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  deskIds: number[];
+  stationIds: number[];
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  engineer: 'Engineer',
+  supervisor: 'Supervisor',
+  admin: 'Administrator',
+};
+
+export const ROLE_HINTS: Record<Role, string> = {
+  engineer: 'Takes requests and runs sessions in their desks.',
+  supervisor: 'An engineer who can also watch other engineers and their sessions.',
+  admin: 'Full access, including these settings.',
+};
+
+export const MEMBERSHIP_RULE = 'Every engineer must belong to at least one desk or station.';
+const USERNAME_PATTERN = /^[A-Za-z0-9._@-]+$/;
+
+/** The first problem with the form's values, or null when they can be sent. */
+export function engineerFormProblem(values: EngineerFormValues, mode: 'create' | 'edit'): string | null {
+  if (mode === 'create') {
+    if (!values.username.trim()) return 'Enter a username.';
+    if (!USERNAME_PATTERN.test(values.username.trim())) return 'Usernames use letters, digits and . _ @ - only.';
+  }
+  if (!values.displayName.trim()) return 'Enter a display name.';
+  if (mode === 'create') {
+    const p = passwordProblem(values.password);
+    if (p) return `Password: ${p}`;
+  }
+  if (values.deskIds.length === 0 && values.stationIds.length === 0) return MEMBERSHIP_RULE;
+  return null;
+}
+
+export function EngineerForm(props: {
+  mode: 'create' | 'edit';
+  desks: readonly Desk[];
+  stations: readonly Station[];
+  initial?: Engineer;
+  /** The signed-in admin editing themself cannot demote themself. */
+  isSelf?: boolean;
+  onSubmit: (values: EngineerFormValues) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const [username, setUsername] = createSignal(props.initial?.username ?? '');
+  const [displayName, setDisplayName] = createSignal(props.initial?.displayName ?? '');
+  const [password, setPassword] = createSignal('');
+  const [role, setRole] = createSignal<Role>(props.initial?.role ?? 'engineer');
+  const [deskIds, setDeskIds] = createSignal<number[]>(props.initial?.deskIds ?? []);
+  const [stationIds, setStationIds] = createSignal<number[]>(props.initial?.stationIds ?? []);
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const [submitted, setSubmitted] = createSignal(false);
+
+  const values = (): EngineerFormValues => ({
+    username: username().trim(),
+    displayName: displayName().trim(),
+    password: password(),
+    role: role(),
+    deskIds: deskIds(),
+    stationIds: stationIds(),
+  });
+  const membershipMissing = () => deskIds().length === 0 && stationIds().length === 0;
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    const problem = engineerFormProblem(values(), props.mode);
+    if (problem) return setError(problem);
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onSubmit(values());
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const unitOptions = (list: readonly Desk[]) =>
+    [...list]
+      .sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name))
+      .map((d) => ({ value: d.id, label: d.name, note: d.isDefault ? 'default' : undefined }));
+
+  return (
+    <form class="stack" onSubmit={submit} noValidate aria-label={props.mode === 'create' ? 'New engineer' : 'Edit engineer'}>
+      <div class="grid two tight">
+        <Show
+          when={props.mode === 'create'}
+          fallback={<TextField label="Username" value={username()} readOnly disabled hint="Usernames cannot be changed." />}
+        >
+          <TextField
+            label="Username"
+            autocomplete="off"
+            value={username()}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            maxLength={64}
+            autofocus
+          />
+        </Show>
+        <TextField label="Display name" value={displayName()} onInput={(e) => setDisplayName(e.currentTarget.value)} maxLength={100} />
+        <SelectField
+          label="Role"
+          value={role()}
+          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+          onChange={setRole}
+          hint={props.isSelf ? 'You cannot change your own role.' : ROLE_HINTS[role()]}
+          disabled={props.isSelf}
+        />
+        <Show when={props.mode === 'create'}>
+          <TextField
+            label="Initial password"
+            type="password"
+            autocomplete="new-password"
+            hint={`At least ${MIN_PASSWORD_LENGTH} characters. Give it to the engineer; they can change it in their profile.`}
+            value={password()}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+        </Show>
+      </div>
+      <p class="rule" classList={{ 'rule-broken': submitted() && membershipMissing() }} id="membership-rule">
+        {MEMBERSHIP_RULE}
+      </p>
+      <div class="grid two tight">
+        <CheckboxGroup legend="Desks" options={unitOptions(props.desks)} selected={deskIds()} onChange={setDeskIds} empty="No desks yet." />
+        <CheckboxGroup
+          legend="Stations"
+          options={unitOptions(props.stations)}
+          selected={stationIds()}
+          onChange={setStationIds}
+          empty="No stations yet."
+        />
+      </div>
+      <ErrorMessage error={error()} />
+      <div class="actions">
+        <button type="button" class="button" onClick={() => props.onCancel()}>
+          Cancel
+        </button>
+        <button type="submit" class="button primary" disabled={busy()}>
+          {busy() ? 'Saving…' : props.mode === 'create' ? 'Create engineer' : 'Save changes'}
+        </button>
+      </div>
+    </form>
+  );
+}
