@@ -41,37 +41,51 @@ function describe(access: Access): string {
   return `Access: role ${access.role} or higher; ${how}.`;
 }
 
+/** Thrown by the guard; errorBodies turns it into `{error}` with its status. */
+export class AccessDenied extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 function createGuard(engineers: EngineerStore, sessions: LoginSessions, tokens: ApiTokens) {
+  function authenticate(access: Exclude<Access, 'public'>, authorization: string | undefined, sessionToken: unknown): Principal {
+    let principal: Principal | null = null;
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      const grant = match?.[1] ? tokens.resolve(match[1]) : null;
+      if (!grant) throw new AccessDenied(401, 'invalid or expired API token');
+      if (!access.scope) throw new AccessDenied(403, 'this route needs a console login; API tokens cannot call it');
+      if (!grant.scopes.includes(access.scope)) throw new AccessDenied(403, `API token lacks scope ${access.scope}`);
+      const engineer = engineers.byId(grant.engineerId);
+      if (engineer && !engineer.disabled) principal = { engineer, via: 'token' };
+    } else if (typeof sessionToken === 'string' && sessionToken.length > 0 && sessionToken.length < 200) {
+      const id = sessions.engineerId(sessionToken);
+      const engineer = id === null ? null : engineers.byId(id);
+      if (engineer && !engineer.disabled) principal = { engineer, via: 'session', sessionToken };
+    }
+    if (!principal) throw new AccessDenied(401, 'login required');
+    if (!roleAtLeast(principal.engineer.role, access.role)) throw new AccessDenied(403, `this needs the ${access.role} role`);
+    if (principal.engineer.mustChangePassword && !access.beforePasswordChange)
+      throw new AccessDenied(403, 'change your password first');
+    return principal;
+  }
+
+  // Authentication runs in `transform`, before the body and query are validated, so an anonymous or
+  // under-privileged caller learns nothing about a route's schema. `resolve` then hands the principal on.
+  const principals = new WeakMap<Request, Principal>();
   return new Elysia({ name: 'auth-guard' }).macro({
     access: (access: Access) => ({
       detail: { description: describe(access), 'x-tessera-access': access } as Record<string, unknown>,
-      resolve({ cookie, headers, status }) {
-        if (access === 'public') return { principal: null as Principal | null };
-        let principal: Principal | null = null;
-        const authorization = headers.authorization;
-        if (authorization) {
-          const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-          const grant = match?.[1] ? tokens.resolve(match[1]) : null;
-          if (!grant) return status(401, { error: 'invalid or expired API token' });
-          if (!access.scope) return status(403, { error: 'this route needs a console login; API tokens cannot call it' });
-          if (!grant.scopes.includes(access.scope))
-            return status(403, { error: `API token lacks scope ${access.scope}` });
-          const engineer = engineers.byId(grant.engineerId);
-          if (engineer && !engineer.disabled) principal = { engineer, via: 'token' };
-        } else {
-          const token = cookie[SESSION_COOKIE]?.value;
-          if (typeof token === 'string' && token.length > 0 && token.length < 200) {
-            const id = sessions.engineerId(token);
-            const engineer = id === null ? null : engineers.byId(id);
-            if (engineer && !engineer.disabled) principal = { engineer, via: 'session', sessionToken: token };
-          }
-        }
-        if (!principal) return status(401, { error: 'login required' });
-        if (!roleAtLeast(principal.engineer.role, access.role))
-          return status(403, { error: `this needs the ${access.role} role` });
-        if (principal.engineer.mustChangePassword && !access.beforePasswordChange)
-          return status(403, { error: 'change your password first' });
-        return { principal };
+      transform({ cookie, headers, request }) {
+        if (access === 'public') return;
+        principals.set(request, authenticate(access, headers.authorization, cookie[SESSION_COOKIE]?.value));
+      },
+      resolve({ request }) {
+        return { principal: access === 'public' ? null : (principals.get(request) ?? null) };
       },
     }),
   });

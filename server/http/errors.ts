@@ -1,4 +1,5 @@
 import { Elysia } from 'elysia';
+import { AccessDenied } from '../auth/guard.ts';
 
 interface ValidationIssue {
   path?: string;
@@ -8,6 +9,7 @@ interface ValidationIssue {
 
 /** Turns Elysia's parse and validation failures into `{error}` bodies with a short, readable reason. */
 export const errorBodies = new Elysia({ name: 'error-bodies' }).onError({ as: 'global' }, ({ code, error, status }) => {
+  if (error instanceof AccessDenied) return status(error.status, { error: error.message });
   switch (code) {
     case 'PARSE':
       return status(400, { error: 'request body is not valid JSON or form data' });

@@ -116,7 +116,7 @@ export async function createEngineer(
   role: 'admin' | 'supervisor' | 'engineer' = 'engineer',
   deskIds: number[] = [1],
 ): Promise<{ client: TestClient; id: number; password: string }> {
-  const password = `pw-${username}-0123456789`;
+  const password = `Secret-0123456789-${username.length}`;
   const created = await admin.post('/api/engineers', {
     username,
     displayName: username.toUpperCase(),
