@@ -12,9 +12,9 @@ export function unitRoutes(ctx: AppContext, auth: Auth, table: UnitTable) {
   const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
   return new Elysia({ name: `${table}-routes`, prefix: `/api/${table}` })
     .use(auth.guard)
-    .get('/', () => store.list(), { access: { role: 'engineer', scope: 'org:read' } })
+    .get('', () => store.list(), { access: { role: 'engineer', scope: 'org:read' } })
     .post(
-      '/',
+      '',
       ({ body, status }) => {
         const name = body.name.trim();
         if (!name) return status(422, { error: 'name must not be blank' });

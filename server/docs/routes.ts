@@ -21,6 +21,8 @@ export function docsRoutes(auth: Auth, version: string) {
           cdn: '/api/docs/assets/swagger-ui-bundle.js',
           theme: '/api/docs/assets/swagger-ui.css',
           autoDarkMode: false,
+          // The plugin's default is a path relative to the page, which resolves to /api/api/openapi.json.
+          ...({ url: '/api/openapi.json' } as object),
         },
         exclude: { paths: [/^\/api\/docs/, /^\/ws\//, /^\/(?!api\/)/] },
         documentation: {

@@ -8,9 +8,9 @@ export function providerRoutes(ctx: AppContext, auth: Auth) {
   const store = new ProviderStore(ctx.db);
   return new Elysia({ name: 'provider-routes', prefix: '/api/provider' })
     .use(auth.guard)
-    .get('/', () => store.get(), { access: { role: 'engineer', scope: 'org:read' } })
+    .get('', () => store.get(), { access: { role: 'engineer', scope: 'org:read' } })
     .put(
-      '/',
+      '',
       ({ body, status }) => {
         const website = body.website.trim();
         if (website && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(website))
