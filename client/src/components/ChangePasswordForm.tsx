@@ -2,6 +2,7 @@
 import { createSignal } from 'solid-js';
 import { api } from '../api/endpoints.ts';
 import { ApiError, errorMessage } from '../api/http.ts';
+import { me } from '../lib/session.ts';
 import { ErrorMessage, MIN_PASSWORD_LENGTH, passwordProblem, TextField } from './ui.tsx';
 
 export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: string }) {
@@ -14,7 +15,7 @@ export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: st
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     if (!current()) return setError('Enter your current password.');
-    const problem = passwordProblem(next(), confirm());
+    const problem = passwordProblem(next(), confirm(), me()?.username);
     if (problem) return setError(problem);
     if (next() === current()) return setError('The new password must differ from the current one.');
     setBusy(true);

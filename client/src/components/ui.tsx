@@ -216,8 +216,10 @@ export function Avatar(props: { id: number; name: string; hasAvatar?: boolean; v
 /** Password rules shared by every form that sets one. */
 export const MIN_PASSWORD_LENGTH = 10;
 
-export function passwordProblem(password: string, confirm?: string): string | null {
+export function passwordProblem(password: string, confirm?: string, username?: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if (username && password.toLowerCase().includes(username.trim().toLowerCase()))
+    return 'The password must not contain the username.';
   if (confirm !== undefined && password !== confirm) return 'The two passwords do not match.';
   return null;
 }

@@ -61,7 +61,7 @@ export function ProfilePage() {
               hint="What customers see in chat, if you prefer it to your display name."
               value={nickname()}
               onInput={(e) => setNickname(e.currentTarget.value)}
-              maxLength={100}
+              maxLength={40}
             />
             <TextAreaField
               label="Signature"

@@ -21,7 +21,7 @@ export function SetupPage() {
     if (!token().trim()) return 'Enter the setup token from the server console.';
     if (!username().trim()) return 'Choose a username for the administrator.';
     if (!displayName().trim()) return 'Enter a display name.';
-    return passwordProblem(password(), confirm());
+    return passwordProblem(password(), confirm(), username());
   };
 
   const submit = async (e: SubmitEvent) => {
@@ -100,7 +100,7 @@ export function SetupPage() {
               name="password"
               type="password"
               autocomplete="new-password"
-              hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+              hint={`At least ${MIN_PASSWORD_LENGTH} characters, not containing the username.`}
               value={password()}
               onInput={(e) => setPassword(e.currentTarget.value)}
               required

@@ -202,7 +202,7 @@ function CreateUnitForm(props: { kind: OrgUnitKind; onCreated: (d: Desk) => void
   };
   return (
     <form class="card inline-form" onSubmit={submit} noValidate aria-label={`New ${noun}`}>
-      <TextField label={`${cap(noun)} name`} value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={100} />
+      <TextField label={`${cap(noun)} name`} value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={80} />
       <TextField
         label="Description"
         class="grow"
@@ -239,7 +239,7 @@ function EditUnitDialog(props: { kind: OrgUnitKind; unit: Desk; onClose: () => v
   return (
     <Dialog title={`Edit ${props.kind.noun}`} onClose={props.onClose}>
       <form class="stack" onSubmit={submit} noValidate>
-        <TextField label={`${cap(props.kind.noun)} name`} value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={100} autofocus />
+        <TextField label={`${cap(props.kind.noun)} name`} value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={80} autofocus />
         <TextField label="Description" value={description()} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={500} />
         <ErrorMessage error={error()} />
         <div class="actions">

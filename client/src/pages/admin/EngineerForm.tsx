@@ -37,7 +37,7 @@ export function engineerFormProblem(values: EngineerFormValues, mode: 'create' |
   }
   if (!values.displayName.trim()) return 'Enter a display name.';
   if (mode === 'create') {
-    const p = passwordProblem(values.password);
+    const p = passwordProblem(values.password, undefined, values.username);
     if (p) return `Password: ${p}`;
   }
   if (values.deskIds.length === 0 && values.stationIds.length === 0) return MEMBERSHIP_RULE;
@@ -125,7 +125,7 @@ export function EngineerForm(props: {
             label="Initial password"
             type="password"
             autocomplete="new-password"
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters. Give it to the engineer; they can change it in their profile.`}
+            hint={`At least ${MIN_PASSWORD_LENGTH} characters, not containing the username. Give it to the engineer; they can change it in their profile.`}
             value={password()}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />

@@ -230,7 +230,7 @@ function ResetPasswordDialog(props: { engineer: Engineer; onClose: () => void })
   const [busy, setBusy] = createSignal(false);
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    const problem = passwordProblem(password(), confirm());
+    const problem = passwordProblem(password(), confirm(), props.engineer.username);
     if (problem) return setError(problem);
     setBusy(true);
     setError(null);

@@ -7,12 +7,17 @@ import { ImageUpload } from '../../components/ImageUpload.tsx';
 import { ErrorMessage, Loading, PageHeader, TextAreaField, TextField } from '../../components/ui.tsx';
 import { toast } from '../../lib/toasts.ts';
 
+export function phoneProblem(value: string): string | null {
+  return /^[0-9+()./ -]*$/.test(value.trim()) ? null : 'Use digits, spaces and + ( ) . / - only.';
+}
+
 export function websiteProblem(value: string): string | null {
   const v = value.trim();
   if (!v) return null;
   try {
     const url = new URL(v);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Use an http:// or https:// address.';
+    if (!url.hostname.includes('.') || /\s/.test(v)) return 'Enter a full address, e.g. https://example.com';
     return null;
   } catch {
     return 'Enter a full address, e.g. https://example.com';
@@ -70,8 +75,8 @@ function ProviderForm(props: { initial: Provider; onSaved: (p: Provider) => void
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     if (!name().trim()) return setError('The provider needs a name.');
-    const webProblem = websiteProblem(website());
-    if (webProblem) return setError(webProblem);
+    const problem = phoneProblem(phone()) ?? websiteProblem(website());
+    if (problem) return setError(problem);
     setBusy(true);
     setError(null);
     try {
@@ -89,9 +94,17 @@ function ProviderForm(props: { initial: Provider; onSaved: (p: Provider) => void
     <section class="card stack" aria-labelledby="provider-details">
       <h2 id="provider-details">Details</h2>
       <form class="stack" onSubmit={submit} noValidate>
-        <TextField label="Provider name" value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={200} />
+        <TextField label="Provider name" value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={120} />
         <TextAreaField label="Address" rows={3} value={address()} onInput={(e) => setAddress(e.currentTarget.value)} maxLength={500} />
-        <TextField label="Phone" type="tel" value={phone()} onInput={(e) => setPhone(e.currentTarget.value)} maxLength={50} />
+        <TextField
+          label="Phone"
+          type="tel"
+          hint="Digits, spaces and + ( ) . / - only."
+          value={phone()}
+          onInput={(e) => setPhone(e.currentTarget.value)}
+          error={phoneProblem(phone())}
+          maxLength={40}
+        />
         <TextField
           label="Web site"
           type="url"
