@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia';
 import { agentRoutes } from './agents/routes.ts';
 import { AgentRegistry } from './agents/registry.ts';
-import { createAuth } from './auth/guard.ts';
+import { createAuth, type Auth } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
 import type { AppContext } from './context.ts';
 import { unitRoutes } from './desks/routes.ts';
@@ -25,8 +25,7 @@ export interface App {
   setupToken: string | null;
 }
 
-function buildApp(ctx: AppContext, setupToken: SetupToken) {
-  const auth = createAuth(ctx);
+function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
   const hub = new ConsoleHub();
   const agents = new AgentRegistry();
   let locked = !auth.engineers.hasAdmin();
@@ -58,8 +57,9 @@ function buildApp(ctx: AppContext, setupToken: SetupToken) {
 
 /** Composes every feature plugin into one Elysia app. */
 export function createApp(ctx: AppContext): App {
-  const token = new SetupToken();
-  const app = buildApp(ctx, token);
+  const auth = createAuth(ctx);
+  const token = new SetupToken(!auth.engineers.hasAdmin());
+  const app = buildApp(ctx, auth, token);
   return {
     app,
     get setupToken() {

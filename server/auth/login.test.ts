@@ -8,7 +8,7 @@ describe('first start', () => {
   it('is locked until the first admin is created with the one-time token', async () => {
     server = await startTestServer();
     const anon = new TestClient(server.url);
-    expect((await anon.get('/api/health')).json).toMatchObject({ ok: true, setupRequired: true });
+    expect((await anon.get('/api/health')).json).toMatchObject({ ok: true, setupRequired: true, native: true });
     expect((await anon.get('/api/setup')).json).toEqual({ required: true });
     for (const path of ['/api/desks', '/api/portal/desks', '/api/docs', '/api/openapi.json', '/api/auth/me']) {
       const res = await anon.get(path);

@@ -9,6 +9,8 @@ export interface Health {
   ok: true;
   version: string;
   setupRequired: boolean;
+  /** The native addon (codec, capture) loaded and works. */
+  native: boolean;
 }
 
 export interface Me {

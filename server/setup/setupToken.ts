@@ -5,7 +5,11 @@ import { constantTimeEqual, randomSecret } from '../auth/secrets.ts';
  * prints a new one, and it is forgotten once used.
  */
 export class SetupToken {
-  private token: string | null = randomSecret(18);
+  private token: string | null;
+
+  constructor(needed: boolean) {
+    this.token = needed ? randomSecret(18) : null;
+  }
 
   get value(): string | null {
     return this.token;
