@@ -148,19 +148,23 @@ export function CheckboxGroup<T extends string | number>(props: {
       <Show when={props.options.length > 0} fallback={<p class="muted">{props.empty ?? 'None yet.'}</p>}>
         <div class="checkbox-list">
           <For each={props.options}>
-            {(option) => (
-              <label class="checkbox">
-                <input
-                  type="checkbox"
-                  checked={props.selected.includes(option.value)}
-                  onChange={(e) => toggle(option.value, e.currentTarget.checked)}
-                />
-                <span>{option.label}</span>
-                <Show when={option.note}>
-                  <span class="badge subtle">{option.note}</span>
-                </Show>
-              </label>
-            )}
+            {(option) => {
+              const optionId = createUniqueId();
+              return (
+                <div class="checkbox">
+                  <input
+                    id={optionId}
+                    type="checkbox"
+                    checked={props.selected.includes(option.value)}
+                    onChange={(e) => toggle(option.value, e.currentTarget.checked)}
+                  />
+                  <label for={optionId}>{option.label}</label>
+                  <Show when={option.note}>
+                    <span class="badge subtle">{option.note}</span>
+                  </Show>
+                </div>
+              );
+            }}
           </For>
         </div>
       </Show>
