@@ -1,5 +1,5 @@
 // Who is online, per desk, live from the console socket.
-import { createEffect, createMemo, For, Show } from 'solid-js';
+import { createEffect, createMemo, For, Index, Show } from 'solid-js';
 import type { Desk, DeskPresence } from '../../../server/protocol/api.ts';
 import { presence } from '../live/liveStore.ts';
 import { desks, refreshDesks } from '../lib/directory.ts';
@@ -43,17 +43,17 @@ export function PresencePanel(props: { currentUserId: number }) {
         Online now <Show when={presence()}>{<span class="count">{totalOnline()}</span>}</Show>
       </h2>
       <Show when={presence() && desks()} fallback={<p class="muted small">Waiting for the live connection…</p>}>
-        <For each={rows()} fallback={<p class="muted small">No desks yet.</p>}>
+        <Index each={rows()} fallback={<p class="muted small">No desks yet.</p>}>
           {(desk) => (
-            <section class="presence-desk" aria-label={`${desk.name} desk`}>
+            <section class="presence-desk" aria-label={`${desk().name} desk`}>
               <h3>
-                {desk.name}
+                {desk().name}
                 <span class="count" title="Engineers online">
-                  {desk.engineers.length}
+                  {desk().engineers.length}
                 </span>
               </h3>
               <ul>
-                <For each={desk.engineers} fallback={<li class="muted small">Nobody online</li>}>
+                <For each={desk().engineers} fallback={<li class="muted small">Nobody online</li>}>
                   {(e) => (
                     <li>
                       <span class="dot ok" aria-hidden="true" />
@@ -67,7 +67,7 @@ export function PresencePanel(props: { currentUserId: number }) {
               </ul>
             </section>
           )}
-        </For>
+        </Index>
       </Show>
     </section>
   );

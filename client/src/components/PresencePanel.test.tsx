@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyConsoleMessage, stopLive } from '../live/liveStore.ts';
+import { clearDirectory, setDeskList } from '../lib/directory.ts';
+import { flush, mount } from '../test/dom.ts';
+import { mergePresence, PresencePanel } from './PresencePanel.tsx';
+import { describeStatus } from './ConnectionIndicator.tsx';
+
+const desks = [
+  { id: 2, name: 'Tier 1', description: '', isDefault: false },
+  { id: 1, name: 'General', description: '', isDefault: true },
+];
+
+let cleanup: (() => void) | null = null;
+afterEach(() => {
+  cleanup?.();
+  cleanup = null;
+  stopLive();
+  clearDirectory();
+});
+
+describe('mergePresence', () => {
+  it('lists every desk, default first, with who is online sorted by name', () => {
+    const rows = mergePresence(desks, [
+      { deskId: 2, engineers: [{ id: 9, displayName: 'Zoe' }, { id: 3, displayName: 'Adam' }] },
+    ]);
+    expect(rows.map((r) => [r.name, r.engineers.map((e) => e.displayName)])).toEqual([
+      ['General', []],
+      ['Tier 1', ['Adam', 'Zoe']],
+    ]);
+  });
+
+  it('keeps presence for a desk it has no name for yet', () => {
+    const rows = mergePresence([], [{ deskId: 5, engineers: [{ id: 1, displayName: 'Ann' }] }]);
+    expect(rows[0]?.name).toBe('Desk #5');
+  });
+});
+
+describe('PresencePanel', () => {
+  it('shows live presence per desk from the console push', async () => {
+    setDeskList(desks);
+    const view = mount(() => <PresencePanel currentUserId={3} />);
+    cleanup = view.unmount;
+    expect(view.container.textContent).toContain('Waiting for the live connection');
+    applyConsoleMessage({ type: 'presence', desks: [{ deskId: 2, engineers: [{ id: 3, displayName: 'Adam' }] }] });
+    await flush();
+    const tier1 = view.container.querySelector('[aria-label="Tier 1 desk"]')!;
+    expect(tier1.textContent).toContain('Adam');
+    expect(tier1.textContent).toContain('(you)');
+    expect(view.container.querySelector('[aria-label="General desk"]')?.textContent).toContain('Nobody online');
+
+    applyConsoleMessage({ type: 'presence', desks: [{ deskId: 2, engineers: [] }] });
+    await flush();
+    expect(tier1.textContent).not.toContain('Adam');
+  });
+});
+
+describe('connection indicator text', () => {
+  it('describes each socket state', () => {
+    expect(describeStatus({ state: 'open', since: 0 }, 0, 12).label).toBe('Live');
+    expect(describeStatus({ state: 'open', since: 0 }, 0, 12).detail).toContain('12 ms');
+    expect(describeStatus({ state: 'connecting', attempt: 0 }, 0, null).label).toBe('Connecting…');
+    expect(describeStatus({ state: 'connecting', attempt: 3 }, 0, null).label).toBe('Reconnecting…');
+    expect(describeStatus({ state: 'waiting', attempt: 2, retryAt: 4_200 }, 1_000, null).label).toBe('Offline, retry in 4s');
+    expect(describeStatus({ state: 'closed' }, 0, null).label).toBe('Not connected');
+  });
+});
