@@ -1,0 +1,238 @@
+// The agent against the real server: real listener on a random port, real SQLite file, real WebSockets.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { AgentInfo } from '../server/protocol/api.ts';
+import type { ConsoleServerMessage } from '../server/protocol/console.ts';
+import { ADMIN, setupAdmin, startTestServer, TestClient, type TestServer } from '../server/testing/startTestServer.ts';
+import { AgentConnection, type AgentState } from './connection.ts';
+
+const FAST = { baseMs: 50, capMs: 400, resetAfterMs: 30_000 };
+const hello = { version: '9.9.9-test', os: 'linux x64 Test OS 1', hostname: 'pc-under-test' };
+
+async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+const wsUrl = (server: { url: string }, path: string) => server.url.replace(/^http/, 'ws') + path;
+
+async function listedAgents(admin: TestClient): Promise<AgentInfo[]> {
+  const res = await admin.get('/api/agents');
+  expect(res.status).toBe(200);
+  return res.json as AgentInfo[];
+}
+
+/** A logged-in console's live socket, keeping every message it receives. */
+async function openConsole(server: TestServer, admin: TestClient) {
+  const messages: ConsoleServerMessage[] = [];
+  const socket = new WebSocket(wsUrl(server, '/ws/console'), { headers: { cookie: admin.cookieHeader } } as never);
+  socket.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data))));
+  await new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve);
+    socket.addEventListener('error', reject);
+  });
+  const lastAgents = () => messages.filter((m) => m.type === 'agents').at(-1) as { agents: AgentInfo[] } | undefined;
+  return { socket, messages, lastAgents };
+}
+
+function startAgent(server: { url: string }, lines: string[] = []) {
+  const agent = new AgentConnection({
+    url: wsUrl(server, '/ws/agent'),
+    hello,
+    backoff: FAST,
+    log: (line) => lines.push(line),
+  });
+  const states: AgentState[] = [];
+  agent.onState((s) => states.push(s));
+  agent.start();
+  return { agent, lines, states };
+}
+
+describe('agent against a real server', () => {
+  let server: TestServer;
+  let admin: TestClient;
+  const agents: AgentConnection[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await setupAdmin(server);
+  });
+  afterEach(() => {
+    for (const a of agents.splice(0)) a.stop();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  test('hello: the agent is listed in GET /api/agents and pushed live to a console; gone when it stops', async () => {
+    const console_ = await openConsole(server, admin);
+    await waitFor('the first agents push', () => console_.lastAgents());
+    expect(console_.lastAgents()!.agents).toEqual([]);
+
+    const { agent, lines, states } = startAgent(server);
+    agents.push(agent);
+    await waitFor('online', () => agent.state === 'online');
+    expect(states).toEqual(['connecting', 'online']);
+    expect(lines[0]).toBe(`connecting to ${wsUrl(server, '/ws/agent')}`);
+    expect(lines[1]).toMatch(/^online as \S+ \(heartbeat every 15 s\)$/);
+
+    const listed = await listedAgents(admin);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ id: agent.agentId, ...hello, address: expect.any(String) });
+
+    const pushed = await waitFor('the agent in a console push', () => {
+      const last = console_.lastAgents();
+      return last?.agents.length === 1 ? last : undefined;
+    });
+    expect(pushed.agents[0]).toMatchObject({ id: agent.agentId, hostname: hello.hostname, os: hello.os, version: hello.version });
+
+    agent.stop();
+    expect(agent.state).toBe('stopped');
+    await waitFor('the console push without the agent', () => console_.lastAgents()?.agents.length === 0);
+    expect(await listedAgents(admin)).toEqual([]);
+    console_.socket.close();
+  });
+
+  test('heartbeat: the server acknowledges it and the agent stays listed with a fresh lastSeenAt', async () => {
+    const { agent } = startAgent(server);
+    agents.push(agent);
+    await waitFor('online', () => agent.state === 'online');
+    const [before] = await listedAgents(admin);
+    // the server's welcome asks for one heartbeat every 15 s
+    await waitFor('a heartbeat ack', () => agent.acks >= 1, 20_000);
+    const [after] = await listedAgents(admin);
+    expect(after!.id).toBe(before!.id);
+    expect(Date.parse(after!.lastSeenAt)).toBeGreaterThan(Date.parse(before!.lastSeenAt));
+    expect(agent.state).toBe('online');
+    expect(agent.sessions).toBe(1);
+  }, 30_000);
+
+  test('the agent program itself: connects, logs plainly, and exits cleanly on SIGTERM', async () => {
+    const child = Bun.spawn([process.execPath, new URL('./main.ts', import.meta.url).pathname, '--server', server.url], {
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    try {
+      const listed = await waitFor('the agent process in the list', async () => {
+        const list = await listedAgents(admin);
+        return list.length === 1 ? list : undefined;
+      });
+      expect(listed[0]!.version).toBe((await import('../package.json')).version);
+      expect(listed[0]!.os).toMatch(new RegExp(`^${process.platform} ${process.arch} `));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await child.exited).toBe(0);
+    const out = await new Response(child.stdout).text();
+    expect(out).toMatch(/connecting to ws:\/\/127\.0\.0\.1:\d+\/ws\/agent/);
+    expect(out).toMatch(/online as \S+ \(heartbeat every 15 s\)/);
+    expect(out).toMatch(/stopped/);
+    await waitFor('the list to empty', async () => (await listedAgents(admin)).length === 0);
+  });
+});
+
+describe('server restarts', () => {
+  test('stop + start on the same port: the agent reconnects by itself and is listed again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-agent-restart-'));
+    let server = await startTestServer({ dataDir });
+    const port = server.port;
+    await setupAdmin(server);
+    const { agent, lines, states } = startAgent(server);
+    try {
+      await waitFor('online', () => agent.state === 'online');
+      const firstId = agent.agentId;
+
+      await server.stop();
+      await waitFor('the agent to notice', () => agent.state === 'waiting' || agent.state === 'connecting');
+      // a few failed attempts while the server is down, each logged with its delay
+      await waitFor('failed retries', () => lines.filter((l) => /retrying in/.test(l)).length >= 3);
+      expect(lines.find((l) => /^disconnected after /.test(l))).toMatch(/retrying in \d+( ms| s)/);
+
+      server = await startTestServer({ dataDir, port });
+      expect(server.port).toBe(port);
+      await waitFor('online again', () => agent.state === 'online', 15_000);
+      expect(agent.sessions).toBe(2);
+      expect(agent.agentId).not.toBe(firstId);
+
+      const admin = new TestClient(server.url);
+      expect((await admin.post('/api/auth/login', { username: ADMIN.username, password: ADMIN.password })).status).toBe(200);
+      const listed = await listedAgents(admin);
+      expect(listed.map((a) => a.id)).toEqual([agent.agentId]);
+      expect(states.filter((s) => s === 'online')).toHaveLength(2);
+    } finally {
+      agent.stop();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+describe('malformed agent messages close the connection with a reason', () => {
+  let server: TestServer;
+  let admin: TestClient;
+  beforeAll(async () => {
+    server = await startTestServer();
+    admin = await setupAdmin(server);
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  const goodHello = JSON.stringify({ type: 'hello', protocol: 1, ...hello });
+
+  /** Opens a raw agent socket, sends `frames` in order and resolves with how the server closed it. */
+  function exchange(frames: (string | Uint8Array)[]) {
+    return new Promise<{ code: number; reason: string; received: { type: string; error?: string }[] }>((resolve, reject) => {
+      const received: { type: string; error?: string }[] = [];
+      const socket = new WebSocket(wsUrl(server, '/ws/agent'));
+      const timer = setTimeout(() => reject(new Error(`server did not close; got ${JSON.stringify(received)}`)), 10_000);
+      socket.addEventListener('open', () => frames.forEach((f) => socket.send(f)));
+      socket.addEventListener('message', (e) => received.push(JSON.parse(String(e.data))));
+      socket.addEventListener('close', (e) => {
+        clearTimeout(timer);
+        resolve({ code: e.code, reason: e.reason, received });
+      });
+    });
+  }
+
+  test.each([
+    ['junk JSON', ['{"type": "hello", '], /not valid JSON/],
+    ['plain text', ['hello there'], /not valid JSON/],
+    ['a JSON array', ['[1, 2, 3]'], /must be an object/],
+    ['a JSON number', ['42'], /must be an object/],
+    ['an unknown type', ['{"type":"format-disk"}'], /unknown message type "format-disk"/],
+    ['no type', ['{"hostname":"x"}'], /unknown message type/],
+    ['heartbeat before hello', ['{"type":"heartbeat","t":1}'], /hello expected/],
+    ['duplicate hello', [goodHello, goodHello], /duplicate hello/],
+    ['a hello for another protocol', [JSON.stringify({ type: 'hello', protocol: 99, ...hello })], /unsupported protocol 99/],
+    ['a hello without a hostname', [JSON.stringify({ type: 'hello', protocol: 1, version: '1', os: 'x' })], /hello needs/],
+    ['an overlong host name', [JSON.stringify({ type: 'hello', protocol: 1, ...hello, hostname: 'h'.repeat(300) })], /hello needs/],
+    ['a heartbeat with a string time', [goodHello, '{"type":"heartbeat","t":"now"}'], /numeric t/],
+  ])('%s', async (_name, frames, reason) => {
+    const result = await exchange(frames);
+    expect(result.code).toBe(1008);
+    expect(result.reason).toMatch(reason);
+    expect(result.received.at(-1)).toMatchObject({ type: 'error' });
+  });
+
+  // NOTE: the route's maxPayloadLength does not reach Bun (Elysia applies only server-wide websocket options),
+  // so today an oversized message is refused by field validation, not by size; reported to the server's owner.
+  test('an oversized hello (2 MB) is refused', async () => {
+    const big = JSON.stringify({ type: 'hello', protocol: 1, ...hello, os: 'x'.repeat(2 * 1024 * 1024) });
+    const result = await exchange([big]);
+    expect([1008, 1009]).toContain(result.code);
+    expect(result.reason).not.toBe('');
+    expect(result.received.some((m) => m.type === 'welcome')).toBe(false);
+  });
+
+  test('none of the rejected connections is left in the list', async () => {
+    await waitFor('an empty list', async () => (await listedAgents(admin)).length === 0);
+  });
+});

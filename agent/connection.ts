@@ -1,0 +1,196 @@
+// Keeps one WebSocket to the server's /ws/agent up: hello, heartbeat at the interval the welcome names,
+// and reconnection with capped exponential backoff and full jitter whenever the connection is lost.
+import {
+  AGENT_PROTOCOL_VERSION,
+  type AgentHello,
+  type AgentMessage,
+  type ServerToAgentMessage,
+} from '../server/protocol/agent.ts';
+import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+
+export type AgentState = 'connecting' | 'online' | 'waiting' | 'stopped';
+
+export interface AgentConnectionOptions {
+  /** ws(s)://host[:port][/prefix]/ws/agent */
+  url: string;
+  hello: Pick<AgentHello, 'version' | 'os' | 'hostname'>;
+  backoff?: BackoffOptions;
+  log?: (line: string) => void;
+  /** Time allowed from the socket opening to the server's welcome. */
+  welcomeTimeoutMs?: number;
+}
+
+// The server's heartbeat interval is trusted within these bounds only.
+const MIN_HEARTBEAT_MS = 1_000;
+const MAX_HEARTBEAT_MS = 10 * 60_000;
+/** Silence from the server for this many heartbeat intervals means the link is dead (e.g. a half-open TCP). */
+const SILENT_INTERVALS = 3;
+
+export class AgentConnection {
+  private socket: WebSocket | null = null;
+  private backoff: Backoff;
+  private stateValue: AgentState = 'stopped';
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private welcomeTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private onlineSince = 0;
+  private lastHeard = 0;
+  private listeners = new Set<(state: AgentState) => void>();
+  private readonly log: (line: string) => void;
+  /** The id the server gave this connection in its welcome (null when not online). */
+  agentId: string | null = null;
+  /** Heartbeats the server acknowledged over the agent's lifetime. */
+  acks = 0;
+  /** Connections that reached the welcome over the agent's lifetime. */
+  sessions = 0;
+
+  constructor(private readonly options: AgentConnectionOptions) {
+    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF);
+    this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`));
+  }
+
+  get state(): AgentState {
+    return this.stateValue;
+  }
+
+  /** Calls `listener` on every state change; returns a function that removes it. */
+  onState(listener: (state: AgentState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.stateValue !== 'stopped') return;
+    this.connect();
+  }
+
+  /** Closes the connection and stops retrying. */
+  stop(): void {
+    if (this.stateValue === 'stopped') return;
+    this.clearTimers();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    this.agentId = null;
+    socket?.close(1000, 'agent stopping');
+    this.setState('stopped', 'stopped');
+  }
+
+  private setState(state: AgentState, line: string): void {
+    this.log(line);
+    if (state === this.stateValue) return;
+    this.stateValue = state;
+    for (const listener of this.listeners) listener(state);
+  }
+
+  private connect(): void {
+    this.setState('connecting', `connecting to ${this.options.url}`);
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.options.url);
+    } catch (e) {
+      this.retry(`cannot open a connection: ${(e as Error).message}`, 0);
+      return;
+    }
+    this.socket = socket;
+    socket.addEventListener('open', () => {
+      if (this.socket !== socket) return;
+      this.lastHeard = Date.now();
+      this.send({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, ...this.options.hello });
+      this.welcomeTimer = setTimeout(() => socket.close(4000, 'no welcome'), this.options.welcomeTimeoutMs ?? 15_000);
+    });
+    socket.addEventListener('message', (event) => {
+      if (this.socket !== socket) return;
+      this.lastHeard = Date.now();
+      this.receive(typeof event.data === 'string' ? event.data : String(event.data));
+    });
+    socket.addEventListener('close', (event) => {
+      if (this.socket !== socket) return; // stop() or a superseded socket
+      this.socket = null;
+      const lasted = this.onlineSince ? Date.now() - this.onlineSince : 0;
+      const reason = `${event.code}${event.reason ? ` ${event.reason}` : ''}`;
+      const what = this.onlineSince ? `disconnected after ${formatDuration(lasted)} (${reason})` : `connection failed (${reason})`;
+      this.retry(what, lasted);
+    });
+    // Errors are always followed by a close event, which is where the retry happens.
+    socket.addEventListener('error', () => {});
+  }
+
+  private receive(text: string): void {
+    let message: ServerToAgentMessage;
+    try {
+      message = JSON.parse(text) as ServerToAgentMessage;
+    } catch {
+      this.log('ignored a message from the server that is not JSON');
+      return;
+    }
+    switch (message?.type) {
+      case 'welcome': {
+        if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
+        this.welcomeTimer = null;
+        const heartbeatMs = clampHeartbeat(message.heartbeatMs);
+        this.agentId = String(message.id);
+        this.onlineSince = Date.now();
+        this.sessions++;
+        this.heartbeatTimer = setInterval(() => this.beat(heartbeatMs), heartbeatMs);
+        this.setState('online', `online as ${this.agentId} (heartbeat every ${formatDuration(heartbeatMs)})`);
+        return;
+      }
+      case 'heartbeat-ack':
+        this.acks++;
+        return;
+      case 'error':
+        this.log(`server says: ${String(message.error)}`);
+        return;
+      default:
+        this.log(`ignored an unknown message from the server: ${text.slice(0, 80)}`);
+    }
+  }
+
+  private beat(heartbeatMs: number): void {
+    if (Date.now() - this.lastHeard > SILENT_INTERVALS * heartbeatMs) {
+      this.socket?.close(4001, 'server silent');
+      return;
+    }
+    this.send({ type: 'heartbeat', t: Date.now() });
+  }
+
+  private send(message: AgentMessage): void {
+    this.socket?.send(JSON.stringify(message));
+  }
+
+  private retry(what: string, lastedMs: number): void {
+    this.clearTimers();
+    this.agentId = null;
+    this.onlineSince = 0;
+    this.backoff.connectionEnded(lastedMs);
+    const delay = this.backoff.next();
+    this.setState('waiting', `${what}; retrying in ${formatDuration(delay)} (attempt ${this.backoff.attempts})`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.stateValue === 'waiting') this.connect();
+    }, delay);
+  }
+
+  private clearTimers(): void {
+    if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.welcomeTimer = null;
+    this.heartbeatTimer = null;
+  }
+}
+
+function clampHeartbeat(ms: unknown): number {
+  const n = typeof ms === 'number' && Number.isFinite(ms) ? ms : 15_000;
+  return Math.min(MAX_HEARTBEAT_MS, Math.max(MIN_HEARTBEAT_MS, n));
+}
+
+/** 850 ms, 2.4 s, 3 min 5 s */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1_000).toFixed(1).replace(/\.0$/, '')} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1_000);
+  return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
