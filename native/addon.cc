@@ -1,6 +1,12 @@
 // The N-API face of the native code: argument checks and conversions only; the work is in codec/ and capture/.
 #include <napi.h>
 
+#include <cstring>
+#include <vector>
+
+#include "codec/anchors.h"
+#include "codec/decoder.h"
+#include "codec/encoder.h"
 #include "codec/tileDiff.h"
 
 namespace {
@@ -63,8 +69,186 @@ Napi::Value ChangedTiles(const Napi::CallbackInfo& info) {
   return result;
 }
 
+Napi::Uint8Array copyOut(Napi::Env env, const uint8_t* data, size_t n) {
+  auto result = Napi::Uint8Array::New(env, n);
+  if (n) std::memcpy(result.Data(), data, n);
+  return result;
+}
+
+// Encoder(options?) with encode(pixels, width, height, stride, format) -> Uint8Array | null, reset(),
+// setMaxMessageBytes(n), isExact(), memoryBytes(), stats().
+class EncoderWrap : public Napi::ObjectWrap<EncoderWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Encoder",
+                       {InstanceMethod("encode", &EncoderWrap::Encode), InstanceMethod("reset", &EncoderWrap::Reset),
+                        InstanceMethod("setMaxMessageBytes", &EncoderWrap::SetMaxMessageBytes),
+                        InstanceMethod("isExact", &EncoderWrap::IsExact),
+                        InstanceMethod("memoryBytes", &EncoderWrap::MemoryBytes),
+                        InstanceMethod("stats", &EncoderWrap::Stats)});
+  }
+  explicit EncoderWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EncoderWrap>(info) {
+    tessera::codec::EncoderOptions options;
+    if (info.Length() > 0 && info[0].IsObject()) {
+      auto o = info[0].As<Napi::Object>();
+      auto num = [&](const char* key, double fallback) {
+        auto v = o.Get(key);
+        return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : fallback;
+      };
+      auto flag = [&](const char* key, bool fallback) {
+        auto v = o.Get(key);
+        return v.IsBoolean() ? v.As<Napi::Boolean>().Value() : fallback;
+      };
+      options.zstdLevel = int(num("zstdLevel", options.zstdLevel));
+      options.windowLog = int(num("windowLog", options.windowLog));
+      options.maxMessageBytes = size_t(num("maxMessageBytes", 0));
+      options.motion = flag("motion", true);
+      options.cache = flag("cache", true);
+    }
+    encoder_.reset(new tessera::codec::Encoder(options));
+  }
+
+ private:
+  Napi::Value Encode(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() != 5 || !info[4].IsString()) {
+      Napi::TypeError::New(env, "encode(pixels, width, height, stride, format)").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    const uint32_t width = readDimension(env, info[1], "width", tessera::codec::kMaxWidth);
+    if (env.IsExceptionPending()) return env.Undefined();
+    const uint32_t height = readDimension(env, info[2], "height", tessera::codec::kMaxHeight);
+    if (env.IsExceptionPending()) return env.Undefined();
+    const uint32_t stride = readDimension(env, info[3], "stride", tessera::codec::kMaxWidth * 4 + 65536);
+    if (env.IsExceptionPending()) return env.Undefined();
+    if (stride < width * 4) {
+      Napi::RangeError::New(env, "stride must be at least width * 4").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    const std::string format = info[4].As<Napi::String>().Utf8Value();
+    if (format != "bgrx" && format != "rgba") {
+      Napi::TypeError::New(env, "format must be 'bgrx' or 'rgba'").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    tessera::FrameView frame{};
+    if (!readFrame(env, info[0], width, height, stride, frame, "pixels")) return env.Undefined();
+    const bool any = encoder_->encode(frame.data, width, height, stride,
+                                      format == "rgba" ? tessera::codec::PixelFormat::RGBA
+                                                       : tessera::codec::PixelFormat::BGRX,
+                                      out_);
+    if (!any) return env.Null();
+    return copyOut(env, out_.data(), out_.size());
+  }
+  Napi::Value Reset(const Napi::CallbackInfo& info) {
+    encoder_->reset();
+    return info.Env().Undefined();
+  }
+  Napi::Value SetMaxMessageBytes(const Napi::CallbackInfo& info) {
+    if (info.Length() != 1 || !info[0].IsNumber() || info[0].As<Napi::Number>().DoubleValue() < 0) {
+      Napi::TypeError::New(info.Env(), "setMaxMessageBytes(bytes >= 0)").ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    encoder_->setMaxMessageBytes(size_t(info[0].As<Napi::Number>().DoubleValue()));
+    return info.Env().Undefined();
+  }
+  Napi::Value IsExact(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), encoder_->isExact()); }
+  Napi::Value MemoryBytes(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), double(encoder_->memoryBytes()));
+  }
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    const auto& st = encoder_->lastStats();
+    auto o = Napi::Object::New(info.Env());
+    o.Set("changedTiles", st.changedTiles);
+    o.Set("copyOps", st.copyOps);
+    o.Set("copiedTiles", st.copiedTiles);
+    o.Set("cacheHits", st.cacheHits);
+    o.Set("codedTiles", st.codedTiles);
+    o.Set("key", st.key);
+    o.Set("preview", st.preview);
+    o.Set("rawBytes", double(st.rawBytes));
+    return o;
+  }
+  std::unique_ptr<tessera::codec::Encoder> encoder_;
+  std::vector<uint8_t> out_;
+};
+
+// Decoder() with apply(message) -> {width, height} (throws on malformed input), rgba() -> copy of the picture,
+// memoryBytes().
+class DecoderWrap : public Napi::ObjectWrap<DecoderWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Decoder",
+                       {InstanceMethod("apply", &DecoderWrap::Apply), InstanceMethod("rgba", &DecoderWrap::Rgba),
+                        InstanceMethod("memoryBytes", &DecoderWrap::MemoryBytes)});
+  }
+  explicit DecoderWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DecoderWrap>(info) {}
+
+ private:
+  Napi::Value Apply(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() != 1 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      Napi::TypeError::New(env, "apply(message: Uint8Array)").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    auto message = info[0].As<Napi::Uint8Array>();
+    if (!decoder_.decode(message.Data(), message.ByteLength())) {
+      Napi::Error::New(env, std::string("malformed codec message: ") + decoder_.error()).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    auto o = Napi::Object::New(env);
+    o.Set("width", decoder_.width());
+    o.Set("height", decoder_.height());
+    return o;
+  }
+  Napi::Value Rgba(const Napi::CallbackInfo& info) {
+    if (!decoder_.ready()) {
+      Napi::Error::New(info.Env(), "no picture (no valid key message yet)").ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    return copyOut(info.Env(), decoder_.rgba(), size_t(decoder_.width()) * decoder_.height() * 4);
+  }
+  Napi::Value MemoryBytes(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), double(decoder_.memoryBytes()));
+  }
+  tessera::codec::Decoder decoder_;
+};
+
+// TileAnchor('zlib' | 'zstd') with push(rgba, width, height) -> bytes for this frame.
+class AnchorWrap : public Napi::ObjectWrap<AnchorWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "TileAnchor", {InstanceMethod("push", &AnchorWrap::Push)});
+  }
+  explicit AnchorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<AnchorWrap>(info) {
+    const bool zstd = info.Length() > 0 && info[0].IsString() && info[0].As<Napi::String>().Utf8Value() == "zstd";
+    anchor_.reset(new tessera::codec::TileAnchor(zstd ? tessera::codec::TileAnchor::Kind::Zstd
+                                                      : tessera::codec::TileAnchor::Kind::Zlib));
+  }
+
+ private:
+  Napi::Value Push(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() != 3) {
+      Napi::TypeError::New(env, "push(rgba, width, height)").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    const uint32_t width = readDimension(env, info[1], "width", 16384);
+    if (env.IsExceptionPending()) return env.Undefined();
+    const uint32_t height = readDimension(env, info[2], "height", 16384);
+    if (env.IsExceptionPending()) return env.Undefined();
+    tessera::FrameView frame{};
+    if (!readFrame(env, info[0], width, height, width * 4, frame, "rgba")) return env.Undefined();
+    return Napi::Number::New(env, double(anchor_->push(frame.data, width, height)));
+  }
+  std::unique_ptr<tessera::codec::TileAnchor> anchor_;
+};
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("changedTiles", Napi::Function::New(env, ChangedTiles));
+  exports.Set("Encoder", EncoderWrap::Define(env));
+  exports.Set("Decoder", DecoderWrap::Define(env));
+  exports.Set("TileAnchor", AnchorWrap::Define(env));
   return exports;
 }
 

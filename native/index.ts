@@ -1,5 +1,49 @@
 // Loads the addon with a literal require so `bun build --compile` can see and embed the .node file.
 // (An `import` of a .node file throws in Bun, and createRequire hides the file from the bundler.)
+export type PixelFormat = 'bgrx' | 'rgba';
+
+export interface EncoderOptions {
+  /** zstd level of the per-stream context (default 3). */
+  zstdLevel?: number;
+  /** log2 of the zstd window (default 23, at most 24). */
+  windowLog?: number;
+  /**
+   * Progressive mode (> 0): a new picture first goes out as a coarse preview (<= ~40 kB at 1080p) and no message
+   * carries much more than this many bytes; call encode() again (same or newer frame) until it returns null.
+   */
+  maxMessageBytes?: number;
+  /** Motion search (copy operations); default true. */
+  motion?: boolean;
+  /** Tile cache references; default true. */
+  cache?: boolean;
+}
+
+export interface EncodeStats {
+  changedTiles: number;
+  copyOps: number;
+  copiedTiles: number;
+  cacheHits: number;
+  codedTiles: number;
+  key: boolean;
+  preview: boolean;
+  rawBytes: number;
+}
+
+interface NativeEncoder {
+  encode(pixels: Uint8Array, width: number, height: number, stride: number, format: PixelFormat): Uint8Array | null;
+  reset(): void;
+  setMaxMessageBytes(bytes: number): void;
+  isExact(): boolean;
+  memoryBytes(): number;
+  stats(): EncodeStats;
+}
+
+interface NativeDecoder {
+  apply(message: Uint8Array): { width: number; height: number };
+  rgba(): Uint8Array;
+  memoryBytes(): number;
+}
+
 interface NativeAddon {
   changedTiles(
     previous: Uint8Array,
@@ -9,6 +53,9 @@ interface NativeAddon {
     stride: number,
     tileSize: number,
   ): Uint32Array;
+  Encoder: new (options?: EncoderOptions) => NativeEncoder;
+  Decoder: new () => NativeDecoder;
+  TileAnchor: new (kind: 'zlib' | 'zstd') => { push(rgba: Uint8Array, width: number, height: number): number };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,4 +71,62 @@ export function changedTiles(
   tileSize = 64,
 ): Uint32Array {
   return addon.changedTiles(previous, current, width, height, stride, tileSize);
+}
+
+export interface DesktopEncoder {
+  /**
+   * Encodes one captured frame (any size 1x1..7680x4320, rows `stride` bytes apart). Returns one self-contained
+   * update message, or null when the viewer's picture already equals the frame. A size or format change starts a
+   * new epoch (key message).
+   */
+  encode(pixels: Uint8Array, width: number, height: number, stride: number, format: PixelFormat): Uint8Array | null;
+  /** The next message starts a new epoch (full picture, fresh context): for late joiners and lost connections. */
+  reset(): void;
+  /** Progressive mode budget (0 = off); see EncoderOptions.maxMessageBytes. */
+  setMaxMessageBytes(bytes: number): void;
+  /** True when the viewer's picture equals the last frame given to encode(). */
+  isExact(): boolean;
+  /** Bytes held by the encoder (picture, cache, zstd context, buffers). */
+  memoryBytes(): number;
+  /** What the last encode() did. */
+  stats(): EncodeStats;
+}
+
+export function createEncoder(options: EncoderOptions = {}): DesktopEncoder {
+  return new addon.Encoder(options);
+}
+
+export interface DecodedPicture {
+  width: number;
+  height: number;
+  /** RGBA, A = 255, rows width*4 bytes apart (a copy). */
+  rgba: Uint8Array;
+}
+
+export interface DesktopDecoder {
+  /** Applies a message and returns a copy of the picture. Throws an Error on malformed input. */
+  decode(message: Uint8Array): DecodedPicture;
+  /** Applies a message without copying the picture out (server hot path). Throws an Error on malformed input. */
+  apply(message: Uint8Array): { width: number; height: number };
+  /** A copy of the current picture (RGBA). */
+  rgba(): Uint8Array;
+  memoryBytes(): number;
+}
+
+export function createDecoder(): DesktopDecoder {
+  const native = new addon.Decoder();
+  return {
+    decode(message) {
+      const { width, height } = native.apply(message);
+      return { width, height, rgba: native.rgba() };
+    },
+    apply: (message) => native.apply(message),
+    rgba: () => native.rgba(),
+    memoryBytes: () => native.memoryBytes(),
+  };
+}
+
+/** Benchmark anchors: changed 64x64 tiles as raw RGB through one persistent zlib-6 or zstd-3 stream. */
+export function createTileAnchor(kind: 'zlib' | 'zstd'): { push(rgba: Uint8Array, width: number, height: number): number } {
+  return new addon.TileAnchor(kind);
 }

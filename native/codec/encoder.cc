@@ -1,0 +1,948 @@
+#include "codec/encoder.h"
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <cstdio>
+#include <cstdlib>
+
+#include "codec/format.h"
+
+namespace tessera {
+namespace codec {
+
+namespace {
+
+constexpr uint32_t kPixelMask = 0x00ffffffu;  // the 4th byte (X of BGRX, A of RGBA) is ignored
+constexpr uint64_t kPairMask = 0x00ffffff00ffffffull;
+constexpr uint64_t kPolyBase = 0x100000001b3ull * 0x9e3779b97f4a7c15ull | 1;
+constexpr uint32_t kMotionMinTiles = 4;
+constexpr uint32_t kMaxCandidates = 12;
+constexpr uint32_t kMotionMargin = 64;
+constexpr uint8_t kMaxAnchorHits = 3;  // an anchor row found more often than this is too common to vote
+
+inline uint32_t load32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+inline uint64_t load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline uint64_t rotl(uint64_t v, int r) { return (v << r) | (v >> (64 - r)); }
+inline uint64_t mixLane(uint64_t lane, uint64_t word) { return rotl((lane ^ word) * 0x9fb21c651e98df25ull, 29); }
+inline uint64_t finalMix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
+// Masked equality of n pixels (no early exit, so the loop vectorizes).
+inline bool pixelsEqual(const uint8_t* a, const uint8_t* b, uint32_t n) {
+  uint32_t diff = 0;
+  for (uint32_t i = 0; i < n; ++i) diff |= (load32(a + i * 4) ^ load32(b + i * 4));
+  return (diff & kPixelMask) == 0;
+}
+
+void putVarint(std::vector<uint8_t>& v, uint32_t x) {
+  while (x >= 0x80) {
+    v.push_back(uint8_t(x | 0x80));
+    x >>= 7;
+  }
+  v.push_back(uint8_t(x));
+}
+void putSvarint(std::vector<uint8_t>& v, int32_t x) { putVarint(v, (uint32_t(x) << 1) ^ uint32_t(x >> 31)); }
+
+struct CopyOp {
+  uint32_t x, y, w, h;
+  int32_t dx, dy;
+};
+
+struct OpenRect {
+  uint32_t tx0, tx1, ty0, ty1;
+  int8_t k;
+};
+
+}  // namespace
+
+struct Encoder::State {
+  EncoderOptions opt;
+  ZSTD_CCtx* zstd = nullptr;
+  EncodeStats stats;
+
+  bool epoch = false;
+  bool exact = false;
+  uint32_t width = 0, height = 0, tilesX = 0, tilesY = 0;
+  PixelFormat format = PixelFormat::BGRX;
+
+  std::vector<uint32_t> picture;  // what the decoder shows, in the input's byte order (4th byte ignored)
+  std::vector<uint64_t> pictureHash, frameHash;
+  std::vector<uint8_t> tileFlags;  // 1 = changed, 2 = touched by a copy
+  std::vector<uint32_t> changed;
+
+  // Tile cache, mirrored by the decoder: LRU over `slots` tiles; `map` finds a slot by content hash.
+  uint32_t slots = 0, used = 0;
+  int32_t head = -1, tail = -1;
+  std::vector<uint32_t> cachePixels;
+  std::vector<uint64_t> slotHash;
+  std::vector<int32_t> lruPrev, lruNext;
+  std::vector<uint64_t> mapKeys;  // 0 = empty
+  std::vector<int32_t> mapSlots;
+  uint64_t mapMask = 0;
+
+  // Message sections: A = structure, B = pixels.
+  std::vector<uint8_t> a, b, comp;
+  double rawPerByte = 2.5;  // observed payload bytes per compressed byte (for the per-message budget)
+
+  // Motion search scratch.
+  std::vector<uint64_t> anchorKeys;
+  std::vector<uint32_t> anchorVals;
+  std::vector<uint8_t> anchorHits;
+  std::vector<uint64_t> bloom;
+  std::vector<uint64_t> voteKeys;
+  std::vector<uint32_t> voteCounts;
+  std::vector<int8_t> tileVector;
+  std::vector<CopyOp> copies;
+  std::vector<OpenRect> openRects;
+  std::vector<int32_t> previewRows;
+
+  // Per-tile scratch.
+  uint32_t rgb[kTilePixels];
+  uint32_t colourKeys[512];
+  uint16_t colourStamp[512];
+  uint8_t colourIndex[512];
+  uint16_t stamp = 0;
+  uint32_t paletteColours[256];
+
+  // Frame being encoded.
+  const uint8_t* frame = nullptr;
+  uint32_t stride = 0;
+
+  const uint8_t* framePixel(uint32_t x, uint32_t y) const { return frame + size_t(y) * stride + size_t(x) * 4; }
+  uint32_t* picturePixel(uint32_t x, uint32_t y) { return picture.data() + size_t(y) * width + x; }
+
+  uint32_t toRgb(uint32_t p) const {
+    if (format == PixelFormat::RGBA) return p & kPixelMask;
+    return ((p >> 16) & 255) | (p & 0xff00) | ((p & 255) << 16);
+  }
+  uint32_t fromRgb(uint32_t c) const {
+    if (format == PixelFormat::RGBA) return c | 0xff000000u;
+    return ((c & 255) << 16) | (c & 0xff00) | ((c >> 16) & 255);
+  }
+
+  void startEpoch(uint32_t w, uint32_t h, PixelFormat f);
+  uint64_t hashTile(const uint8_t* origin, size_t rowStride, uint32_t tw, uint32_t th) const;
+  void hashFrame();
+  void findMotion();
+  void applyCopy(const CopyOp& op);
+  void encodePreview();
+  bool encodeTile(uint32_t index);
+  void recomputePictureHash(uint32_t index);
+  int32_t cacheFind(uint64_t hash, const uint8_t* tile, size_t rowStride);
+  void cacheTouch(int32_t slot);
+  void cacheInsert(uint32_t index, uint64_t hash);
+  void mapErase(uint64_t key, int32_t slot);
+  void mapPut(uint64_t key, int32_t slot);
+  bool finish(bool key, std::vector<uint8_t>& out);
+};
+
+Encoder::Encoder(const EncoderOptions& options) : s_(new State) {
+  s_->opt = options;
+  s_->zstd = ZSTD_createCCtx();
+}
+
+Encoder::~Encoder() {
+  if (s_->zstd) ZSTD_freeCCtx(s_->zstd);
+}
+
+void Encoder::reset() { s_->epoch = false; }
+void Encoder::setMaxMessageBytes(size_t bytes) { s_->opt.maxMessageBytes = bytes; }
+bool Encoder::isExact() const { return s_->epoch && s_->exact; }
+const EncodeStats& Encoder::lastStats() const { return s_->stats; }
+
+size_t Encoder::memoryBytes() const {
+  const State& s = *s_;
+  size_t n = sizeof(State);
+  n += s.picture.capacity() * 4 + (s.pictureHash.capacity() + s.frameHash.capacity()) * 8 + s.tileFlags.capacity();
+  n += s.changed.capacity() * 4 + s.cachePixels.capacity() * 4 + s.slotHash.capacity() * 8;
+  n += (s.lruPrev.capacity() + s.lruNext.capacity()) * 4 + s.mapKeys.capacity() * 8 + s.mapSlots.capacity() * 4;
+  n += s.a.capacity() + s.b.capacity() + s.comp.capacity();
+  n += (s.anchorKeys.capacity() + s.bloom.capacity() + s.voteKeys.capacity()) * 8;
+  n += (s.anchorVals.capacity() + s.voteCounts.capacity()) * 4 + s.tileVector.capacity();
+  n += s.copies.capacity() * sizeof(CopyOp) + s.previewRows.capacity() * 4;
+  if (s.zstd) n += ZSTD_sizeof_CCtx(s.zstd);
+  return n;
+}
+
+void Encoder::State::startEpoch(uint32_t w, uint32_t h, PixelFormat f) {
+  if (w != width || h != height || picture.empty()) {
+    width = w;
+    height = h;
+    tilesX = (w + kTile - 1) / kTile;
+    tilesY = (h + kTile - 1) / kTile;
+    const size_t tiles = size_t(tilesX) * tilesY;
+    picture.assign(size_t(w) * h, 0);
+    picture.shrink_to_fit();
+    pictureHash.assign(tiles, 0);
+    frameHash.assign(tiles, 0);
+    tileFlags.assign(tiles, 0);
+    changed.clear();
+    changed.reserve(tiles);
+    tileVector.assign(tiles, -1);
+    slots = cacheSlotsFor(w, h);
+    cachePixels.assign(size_t(slots) * kTilePixels, 0);
+    slotHash.assign(slots, 0);
+    lruPrev.assign(slots, -1);
+    lruNext.assign(slots, -1);
+    size_t mapSize = 1;
+    while (mapSize < size_t(slots) * 2) mapSize <<= 1;
+    mapKeys.assign(mapSize, 0);
+    mapSlots.assign(mapSize, -1);
+    mapMask = mapSize - 1;
+    size_t anchorSize = 1;
+    while (anchorSize < tiles * 2) anchorSize <<= 1;
+    anchorKeys.assign(anchorSize, 0);
+    anchorVals.assign(anchorSize, 0);
+    anchorHits.assign(anchorSize, 0);
+    bloom.assign(1024, 0);
+    voteKeys.assign(16384, 0);
+    voteCounts.assign(16384, 0);
+    copies.reserve(kMaxCopies);
+    previewRows.assign(size_t(w) * 6 + 16, 0);
+  } else {
+    std::fill(picture.begin(), picture.end(), 0);
+    std::fill(mapKeys.begin(), mapKeys.end(), 0);
+    std::fill(mapSlots.begin(), mapSlots.end(), -1);
+  }
+  format = f;
+  used = 0;
+  head = tail = -1;
+  epoch = true;
+  exact = false;
+  ZSTD_CCtx_reset(zstd, ZSTD_reset_session_and_parameters);
+  ZSTD_CCtx_setParameter(zstd, ZSTD_c_compressionLevel, opt.zstdLevel);
+  ZSTD_CCtx_setParameter(zstd, ZSTD_c_windowLog, std::min(opt.windowLog, kWindowLogMax));
+  ZSTD_CCtx_setParameter(zstd, ZSTD_c_checksumFlag, 0);
+  ZSTD_CCtx_setParameter(zstd, ZSTD_c_contentSizeFlag, 0);
+}
+
+uint64_t Encoder::State::hashTile(const uint8_t* origin, size_t rowStride, uint32_t tw, uint32_t th) const {
+  uint64_t l0 = 0x243f6a8885a308d3ull, l1 = 0x13198a2e03707344ull, l2 = 0xa4093822299f31d0ull,
+           l3 = 0x082efa98ec4e6c89ull;
+  for (uint32_t r = 0; r < th; ++r) {
+    const uint8_t* p = origin + r * rowStride;
+    if (tw == kTile) {
+      l0 = mixLane(l0, load64(p) & kPairMask);
+      l1 = mixLane(l1, load64(p + 8) & kPairMask);
+      l2 = mixLane(l2, load64(p + 16) & kPairMask);
+      l3 = mixLane(l3, load64(p + 24) & kPairMask);
+      l0 = mixLane(l0, load64(p + 32) & kPairMask);
+      l1 = mixLane(l1, load64(p + 40) & kPairMask);
+      l2 = mixLane(l2, load64(p + 48) & kPairMask);
+      l3 = mixLane(l3, load64(p + 56) & kPairMask);
+    } else {
+      for (uint32_t x = 0; x < tw; ++x) l0 = mixLane(l0, load32(p + x * 4) & kPixelMask);
+      l1 = mixLane(l1, r);
+    }
+  }
+  return finalMix(l0 ^ rotl(l1, 16) ^ rotl(l2, 32) ^ rotl(l3, 48) ^ (uint64_t(tw) << 8 | th));
+}
+
+void Encoder::State::hashFrame() {
+  for (uint32_t ty = 0; ty < tilesY; ++ty) {
+    const uint32_t y0 = ty * kTile, th = std::min(kTile, height - y0);
+    for (uint32_t tx = 0; tx < tilesX; ++tx) {
+      const uint32_t x0 = tx * kTile, tw = std::min(kTile, width - x0);
+      frameHash[size_t(ty) * tilesX + tx] = hashTile(framePixel(x0, y0), stride, tw, th);
+    }
+  }
+}
+
+void Encoder::State::recomputePictureHash(uint32_t index) {
+  const uint32_t tx = index % tilesX, ty = index / tilesX;
+  const uint32_t x0 = tx * kTile, y0 = ty * kTile;
+  pictureHash[index] = hashTile(reinterpret_cast<const uint8_t*>(picturePixel(x0, y0)), size_t(width) * 4,
+                                std::min(kTile, width - x0), std::min(kTile, height - y0));
+}
+
+// ---- cache -----------------------------------------------------------------------------------------------------
+
+void Encoder::State::mapPut(uint64_t key, int32_t slot) {
+  key |= 1;  // 0 marks an empty bucket
+  size_t i = size_t(finalMix(key)) & mapMask;
+  while (mapKeys[i] != 0 && mapKeys[i] != key) i = (i + 1) & mapMask;
+  mapKeys[i] = key;
+  mapSlots[i] = slot;
+}
+
+void Encoder::State::mapErase(uint64_t key, int32_t slot) {
+  key |= 1;
+  size_t i = size_t(finalMix(key)) & mapMask;
+  while (mapKeys[i] != 0 && mapKeys[i] != key) i = (i + 1) & mapMask;
+  if (mapKeys[i] == 0 || mapSlots[i] != slot) return;
+  // Backward-shift deletion keeps linear probing chains intact.
+  size_t hole = i;
+  for (size_t j = (i + 1) & mapMask; mapKeys[j] != 0; j = (j + 1) & mapMask) {
+    const size_t home = size_t(finalMix(mapKeys[j])) & mapMask;
+    if (((j - home) & mapMask) >= ((j - hole) & mapMask)) {
+      mapKeys[hole] = mapKeys[j];
+      mapSlots[hole] = mapSlots[j];
+      hole = j;
+    }
+  }
+  mapKeys[hole] = 0;
+  mapSlots[hole] = -1;
+}
+
+int32_t Encoder::State::cacheFind(uint64_t hash, const uint8_t* tile, size_t rowStride) {
+  const uint64_t key = hash | 1;
+  size_t i = size_t(finalMix(key)) & mapMask;
+  while (mapKeys[i] != 0 && mapKeys[i] != key) i = (i + 1) & mapMask;
+  if (mapKeys[i] == 0) return -1;
+  const int32_t slot = mapSlots[i];
+  const uint8_t* cached = reinterpret_cast<const uint8_t*>(cachePixels.data() + size_t(slot) * kTilePixels);
+  for (uint32_t r = 0; r < kTile; ++r)
+    if (!pixelsEqual(cached + r * kTile * 4, tile + r * rowStride, kTile)) return -1;  // hash collision
+  return slot;
+}
+
+void Encoder::State::cacheTouch(int32_t s) {
+  if (head == s) return;
+  const int32_t p = lruPrev[s], n = lruNext[s];
+  if (p >= 0) lruNext[p] = n;
+  if (n >= 0) lruPrev[n] = p;
+  if (tail == s) tail = p;
+  lruPrev[s] = -1;
+  lruNext[s] = head;
+  if (head >= 0) lruPrev[head] = s;
+  head = s;
+  if (tail < 0) tail = s;
+}
+
+// Mirrors Decoder::cacheInsert exactly (same slot choice), plus the hash map.
+void Encoder::State::cacheInsert(uint32_t index, uint64_t hash) {
+  int32_t slot;
+  if (used < slots) {
+    slot = int32_t(used++);
+    lruPrev[slot] = lruNext[slot] = -1;
+    if (head < 0) {
+      head = tail = slot;
+    } else {
+      lruNext[slot] = head;
+      lruPrev[head] = slot;
+      head = slot;
+    }
+  } else {
+    slot = tail;
+    cacheTouch(slot);
+    mapErase(slotHash[slot], slot);
+  }
+  const uint32_t x0 = (index % tilesX) * kTile, y0 = (index / tilesX) * kTile;
+  uint32_t* dst = cachePixels.data() + size_t(slot) * kTilePixels;
+  for (uint32_t r = 0; r < kTile; ++r) std::memcpy(dst + r * kTile, picturePixel(x0, y0 + r), kTile * 4);
+  slotHash[slot] = hash;
+  mapPut(hash, slot);
+}
+
+// ---- motion ----------------------------------------------------------------------------------------------------
+
+// Applies a copy to the picture exactly as the decoder does (rows ordered so overlap is safe).
+void Encoder::State::applyCopy(const CopyOp& op) {
+  const bool upward = op.dy > 0;
+  for (uint32_t r = 0; r < op.h; ++r) {
+    const uint32_t row = upward ? r : op.h - 1 - r;
+    std::memmove(picturePixel(op.x, op.y + row), picturePixel(op.x + op.dx, op.y + row + op.dy), size_t(op.w) * 4);
+  }
+  const uint32_t tx0 = op.x / kTile, tx1 = (op.x + op.w - 1) / kTile;
+  const uint32_t ty0 = op.y / kTile, ty1 = (op.y + op.h - 1) / kTile;
+  for (uint32_t ty = ty0; ty <= ty1; ++ty)
+    for (uint32_t tx = tx0; tx <= tx1; ++tx) tileFlags[size_t(ty) * tilesX + tx] |= 2;
+}
+
+// Finds blocks of the new frame that are the previous picture moved by some vector: rows of changed tiles are
+// hashed (polynomial over 16 pixels), the previous picture is scanned with the same rolling hash, and each hit
+// votes for a vector. The best vectors are verified tile by tile and grouped into copy rectangles.
+void Encoder::State::findMotion() {
+  copies.clear();
+  if (changed.size() < kMotionMinTiles || width < kTile * 2) return;
+  uint64_t pow15 = 1;
+  for (int i = 0; i < 15; ++i) pow15 *= kPolyBase;
+
+  std::fill(bloom.begin(), bloom.end(), 0);
+  const size_t amask = anchorKeys.size() - 1;
+  size_t anchors = 0;
+  uint32_t bx0 = width, by0 = height, bx1 = 0, by1 = 0;
+  for (uint32_t index : changed) {
+    const uint32_t tx = index % tilesX, ty = index / tilesX;
+    const uint32_t x0 = tx * kTile, y0 = ty * kTile;
+    bx0 = std::min(bx0, x0);
+    by0 = std::min(by0, y0);
+    bx1 = std::max(bx1, std::min(width, x0 + kTile));
+    by1 = std::max(by1, std::min(height, y0 + kTile));
+    if (x0 + kTile > width || y0 + kTile > height) continue;
+    // The first row of the tile that is not a single colour (uniform rows match everywhere).
+    for (uint32_t r = 0; r < kTile; ++r) {
+      const uint8_t* p = framePixel(x0, y0 + r);
+      const uint32_t first = load32(p) & kPixelMask;
+      bool uniform = true;
+      for (uint32_t x = 1; x < kTile && uniform; ++x) uniform = (load32(p + x * 4) & kPixelMask) == first;
+      if (uniform) continue;
+      uint64_t h = 0;
+      for (uint32_t x = 0; x < kTile; ++x) h = h * kPolyBase + (load32(p + x * 4) & kPixelMask);
+      const uint64_t key = h | 1;
+      size_t i = size_t(finalMix(key)) & amask;
+      while (anchorKeys[i] != 0 && anchorKeys[i] != key) i = (i + 1) & amask;
+      if (anchorKeys[i] == 0) {
+        anchorKeys[i] = key;
+        anchorVals[i] = index << 4 | r;
+        const uint64_t bit = key >> 48;
+        bloom[bit >> 6] |= 1ull << (bit & 63);
+        ++anchors;
+      }
+      break;
+    }
+  }
+  if (getenv("TESSERA_DEBUG")) fprintf(stderr, "anchors %zu changed %zu\n", anchors, changed.size());
+  if (anchors < 2) {
+    std::fill(anchorKeys.begin(), anchorKeys.end(), 0);
+    return;
+  }
+
+  // Scan the previous picture around the changed area.
+  const uint32_t rx0 = bx0 > kMotionMargin ? bx0 - kMotionMargin : 0;
+  const uint32_t ry0 = by0 > kMotionMargin ? by0 - kMotionMargin : 0;
+  const uint32_t rx1 = std::min(width, bx1 + kMotionMargin), ry1 = std::min(height, by1 + kMotionMargin);
+  std::fill(voteKeys.begin(), voteKeys.end(), 0);
+  const size_t vmask = voteKeys.size() - 1;
+  size_t distinctVotes = 0;
+  if (rx1 - rx0 >= kTile) {
+    for (uint32_t y = ry0; y < ry1; ++y) {
+      const uint32_t* row = picture.data() + size_t(y) * width;
+      uint64_t h = 0;
+      for (uint32_t x = rx0; x < rx0 + kTile; ++x) h = h * kPolyBase + (row[x] & kPixelMask);
+      for (uint32_t x = rx0;; ++x) {
+        const uint64_t key = h | 1;
+        const uint64_t bit = key >> 48;
+        if (bloom[bit >> 6] >> (bit & 63) & 1) {
+          size_t i = size_t(finalMix(key)) & amask;
+          while (anchorKeys[i] != 0 && anchorKeys[i] != key) i = (i + 1) & amask;
+          if (anchorKeys[i] != 0 && anchorHits[i] < kMaxAnchorHits) {
+            ++anchorHits[i];
+            const uint32_t index = anchorVals[i] >> 4, r = anchorVals[i] & 15;
+            const int32_t dx = int32_t(x) - int32_t((index % tilesX) * kTile);
+            const int32_t dy = int32_t(y) - int32_t((index / tilesX) * kTile + r);
+            if (dx != 0 || dy != 0) {
+              const uint64_t vkey = (uint64_t(uint32_t(dx + 65536)) << 32 | uint32_t(dy + 65536)) + 1;
+              size_t v = size_t(finalMix(vkey)) & vmask;
+              while (voteKeys[v] != 0 && voteKeys[v] != vkey) v = (v + 1) & vmask;
+              if (voteKeys[v] == vkey) {
+                ++voteCounts[v];
+              } else if (distinctVotes < voteKeys.size() / 2) {
+                voteKeys[v] = vkey;
+                voteCounts[v] = 1;
+                ++distinctVotes;
+              }
+            }
+          }
+        }
+        if (x + kTile >= rx1) break;
+        h = (h - (row[x] & kPixelMask) * pow15) * kPolyBase + (row[x + kTile] & kPixelMask);
+      }
+    }
+  }
+  std::fill(anchorKeys.begin(), anchorKeys.end(), 0);
+  std::fill(anchorHits.begin(), anchorHits.end(), 0);
+  if (getenv("TESSERA_DEBUG")) fprintf(stderr, "votes %zu region %u %u %u %u\n", distinctVotes, rx0, ry0, rx1, ry1);
+  if (distinctVotes == 0) return;
+
+  // Best vectors by votes.
+  int32_t candDx[kMaxCandidates], candDy[kMaxCandidates];
+  uint32_t candVotes[kMaxCandidates];
+  uint32_t candidates = 0;
+  for (size_t v = 0; v < voteKeys.size(); ++v) {
+    if (voteKeys[v] == 0 || voteCounts[v] < 2) continue;
+    const uint32_t votes = voteCounts[v];
+    uint32_t pos = candidates < kMaxCandidates ? candidates++ : kMaxCandidates;
+    if (pos == kMaxCandidates) {
+      if (votes <= candVotes[kMaxCandidates - 1]) continue;
+      pos = kMaxCandidates - 1;
+    }
+    while (pos > 0 && candVotes[pos - 1] < votes) {
+      candVotes[pos] = candVotes[pos - 1];
+      candDx[pos] = candDx[pos - 1];
+      candDy[pos] = candDy[pos - 1];
+      --pos;
+    }
+    const uint64_t key = voteKeys[v] - 1;
+    candVotes[pos] = votes;
+    candDx[pos] = int32_t(key >> 32) - 65536;
+    candDy[pos] = int32_t(key & 0xffffffffu) - 65536;
+  }
+  if (candidates == 0) return;
+
+  // Verify: a changed tile moves with the first candidate vector under which it equals the previous picture.
+  uint32_t matched = 0;
+  for (uint32_t index : changed) {
+    tileVector[index] = -1;
+    const uint32_t x0 = (index % tilesX) * kTile, y0 = (index / tilesX) * kTile;
+    if (x0 + kTile > width || y0 + kTile > height) continue;
+    for (uint32_t k = 0; k < candidates; ++k) {
+      const int64_t sx = int64_t(x0) + candDx[k], sy = int64_t(y0) + candDy[k];
+      if (sx < 0 || sy < 0 || sx + kTile > width || sy + kTile > height) continue;
+      bool same = true;
+      for (uint32_t r = 0; r < kTile && same; ++r)
+        same = pixelsEqual(framePixel(x0, y0 + r),
+                           reinterpret_cast<const uint8_t*>(picturePixel(uint32_t(sx), uint32_t(sy + r))), kTile);
+      if (same) {
+        tileVector[index] = int8_t(k);
+        ++matched;
+        break;
+      }
+    }
+  }
+  if (matched == 0) return;
+
+  // Group matched tiles into rectangles: horizontal runs, merged downwards when a run has the same columns.
+  std::vector<OpenRect>& open = openRects;
+  open.clear();
+  for (uint32_t ty = 0; ty < tilesY; ++ty) {
+    for (uint32_t tx = 0; tx < tilesX;) {
+      const int8_t k = tileVector[size_t(ty) * tilesX + tx];
+      if (k < 0 || !(tileFlags[size_t(ty) * tilesX + tx] & 1)) {
+        ++tx;
+        continue;
+      }
+      uint32_t end = tx + 1;
+      while (end < tilesX && (tileFlags[size_t(ty) * tilesX + end] & 1) && tileVector[size_t(ty) * tilesX + end] == k)
+        ++end;
+      bool merged = false;
+      for (OpenRect& o : open) {
+        if (o.k == k && o.tx0 == tx && o.tx1 == end && o.ty1 == ty) {
+          o.ty1 = ty + 1;
+          merged = true;
+          break;
+        }
+      }
+      if (!merged && open.size() < kMaxCopies) open.push_back({tx, end, ty, ty + 1, k});
+      tx = end;
+    }
+  }
+  for (uint32_t index : changed) tileVector[index] = -1;
+
+  // Widen each rectangle pixel by pixel while the moved content still matches (partial tiles at window edges).
+  auto columnMatches = [&](uint32_t x, uint32_t y0, uint32_t y1, int32_t dx, int32_t dy) {
+    const int64_t sx = int64_t(x) + dx;
+    if (sx < 0 || sx >= width || int64_t(y0) + dy < 0 || int64_t(y1) + dy > height) return false;
+    for (uint32_t y = y0; y < y1; ++y)
+      if (((load32(framePixel(x, y)) ^ *picturePixel(uint32_t(sx), uint32_t(y + dy))) & kPixelMask) != 0) return false;
+    return true;
+  };
+  auto rowMatches = [&](uint32_t y, uint32_t x0, uint32_t x1, int32_t dx, int32_t dy) {
+    const int64_t sy = int64_t(y) + dy;
+    if (sy < 0 || sy >= height || int64_t(x0) + dx < 0 || int64_t(x1) + dx > width) return false;
+    return pixelsEqual(framePixel(x0, y), reinterpret_cast<const uint8_t*>(picturePixel(uint32_t(x0 + dx), uint32_t(sy))),
+                       x1 - x0);
+  };
+  for (const OpenRect& o : open) {
+    const int32_t dx = candDx[o.k], dy = candDy[o.k];
+    uint32_t x0 = o.tx0 * kTile, x1 = std::min(width, o.tx1 * kTile);
+    uint32_t y0 = o.ty0 * kTile, y1 = std::min(height, o.ty1 * kTile);
+    for (uint32_t i = 0; i < kTile - 1 && x0 > 0 && columnMatches(x0 - 1, y0, y1, dx, dy); ++i) --x0;
+    for (uint32_t i = 0; i < kTile - 1 && x1 < width && columnMatches(x1, y0, y1, dx, dy); ++i) ++x1;
+    for (uint32_t i = 0; i < kTile - 1 && y0 > 0 && rowMatches(y0 - 1, x0, x1, dx, dy); ++i) --y0;
+    for (uint32_t i = 0; i < kTile - 1 && y1 < height && rowMatches(y1, x0, x1, dx, dy); ++i) ++y1;
+    copies.push_back({x0, y0, x1 - x0, y1 - y0, dx, dy});
+  }
+}
+
+// ---- tiles -----------------------------------------------------------------------------------------------------
+
+// Codes tile `index` so the picture equals the frame there. Returns false if it already did.
+bool Encoder::State::encodeTile(uint32_t index) {
+  const uint32_t tx = index % tilesX, ty = index / tilesX;
+  const uint32_t x0 = tx * kTile, y0 = ty * kTile;
+  const uint32_t tw = std::min(kTile, width - x0), th = std::min(kTile, height - y0);
+  const bool fullTile = tw == kTile && th == kTile;
+
+  // Changed rectangle inside the tile.
+  uint32_t bx0 = tw, by0 = th, bx1 = 0, by1 = 0;
+  for (uint32_t r = 0; r < th; ++r) {
+    const uint8_t* f = framePixel(x0, y0 + r);
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(picturePixel(x0, y0 + r));
+    if (pixelsEqual(f, p, tw)) continue;
+    if (r < by0) by0 = r;
+    by1 = r + 1;
+    for (uint32_t x = 0; x < tw; ++x) {
+      if (((load32(f + x * 4) ^ load32(p + x * 4)) & kPixelMask) == 0) continue;
+      if (x < bx0) bx0 = x;
+      if (x + 1 > bx1) bx1 = x + 1;
+    }
+  }
+  if (by1 == 0) return false;
+
+  a.push_back(0);  // placeholder for the gap, fixed by the caller (keeps this function about one tile)
+
+  if (fullTile && opt.cache) {
+    const int32_t slot = cacheFind(frameHash[index], framePixel(x0, y0), stride);
+    if (slot >= 0) {
+      a.push_back(kKindCache);
+      putVarint(a, uint32_t(slot));
+      const uint32_t* src = cachePixels.data() + size_t(slot) * kTilePixels;
+      for (uint32_t r = 0; r < kTile; ++r) std::memcpy(picturePixel(x0, y0 + r), src + r * kTile, kTile * 4);
+      cacheTouch(slot);
+      ++stats.cacheHits;
+      return true;
+    }
+  }
+
+  const uint32_t rw = bx1 - bx0, rh = by1 - by0, area = rw * rh;
+  const bool full = bx0 == 0 && by0 == 0 && bx1 == tw && by1 == th;
+  // Canonical RGB of the rectangle, and its colours (up to 257).
+  if (++stamp == 0) {
+    std::memset(colourStamp, 0, sizeof colourStamp);
+    stamp = 1;
+  }
+  uint32_t colours = 0;
+  for (uint32_t r = 0; r < rh; ++r) {
+    const uint8_t* f = framePixel(x0 + bx0, y0 + by0 + r);
+    for (uint32_t x = 0; x < rw; ++x) {
+      const uint32_t c = toRgb(load32(f + x * 4));
+      rgb[r * rw + x] = c;
+      if (colours > 256) continue;
+      uint32_t h = (c * 0x9e3779b1u) >> 23;
+      while (colourStamp[h] == stamp && colourKeys[h] != c) h = (h + 1) & 511;
+      if (colourStamp[h] != stamp) {
+        colourStamp[h] = stamp;
+        colourKeys[h] = c;
+        if (colours < 256) {
+          colourIndex[h] = uint8_t(colours);
+          paletteColours[colours] = c;
+        }
+        ++colours;
+      }
+    }
+  }
+
+  // Write the new pixels into the picture (the decoder's view) before predicting from it.
+  for (uint32_t r = 0; r < rh; ++r)
+    std::memcpy(picturePixel(x0 + bx0, y0 + by0 + r), framePixel(x0 + bx0, y0 + by0 + r), size_t(rw) * 4);
+
+  uint8_t kind;
+  if (colours == 1) {
+    kind = kKindSolid;
+    const uint32_t c = rgb[0];
+    b.push_back(uint8_t(c));
+    b.push_back(uint8_t(c >> 8));
+    b.push_back(uint8_t(c >> 16));
+  } else if (colours <= 16) {
+    kind = kKindPalette;
+    for (uint32_t k = 0; k < colours; ++k) {
+      b.push_back(uint8_t(paletteColours[k]));
+      b.push_back(uint8_t(paletteColours[k] >> 8));
+      b.push_back(uint8_t(paletteColours[k] >> 16));
+    }
+    const uint32_t bits = bitsForColours(colours);
+    uint32_t acc = 0, nbits = 0;
+    for (uint32_t i = 0; i < area; ++i) {
+      const uint32_t c = rgb[i];
+      uint32_t h = (c * 0x9e3779b1u) >> 23;
+      while (colourKeys[h] != c) h = (h + 1) & 511;
+      acc = acc << bits | colourIndex[h];
+      nbits += bits;
+      if (nbits == 8) {
+        b.push_back(uint8_t(acc));
+        acc = nbits = 0;
+      }
+    }
+    if (nbits) b.push_back(uint8_t(acc << (8 - nbits)));
+  } else {
+    kind = kKindGrad;
+    const uint32_t ax0 = x0 + bx0, ay0 = y0 + by0;
+    for (uint32_t r = 0; r < rh; ++r) {
+      const uint32_t py = ay0 + r;
+      const uint32_t* row = picture.data() + size_t(py) * width;
+      const uint32_t* up = py ? row - width : nullptr;
+      for (uint32_t x = 0; x < rw; ++x) {
+        const uint32_t px = ax0 + x;
+        const uint32_t pa = px ? toRgb(row[px - 1]) : 0, pb = up ? toRgb(up[px]) : 0;
+        const uint32_t pc = px && up ? toRgb(up[px - 1]) : 0;
+        const uint32_t c = rgb[r * rw + x];
+        const int pr = med(int(pa & 255), int(pb & 255), int(pc & 255));
+        const int pg = med(int((pa >> 8) & 255), int((pb >> 8) & 255), int((pc >> 8) & 255));
+        const int pbl = med(int((pa >> 16) & 255), int((pb >> 16) & 255), int((pc >> 16) & 255));
+        const int eg = int((c >> 8) & 255) - pg;
+        b.push_back(uint8_t(eg));
+        b.push_back(uint8_t(int(c & 255) - pr - eg));
+        b.push_back(uint8_t(int((c >> 16) & 255) - pbl - eg));
+      }
+    }
+  }
+  a.push_back(uint8_t(kind | (full ? kModeFull : 0)));
+  if (!full) {
+    a.push_back(uint8_t(bx0 << 4 | by0));
+    a.push_back(uint8_t((bx1 - 1) << 4 | (by1 - 1)));
+  }
+  if (kind == kKindPalette) a.push_back(uint8_t(colours - 1));
+  if (fullTile && !(kind == kKindSolid && full) && opt.cache) cacheInsert(index, frameHash[index]);
+  return true;
+}
+
+// ---- preview ---------------------------------------------------------------------------------------------------
+
+void Encoder::State::encodePreview() {
+  // Pick the finest preview whose trial compression fits the budget (about 40 kB at 1080p).
+  static const uint8_t choices[][2] = {{2, 6}, {2, 5}, {2, 4}, {3, 6}, {3, 5}, {3, 4}, {4, 4}, {5, 3}};
+  const size_t budget = 36000;
+  std::vector<uint8_t>& trial = b;
+  uint32_t scaleLog = 5, bits = 3;
+  for (const auto& choice : choices) {
+    const uint32_t sl = choice[0], q = choice[1];
+    const uint32_t s = 1u << sl, m = (1u << q) - 1;
+    const uint32_t lw = (width + s - 1) >> sl, lh = (height + s - 1) >> sl;
+    trial.clear();
+    int32_t* above = previewRows.data();
+    int32_t* cur = previewRows.data() + size_t(width) * 3;
+    for (uint32_t ly = 0; ly < lh; ++ly) {
+      for (uint32_t lx = 0; lx < lw; ++lx) {
+        const uint32_t bx = lx * s, by = ly * s;
+        const uint32_t bw = std::min(s, width - bx), bh = std::min(s, height - by);
+        uint32_t sum[3] = {0, 0, 0};
+        for (uint32_t yy = 0; yy < bh; ++yy) {
+          const uint8_t* f = framePixel(bx, by + yy);
+          for (uint32_t xx = 0; xx < bw; ++xx) {
+            const uint32_t c = toRgb(load32(f + xx * 4));
+            sum[0] += c & 255;
+            sum[1] += (c >> 8) & 255;
+            sum[2] += (c >> 16) & 255;
+          }
+        }
+        const uint32_t n = bw * bh;
+        uint32_t out[3];
+        for (int c = 0; c < 3; ++c) {
+          const uint32_t avg = (sum[c] + n / 2) / n;
+          const int32_t v = int32_t((avg * m + 127) / 255);
+          const int32_t va = lx ? cur[(lx - 1) * 3 + c] : 0;
+          const int32_t vb = ly ? above[lx * 3 + c] : 0;
+          const int32_t vc = lx && ly ? above[(lx - 1) * 3 + c] : 0;
+          trial.push_back(uint8_t((v - med(va, vb, vc)) & int32_t(m)));
+          cur[lx * 3 + c] = v;
+          out[c] = (uint32_t(v) * 255 + (m >> 1)) / m;
+        }
+        (void)out;
+      }
+      std::swap(above, cur);
+    }
+    scaleLog = sl;
+    bits = q;
+    const size_t estimate = ZSTD_compress(comp.data(), comp.size(), trial.data(), trial.size(), opt.zstdLevel);
+    if (!ZSTD_isError(estimate) && estimate <= budget) break;
+  }
+  // `trial` (= b) now holds the chosen preview's residuals; paint the picture the way the decoder will.
+  const uint32_t s = 1u << scaleLog, m = (1u << bits) - 1;
+  const uint32_t lw = (width + s - 1) >> scaleLog, lh = (height + s - 1) >> scaleLog;
+  int32_t* above = previewRows.data();
+  int32_t* cur = previewRows.data() + size_t(width) * 3;
+  const uint8_t* e = b.data();
+  for (uint32_t ly = 0; ly < lh; ++ly) {
+    for (uint32_t lx = 0; lx < lw; ++lx, e += 3) {
+      uint32_t out[3];
+      for (int c = 0; c < 3; ++c) {
+        const int32_t va = lx ? cur[(lx - 1) * 3 + c] : 0;
+        const int32_t vb = ly ? above[lx * 3 + c] : 0;
+        const int32_t vc = lx && ly ? above[(lx - 1) * 3 + c] : 0;
+        const int32_t v = (med(va, vb, vc) + e[c]) & int32_t(m);
+        cur[lx * 3 + c] = v;
+        out[c] = (uint32_t(v) * 255 + (m >> 1)) / m;
+      }
+      const uint32_t colour = fromRgb(out[0] | out[1] << 8 | out[2] << 16);
+      const uint32_t bx = lx * s, by = ly * s;
+      const uint32_t bw = std::min(s, width - bx), bh = std::min(s, height - by);
+      for (uint32_t yy = 0; yy < bh; ++yy) {
+        uint32_t* row = picturePixel(bx, by + yy);
+        for (uint32_t xx = 0; xx < bw; ++xx) row[xx] = colour;
+      }
+    }
+    std::swap(above, cur);
+  }
+  putVarint(a, 1);
+  putVarint(a, 0);
+  putVarint(a, 0);
+  putVarint(a, width);
+  putVarint(a, height);
+  a.push_back(uint8_t(scaleLog));
+  a.push_back(uint8_t(bits));
+}
+
+// ---- message ---------------------------------------------------------------------------------------------------
+
+bool Encoder::State::finish(bool key, std::vector<uint8_t>& out) {
+  uint8_t lengthA[8];
+  size_t lengthABytes = 0;
+  for (uint32_t x = uint32_t(a.size());; x >>= 7) {
+    lengthA[lengthABytes++] = uint8_t(x >= 0x80 ? (x | 0x80) : x);
+    if (x < 0x80) break;
+  }
+  const size_t raw = lengthABytes + a.size() + b.size();
+  stats.rawBytes = raw;
+  out.clear();
+  out.push_back(kMagic);
+  out.push_back(kVersion);
+  out.push_back(key ? kFlagKey : 0);
+  putVarint(out, uint32_t(raw));
+  if (key) {
+    putVarint(out, width);
+    putVarint(out, height);
+  }
+  const size_t header = out.size();
+  const size_t bound = ZSTD_compressBound(raw) + 64;
+  if (comp.size() < bound) comp.resize(bound);
+  ZSTD_outBuffer ob = {comp.data(), comp.size(), 0};
+  const struct {
+    const void* p;
+    size_t n;
+  } parts[3] = {{lengthA, lengthABytes}, {a.data(), a.size()}, {b.data(), b.size()}};
+  for (int i = 0; i < 3; ++i) {
+    ZSTD_inBuffer ib = {parts[i].p, parts[i].n, 0};
+    while (ib.pos < ib.size) {
+      const size_t r = ZSTD_compressStream2(zstd, &ob, &ib, ZSTD_e_continue);
+      if (ZSTD_isError(r)) return false;
+    }
+  }
+  ZSTD_inBuffer none = {nullptr, 0, 0};
+  for (;;) {
+    const size_t r = ZSTD_compressStream2(zstd, &ob, &none, ZSTD_e_flush);
+    if (ZSTD_isError(r)) return false;
+    if (r == 0) break;
+  }
+  out.insert(out.end(), comp.data(), comp.data() + ob.pos);
+  if (ob.pos > 0) rawPerByte = 0.7 * rawPerByte + 0.3 * (double(raw) / double(ob.pos));
+  (void)header;
+  return true;
+}
+
+bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uint32_t stride, PixelFormat format,
+                     std::vector<uint8_t>& out) {
+  State& s = *s_;
+  out.clear();
+  if (!pixels || width < 1 || height < 1 || width > kMaxWidth || height > kMaxHeight || stride < width * 4) {
+    return false;
+  }
+  s.stats = EncodeStats();
+  s.frame = pixels;
+  s.stride = stride;
+  bool key = false;
+  if (!s.epoch || width != s.width || height != s.height || format != s.format) {
+    s.startEpoch(width, height, format);
+    key = true;
+  }
+  s.stats.key = key;
+  s.a.clear();
+  s.b.clear();
+  s.hashFrame();
+
+  if (key && s.opt.maxMessageBytes > 0) {
+    if (s.comp.size() < ZSTD_compressBound(size_t(width) * height * 3 / 4) + 64)
+      s.comp.resize(ZSTD_compressBound(size_t(width) * height * 3 / 4) + 64);
+    putVarint(s.a, 0);  // no copies
+    s.encodePreview();
+    putVarint(s.a, 0);  // no tiles
+    const size_t tiles = size_t(s.tilesX) * s.tilesY;
+    for (uint32_t i = 0; i < tiles; ++i) s.recomputePictureHash(uint32_t(i));
+    s.exact = false;
+    s.stats.preview = true;
+    return s.finish(true, out);
+  }
+
+  const size_t tiles = size_t(s.tilesX) * s.tilesY;
+  s.changed.clear();
+  for (uint32_t i = 0; i < tiles; ++i) {
+    if (key || s.frameHash[i] != s.pictureHash[i]) {
+      s.tileFlags[i] = 1;
+      s.changed.push_back(i);
+    } else {
+      s.tileFlags[i] = 0;
+    }
+  }
+  s.stats.changedTiles = uint32_t(s.changed.size());
+  if (s.changed.empty()) {
+    s.exact = true;
+    return false;
+  }
+
+  if (!key && s.opt.motion) s.findMotion();
+  if (key) s.copies.clear();
+  putVarint(s.a, uint32_t(s.copies.size()));
+  for (const CopyOp& op : s.copies) {
+    putVarint(s.a, op.x);
+    putVarint(s.a, op.y);
+    putVarint(s.a, op.w);
+    putVarint(s.a, op.h);
+    putSvarint(s.a, op.dx);
+    putSvarint(s.a, op.dy);
+    s.applyCopy(op);
+    s.stats.copiedTiles += (op.w / kTile) * (op.h / kTile);
+  }
+  s.stats.copyOps = uint32_t(s.copies.size());
+  putVarint(s.a, 0);  // no preview
+
+  // Tiles, in raster order. The count is written after the loop, so the tile entries go to `b`-independent scratch:
+  // we build them in place after a reserved varint slot.
+  const size_t countPos = s.a.size();
+  const size_t rawBudget =
+      s.opt.maxMessageBytes ? size_t(double(s.opt.maxMessageBytes) * s.rawPerByte) : size_t(-1);
+  uint32_t coded = 0;
+  int64_t last = -1;
+  bool complete = true;
+  std::vector<uint8_t>& a = s.a;
+  for (uint32_t i = 0; i < tiles; ++i) {
+    const uint8_t flags = s.tileFlags[i];
+    if (!flags) continue;
+    if (a.size() + s.b.size() > rawBudget) {
+      complete = false;
+      // Tiles the copies touched but that we do not code now: the hash must describe the picture as it is.
+      if (flags & 2) s.recomputePictureHash(i);
+      continue;
+    }
+    const size_t before = a.size();
+    if (s.encodeTile(i)) {
+      // Replace the placeholder gap byte with the real varint gap.
+      const uint32_t gap = uint32_t(int64_t(i) - last - 1);
+      if (gap < 0x80) {
+        a[before] = uint8_t(gap);
+      } else {
+        uint8_t tmp[5];
+        size_t n = 0;
+        for (uint32_t x = gap;; x >>= 7) {
+          tmp[n++] = uint8_t(x >= 0x80 ? (x | 0x80) : x);
+          if (x < 0x80) break;
+        }
+        a[before] = tmp[0];
+        a.insert(a.begin() + before + 1, tmp + 1, tmp + n);
+      }
+      last = i;
+      ++coded;
+    }
+    s.pictureHash[i] = s.frameHash[i];
+  }
+  s.stats.codedTiles = coded;
+  s.exact = complete;
+  if (coded == 0 && s.copies.empty() && !key) return false;
+  // Insert the tile count before the entries.
+  uint8_t tmp[5];
+  size_t n = 0;
+  for (uint32_t x = coded;; x >>= 7) {
+    tmp[n++] = uint8_t(x >= 0x80 ? (x | 0x80) : x);
+    if (x < 0x80) break;
+  }
+  a.insert(a.begin() + countPos, tmp, tmp + n);
+  return s.finish(key, out);
+}
+
+}  // namespace codec
+}  // namespace tessera
