@@ -1,0 +1,2 @@
+/* Minimal freestanding <stdio.h> for the wasm32 decoder build: nothing is printed. */
+#pragma once
