@@ -1,0 +1,56 @@
+// Writes the fuzzer's seed corpus (native/codec/fuzz/seeds/): real message sequences from the encoder, in the
+// fuzzer's input format (each message prefixed by its 2-byte little-endian length). Run: bun native/codec/fuzz/makeSeeds.ts
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEncoder } from '../../index.ts';
+
+const out = join(import.meta.dirname, 'seeds');
+mkdirSync(out, { recursive: true });
+
+function pack(messages: Uint8Array[]): Uint8Array {
+  const parts: number[] = [];
+  for (const m of messages) {
+    if (m.length > 65535) throw new Error('seed message too long');
+    parts.push(m.length & 255, m.length >> 8, ...m);
+  }
+  return new Uint8Array(parts);
+}
+
+function scene(width: number, height: number, t: number, kind: number): Uint8Array {
+  const px = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 4;
+      const sy = kind === 1 ? y + t * 5 : y; // scrolling
+      const wx = kind === 2 ? x - t * 7 : x; // moving window
+      let c: [number, number, number];
+      if (kind === 2 && wx >= 8 && wx < 40 && y >= 8 && y < 30) c = [250, 250, 250 - ((wx * y) % 3) * 60];
+      else if (kind === 0 && x < 20) c = [(x * 13 + y * 7 + t) & 255, (x * y) & 255, 128]; // photographic strip
+      else c = ((sy >> 2) + (x >> 3)) % 5 === 0 ? [30, 30, 40] : [255, 255, 255];
+      px.set([...c, 255], o);
+    }
+  return px;
+}
+
+const sets: [string, number, number, number, number, number][] = [
+  // name, width, height, kind, frames, progressive budget
+  ['typing', 48, 40, 0, 4, 0],
+  ['scroll', 64, 64, 1, 4, 0],
+  ['window', 80, 48, 2, 4, 0],
+  ['preview', 64, 48, 0, 2, 300],
+  ['odd', 17, 9, 0, 3, 0],
+];
+for (const [name, width, height, kind, frames, budget] of sets) {
+  const encoder = createEncoder({ maxMessageBytes: budget });
+  const messages: Uint8Array[] = [];
+  for (let t = 0; t < frames; t++) {
+    const px = scene(width, height, t, kind);
+    for (let m; (m = encoder.encode(px, width, height, width * 4, 'rgba')); ) {
+      messages.push(m);
+      if (!budget) break;
+    }
+  }
+  writeFileSync(join(out, `${name}.bin`), pack(messages));
+  writeFileSync(join(out, `${name}-first.bin`), pack(messages.slice(0, 1)));
+}
+console.log('seeds written to', out);
