@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from './sharpLoader.ts';
 
 export const MAX_IMAGE_UPLOAD_BYTES = 2 * 1024 * 1024;
 // A small file can still declare a huge canvas (a decompression bomb): refuse anything over this.
@@ -16,6 +16,7 @@ export async function normalizeImage(file: File, size: number, format: 'png' | '
   if (file.size > MAX_IMAGE_UPLOAD_BYTES)
     throw new ImageError(`the image is larger than ${MAX_IMAGE_UPLOAD_BYTES / 1024 / 1024} MB`);
   const input = new Uint8Array(await file.arrayBuffer());
+  const sharp = loadSharp(); // outside the try: a broken sharp is a server fault, not a bad image
   try {
     const pipeline = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .rotate()
