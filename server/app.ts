@@ -11,6 +11,10 @@ import { healthRoutes } from './health/routes.ts';
 import { errorBodies } from './http/errors.ts';
 import { ConsoleHub } from './presence/consoleHub.ts';
 import { presenceRoutes } from './presence/routes.ts';
+import { PresenceTracker } from './presence/tracker.ts';
+import { portalRoutes } from './support/portalRoutes.ts';
+import { supportRoutes } from './support/routes.ts';
+import { supportAdminRoutes } from './support/adminRoutes.ts';
 import { providerRoutes } from './provider/routes.ts';
 import { setupRoutes } from './setup/routes.ts';
 import { SetupToken } from './setup/setupToken.ts';
@@ -28,6 +32,7 @@ export interface App {
 function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
   const hub = new ConsoleHub();
   const agents = new AgentRegistry();
+  const presence = new PresenceTracker(auth.engineers);
   let locked = !auth.engineers.hasAdmin();
   ctx.events.on('admin-created', () => (locked = false));
 
@@ -49,7 +54,10 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(unitRoutes(ctx, auth, 'desks'))
     .use(unitRoutes(ctx, auth, 'stations'))
     .use(providerRoutes(ctx, auth))
-    .use(presenceRoutes(ctx, auth, hub, agents))
+    .use(presenceRoutes(ctx, auth, hub, presence, agents))
+    .use(supportRoutes(ctx, auth, hub))
+    .use(portalRoutes(ctx, auth, presence))
+    .use(supportAdminRoutes(ctx, auth))
     .use(agentRoutes(ctx, auth, agents))
     .use(docsRoutes(auth, ctx.version))
     .use(webRoutes(auth));

@@ -6,6 +6,14 @@ export interface EventMap {
   'agents-changed': void;
   'presence-changed': void;
   'admin-created': void;
+  /** An engineer's console connected: it wants its personal live state (queue, sessions). */
+  'console-opened': number;
+  /** A support request or session changed (queue, owner, status). */
+  'support-changed': void;
+  /** A customer arrived in a pre-created session (access code). */
+  'customer-joined': { sessionId: number };
+  /** Something was added to a session's log (chat, operation). */
+  'session-log': { sessionId: number; entry: import('./protocol/support.ts').SessionLogEntry };
 }
 
 export class Events {

@@ -12,7 +12,7 @@ afterAll(() => server.stop());
 
 function upload(bytes: Uint8Array, type = 'image/png', name = 'logo.png'): FormData {
   const form = new FormData();
-  form.append('file', new File([bytes], name, { type }));
+  form.append('file', new File([bytes as Uint8Array<ArrayBuffer>], name, { type }));
   return form;
 }
 

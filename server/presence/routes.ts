@@ -6,13 +6,18 @@ import { DeskStore } from '../desks/store.ts';
 import { sameOrigin } from '../http/origin.ts';
 import type { ConsoleServerMessage } from '../protocol/console.ts';
 import type { ConsoleHub } from './consoleHub.ts';
-import { PresenceTracker } from './tracker.ts';
+import type { PresenceTracker } from './tracker.ts';
 
 const MAX_CONSOLE_MESSAGE_BYTES = 16 * 1024;
 
 /** The console's live channel (/ws/console), engineer presence per desk, and the public desk status for the portal. */
-export function presenceRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub, agents: AgentRegistry) {
-  const presence = new PresenceTracker(auth.engineers);
+export function presenceRoutes(
+  ctx: AppContext,
+  auth: Auth,
+  hub: ConsoleHub,
+  presence: PresenceTracker,
+  agents: AgentRegistry,
+) {
   const desks = new DeskStore(ctx.db, 'desks');
   const snapshot = (): ConsoleServerMessage => ({ type: 'presence', desks: presence.snapshot(desks.list().map((d) => d.id)) });
   const pushPresence = () => hub.broadcast(snapshot());
@@ -47,10 +52,11 @@ export function presenceRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub, age
         const engineer = auth.engineerFromCookie(ws.data.request.headers.get('cookie'));
         if (!engineer) return ws.close(1008, 'login required');
         (ws.data as { engineerId?: number }).engineerId = engineer.id;
-        hub.add(ws.raw);
+        hub.add(ws.raw, engineer.id);
         ws.send(JSON.stringify(snapshot()));
         ws.send(JSON.stringify({ type: 'agents', agents: agents.list() } satisfies ConsoleServerMessage));
         if (presence.connect(engineer.id)) pushPresence();
+        ctx.events.emit('console-opened', engineer.id);
       },
       message(ws, message) {
         const m = message as { type?: unknown; t?: unknown } | null;

@@ -1,9 +1,13 @@
 // Messages on /ws/console (JSON text frames). Binary frames are reserved for the remote desktop.
 import type { AgentInfo, DeskPresence } from './api.ts';
+import type { QueueItem, SessionLogEntry, SessionSummary } from './support.ts';
 
 export type ConsoleServerMessage =
   | { type: 'presence'; desks: DeskPresence[] }
   | { type: 'agents'; agents: AgentInfo[] }
+  | { type: 'queue'; requests: QueueItem[] }
+  | { type: 'sessions'; sessions: SessionSummary[] }
+  | { type: 'session-log'; sessionId: number; entries: SessionLogEntry[] }
   | { type: 'pong'; t: number }
   | { type: 'error'; error: string };
 

@@ -1,0 +1,67 @@
+// Shapes of attended-support data shared by the server, the console and the portal. Pure types.
+
+export type SupportChannel = 'chat' | 'remote';
+export type SupportStatus = 'queued' | 'waiting-code' | 'active' | 'ended';
+
+export interface IdentityFieldPublic {
+  slot: number;
+  label: string;
+  type: 'text' | 'email' | 'phone' | 'number';
+  required: boolean;
+  maxLength: number;
+  pattern: string;
+}
+
+/** A customer-entered value with its field label and, when configured, the CRM lookup link. */
+export interface CustomerValue {
+  slot: number;
+  label: string;
+  value: string;
+  crmLink: string | null;
+}
+
+export interface QueueItem {
+  id: number;
+  deskId: number | null;
+  channel: SupportChannel;
+  customer: CustomerValue[];
+  createdAt: string;
+}
+
+export interface SessionSummary {
+  id: number;
+  deskId: number | null;
+  channel: SupportChannel;
+  status: SupportStatus;
+  ownerId: number | null;
+  customer: CustomerValue[];
+  createdAt: string;
+  takenAt: string | null;
+  endedAt: string | null;
+}
+
+export interface SessionLogEntry {
+  id: number;
+  at: string;
+  /** 'engineer:<id>', 'customer', 'system' or 'agent' */
+  actor: string;
+  /** Display name of the actor */
+  name: string;
+  kind: string;
+  text: string;
+}
+
+export interface PortalConfig {
+  provider: { name: string; address: string; phone: string; website: string; hasLogo: boolean };
+  notice: string;
+  contact: string;
+  fields: IdentityFieldPublic[];
+  desks: { id: number; name: string; online: boolean }[];
+}
+
+export interface PortalSession {
+  id: number;
+  status: SupportStatus;
+  channel: SupportChannel;
+  engineer: string | null;
+}

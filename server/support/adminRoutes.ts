@@ -1,0 +1,60 @@
+import { Elysia, t } from 'elysia';
+import type { Auth } from '../auth/guard.ts';
+import type { AppContext } from '../context.ts';
+import { crmUrlProblem, FIELD_TYPES, IdentityFields, patternProblem } from './identityFields.ts';
+import { PortalSettings } from './portalSettings.ts';
+
+/** Admin settings of attended support: the portal texts and the customer identification fields. */
+export function supportAdminRoutes(ctx: AppContext, auth: Auth) {
+  const fields = new IdentityFields(ctx.db);
+  const settings = new PortalSettings(ctx.db);
+  const field = t.Object({
+    slot: t.Union([t.Literal(1), t.Literal(2), t.Literal(3), t.Literal(4)]),
+    shown: t.Boolean(),
+    required: t.Boolean(),
+    label: t.String({ minLength: 1, maxLength: 60 }),
+    type: t.UnionEnum([...FIELD_TYPES]),
+    maxLength: t.Integer({ minimum: 1, maximum: 500 }),
+    pattern: t.String({ maxLength: 200 }),
+    crmUrl: t.String({ maxLength: 500 }),
+  });
+
+  return new Elysia({ name: 'support-admin-routes', prefix: '/api/admin' })
+    .use(auth.guard)
+    .get('/identity-fields', () => fields.list(), { access: { role: 'admin', scope: 'org:read' } })
+    .put(
+      '/identity-fields',
+      ({ body, status }) => {
+        const slots = body.map((f) => f.slot).sort();
+        if (slots.join() !== '1,2,3,4') return status(422, { error: 'send all four fields, slots 1 to 4, once each' });
+        for (const f of body) {
+          const problem = patternProblem(f.pattern) ?? crmUrlProblem(f.crmUrl);
+          if (problem) return status(422, { error: `field ${f.slot} (${f.label}): ${problem}` });
+          if (f.required && !f.shown) return status(422, { error: `field ${f.slot} (${f.label}): a required field must be shown` });
+          if (!f.label.trim()) return status(422, { error: `field ${f.slot}: label must not be blank` });
+        }
+        fields.save(body.map((f) => ({ ...f, label: f.label.trim() })));
+        return fields.list();
+      },
+      { access: { role: 'admin', scope: 'org:write' }, body: t.Array(field, { minItems: 4, maxItems: 4 }) },
+    )
+    .get('/portal-settings', () => settings.get(), { access: { role: 'admin', scope: 'org:read' } })
+    .put(
+      '/portal-settings',
+      ({ body, status }) => {
+        if (body.surveyUrl && !/^https?:\/\/\S+$/i.test(body.surveyUrl))
+          return status(422, { error: 'survey address must be an http(s) address' });
+        settings.save(body);
+        return settings.get();
+      },
+      {
+        access: { role: 'admin', scope: 'org:write' },
+        body: t.Object({
+          notice: t.String({ maxLength: 4000 }),
+          contact: t.String({ maxLength: 1000 }),
+          welcomeMessage: t.String({ maxLength: 1000 }),
+          surveyUrl: t.String({ maxLength: 500 }),
+        }),
+      },
+    );
+}

@@ -1,0 +1,178 @@
+import { Elysia, t } from 'elysia';
+import type { Auth } from '../auth/guard.ts';
+import type { AppContext } from '../context.ts';
+import { DeskStore } from '../desks/store.ts';
+import { clientAddress } from '../http/clientAddress.ts';
+import type { PresenceTracker } from '../presence/tracker.ts';
+import type { PortalConfig, PortalSession, SessionLogEntry } from '../protocol/support.ts';
+import { ProviderStore } from '../provider/store.ts';
+import { AccessCodes } from './accessCodes.ts';
+import { IdentityFields } from './identityFields.ts';
+import { PortalSettings } from './portalSettings.ts';
+import { RateLimiter } from './rateLimiter.ts';
+import { MAX_CHAT_CHARS } from './routes.ts';
+import { SessionStore, type SupportSession } from './sessionStore.ts';
+import { SupportViews } from './views.ts';
+
+export const CUSTOMER_HEADER = 'x-tessera-customer';
+const MINUTE = 60_000;
+
+/** The customers' side: portal configuration, requests, access codes, and the customer's live chat socket. */
+export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTracker) {
+  const sessions = new SessionStore(ctx.db);
+  const codes = new AccessCodes(ctx.db);
+  const fields = new IdentityFields(ctx.db);
+  const settings = new PortalSettings(ctx.db);
+  const provider = new ProviderStore(ctx.db);
+  const desks = new DeskStore(ctx.db, 'desks');
+  const views = new SupportViews(fields, auth.engineers);
+  // 6-digit codes have a million values: 5 guesses per address and 60 overall per 10 minutes make a brute
+  // force hopeless within a code's 10-minute life.
+  const codeLimiter = new RateLimiter(5, 60, 10 * MINUTE);
+  const requestLimiter = new RateLimiter(10, 1000, 10 * MINUTE);
+  const chatLimiter = new RateLimiter(60, 100_000, MINUTE);
+  const customerSockets = new Map<number, Set<{ send(data: string): unknown }>>();
+
+  const deskOnline = (deskId: number) =>
+    auth.engineers.deskMembers().get(deskId)?.some((id) => presence.isOnline(id)) ?? false;
+
+  function portalSession(s: SupportSession): PortalSession {
+    const owner = s.ownerId ? auth.engineers.byId(s.ownerId) : null;
+    return { id: s.id, status: s.status, channel: s.channel, engineer: owner ? owner.nickname || owner.displayName : null };
+  }
+
+  const pushToCustomer = (sessionId: number, message: unknown) => {
+    for (const socket of customerSockets.get(sessionId) ?? []) socket.send(JSON.stringify(message));
+  };
+  ctx.events.on('session-log', ({ sessionId, entry }) => pushToCustomer(sessionId, { type: 'log', entries: [entry] }));
+  ctx.events.on('support-changed', () => {
+    for (const id of customerSockets.keys()) {
+      const s = sessions.get(id);
+      if (s) pushToCustomer(id, { type: 'session', session: portalSession(s) });
+    }
+  });
+
+  const tooMany = (wait: number, set: { headers: Record<string, string | number> }) => {
+    set.headers['retry-after'] = String(wait);
+    return { error: `too many attempts; try again in ${Math.ceil(wait / 60)} min` };
+  };
+
+  return new Elysia({ name: 'portal-routes', prefix: '/api/portal' })
+    .use(auth.guard)
+    .get(
+      '/config',
+      (): PortalConfig => {
+        const p = provider.get();
+        const s = settings.get();
+        return {
+          provider: p,
+          notice: s.notice,
+          contact: s.contact,
+          fields: fields
+            .list()
+            .filter((f) => f.shown)
+            .map((f) => ({ slot: f.slot, label: f.label, type: f.type, required: f.required, maxLength: f.maxLength, pattern: f.pattern })),
+          desks: desks.list().map((d) => ({ id: d.id, name: d.name, online: deskOnline(d.id) })),
+        };
+      },
+      { access: 'public' },
+    )
+    .post(
+      '/requests',
+      ({ body, request, server, set, status }) => {
+        const address = clientAddress(server, request);
+        const wait = requestLimiter.hit(address);
+        if (wait) return status(429, tooMany(wait, set));
+        const deskId = body.deskId ?? null;
+        if (deskId !== null && !desks.get(deskId)) return status(404, { error: 'no such desk' });
+        const online = deskId === null ? desks.list().some((d) => deskOnline(d.id)) : deskOnline(deskId);
+        if (!online) return status(409, { error: 'nobody is online at this desk right now; please try again later' });
+        const checked = fields.validate(body.fields);
+        if ('problems' in checked) return status(422, { error: checked.problems.join('; ') });
+        const { session, customerToken } = sessions.createRequest({ deskId, channel: body.channel, fields: checked.values, address });
+        ctx.events.emit('support-changed', undefined);
+        return { session: portalSession(session), customerToken };
+      },
+      {
+        access: 'public',
+        body: t.Object({
+          deskId: t.Optional(t.Union([t.Integer({ minimum: 1 }), t.Null()])),
+          channel: t.UnionEnum(['chat', 'remote']),
+          fields: t.Record(t.String({ maxLength: 2 }), t.String({ maxLength: 500 }), { maxProperties: 4 }),
+        }),
+      },
+    )
+    .post(
+      '/access-codes',
+      ({ body, request, server, set, status }) => {
+        const wait = codeLimiter.hit(clientAddress(server, request));
+        if (wait) return status(429, tooMany(wait, set));
+        const sessionId = codes.redeem(body.code.replace(/\s+/g, ''));
+        if (sessionId === null) return status(404, { error: 'this code is wrong, used or expired' });
+        const customerToken = sessions.attachCustomer(sessionId, clientAddress(server, request));
+        ctx.events.emit('support-changed', undefined);
+        ctx.events.emit('customer-joined', { sessionId });
+        return { session: portalSession(sessions.get(sessionId)!), customerToken };
+      },
+      { access: 'public', body: t.Object({ code: t.String({ minLength: 1, maxLength: 12 }) }) },
+    )
+    .get(
+      '/session',
+      ({ headers, status }) => {
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        return s ? portalSession(s) : status(401, { error: 'unknown or expired customer session' });
+      },
+      { access: 'public' },
+    )
+    .get(
+      '/session/log',
+      ({ headers, query, status }) => {
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        if (!s) return status(401, { error: 'unknown or expired customer session' });
+        return sessions
+          .logOf(s.id, query.after ?? 0)
+          .filter((e) => e.kind === 'chat')
+          .map((e): SessionLogEntry => views.logEntry(e, views.customerName(s)));
+      },
+      { access: 'public', query: t.Object({ after: t.Optional(t.Integer({ minimum: 0 })) }) },
+    )
+    .post(
+      '/session/chat',
+      ({ headers, body, set, status }) => {
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        if (!s) return status(401, { error: 'unknown or expired customer session' });
+        if (s.status === 'ended') return status(409, { error: 'the session has ended' });
+        const wait = chatLimiter.hit(`session:${s.id}`);
+        if (wait) return status(429, tooMany(wait, set));
+        const text = body.text.trim();
+        if (!text) return status(422, { error: 'message is empty' });
+        const entry = views.logEntry(sessions.log(s.id, 'customer', 'chat', text), views.customerName(s));
+        ctx.events.emit('session-log', { sessionId: s.id, entry });
+        return entry;
+      },
+      { access: 'public', body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
+    )
+    .ws('/ws', {
+      maxPayloadLength: 1024,
+      query: t.Object({ token: t.String({ minLength: 1, maxLength: 200 }) }),
+      beforeHandle({ query, status }) {
+        if (!sessions.byCustomerToken(query.token)) return status(401, { error: 'unknown customer session' });
+      },
+      open(ws) {
+        const s = sessions.byCustomerToken(ws.data.query.token);
+        if (!s) return ws.close(1008, 'unknown customer session');
+        (ws.data as { sessionId?: number }).sessionId = s.id;
+        let set = customerSockets.get(s.id);
+        if (!set) customerSockets.set(s.id, (set = new Set()));
+        set.add(ws.raw);
+        ws.send(JSON.stringify({ type: 'session', session: portalSession(s) }));
+      },
+      message(ws) {
+        ws.close(1008, 'the portal socket only receives; send chat with POST');
+      },
+      close(ws) {
+        const id = (ws.data as { sessionId?: number }).sessionId;
+        if (id !== undefined) customerSockets.get(id)?.delete(ws.raw);
+      },
+    });
+}

@@ -1,0 +1,141 @@
+import { Elysia, t } from 'elysia';
+import { required, type Auth } from '../auth/guard.ts';
+import type { AppContext } from '../context.ts';
+import type { ConsoleHub } from '../presence/consoleHub.ts';
+import { AccessCodes } from './accessCodes.ts';
+import { IdentityFields } from './identityFields.ts';
+import { PortalSettings } from './portalSettings.ts';
+import { SessionStore } from './sessionStore.ts';
+import { SupportViews } from './views.ts';
+
+export const MAX_CHAT_CHARS = 4000;
+const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
+
+/** The engineers' side of attended support: the live queue, taking requests, access codes, session chat. */
+export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
+  const sessions = new SessionStore(ctx.db);
+  const codes = new AccessCodes(ctx.db);
+  const views = new SupportViews(new IdentityFields(ctx.db), auth.engineers);
+  const settings = new PortalSettings(ctx.db);
+
+  /** The automatic welcome message, in the owner's name, when a customer meets their engineer. */
+  function welcome(sessionId: number, engineerId: number) {
+    const text = settings.get().welcomeMessage.trim();
+    const s = sessions.get(sessionId);
+    if (!text || !s) return;
+    const entry = views.logEntry(sessions.log(sessionId, `engineer:${engineerId}`, 'chat', text, { automatic: true }), views.customerName(s));
+    ctx.events.emit('session-log', { sessionId, entry });
+  }
+  ctx.events.on('customer-joined', ({ sessionId }) => {
+    const s = sessions.get(sessionId);
+    if (s?.ownerId) welcome(sessionId, s.ownerId);
+  });
+
+  const queueFor = (engineerId: number) => sessions.queue(auth.engineers.deskIds(engineerId)).map((s) => views.queueItem(s));
+  const sessionsFor = (engineerId: number) => sessions.activeFor(engineerId).map((s) => views.summary(s));
+  const pushAll = () => {
+    hub.each((id) => ({ type: 'queue', requests: queueFor(id) }));
+    hub.each((id) => ({ type: 'sessions', sessions: sessionsFor(id) }));
+  };
+  ctx.events.on('support-changed', pushAll);
+  ctx.events.on('membership-changed', pushAll);
+  ctx.events.on('session-log', ({ sessionId, entry }) =>
+    hub.sendTo(sessions.participants(sessionId), { type: 'session-log', sessionId, entries: [entry] }),
+  );
+  ctx.events.on('console-opened', (id) => {
+    hub.sendTo([id], { type: 'queue', requests: queueFor(id) });
+    hub.sendTo([id], { type: 'sessions', sessions: sessionsFor(id) });
+  });
+
+  /** The session if this engineer takes part in it (supervisors of its desk may read it too). */
+  function visible(sessionId: number, engineerId: number) {
+    const s = sessions.get(sessionId);
+    if (!s) return null;
+    if (sessions.isParticipant(sessionId, engineerId) || s.ownerId === engineerId) return s;
+    const me = auth.engineers.byId(engineerId);
+    if (me && (me.role === 'admin' || (me.role === 'supervisor' && (s.deskId === null || auth.engineers.deskIds(engineerId).includes(s.deskId)))))
+      return s;
+    return null;
+  }
+
+  return new Elysia({ name: 'support-routes', prefix: '/api' })
+    .use(auth.guard)
+    .get('/queue', ({ principal }) => queueFor(required(principal).engineer.id), { access: { role: 'engineer' } })
+    .post(
+      '/queue/:id/take',
+      ({ params, principal, status }) => {
+        const me = required(principal).engineer;
+        if (!sessions.take(params.id, me.id, auth.engineers.deskIds(me.id)))
+          return status(409, { error: 'this request was already taken or withdrawn' });
+        ctx.events.emit('support-changed', undefined);
+        welcome(params.id, me.id);
+        return views.summary(sessions.get(params.id)!);
+      },
+      { access: { role: 'engineer' }, params: idParam },
+    )
+    .get('/sessions', ({ principal }) => sessionsFor(required(principal).engineer.id), { access: { role: 'engineer' } })
+    .post(
+      '/sessions/code',
+      ({ body, principal, status }) => {
+        const me = required(principal).engineer;
+        const deskId = body.deskId ?? null;
+        if (deskId !== null && !auth.engineers.deskIds(me.id).includes(deskId))
+          return status(403, { error: 'you are not a member of that desk' });
+        const session = sessions.createForCode(me.id, deskId);
+        const { code, expiresAt } = codes.issue(session.id, me.id, body.minutes);
+        ctx.events.emit('support-changed', undefined);
+        return { sessionId: session.id, code, expiresAt };
+      },
+      {
+        access: { role: 'engineer' },
+        body: t.Object({
+          deskId: t.Optional(t.Union([t.Integer({ minimum: 1 }), t.Null()])),
+          minutes: t.Optional(t.Integer({ minimum: 1, maximum: 24 * 60 })),
+        }),
+      },
+    )
+    .get(
+      '/sessions/:id',
+      ({ params, principal, status }) => {
+        const s = visible(params.id, required(principal).engineer.id);
+        return s ? views.summary(s) : status(404, { error: 'no such session' });
+      },
+      { access: { role: 'engineer' }, params: idParam },
+    )
+    .get(
+      '/sessions/:id/log',
+      ({ params, query, principal, status }) => {
+        const s = visible(params.id, required(principal).engineer.id);
+        if (!s) return status(404, { error: 'no such session' });
+        return sessions.logOf(s.id, query.after ?? 0).map((e) => views.logEntry(e, views.customerName(s)));
+      },
+      { access: { role: 'engineer' }, params: idParam, query: t.Object({ after: t.Optional(t.Integer({ minimum: 0 })) }) },
+    )
+    .post(
+      '/sessions/:id/chat',
+      ({ params, body, principal, status }) => {
+        const me = required(principal).engineer;
+        const s = sessions.get(params.id);
+        if (!s || !sessions.isParticipant(s.id, me.id)) return status(404, { error: 'no such session' });
+        if (s.status === 'ended') return status(409, { error: 'the session has ended' });
+        const text = body.text.trim();
+        if (!text) return status(422, { error: 'message is empty' });
+        const entry = views.logEntry(sessions.log(s.id, `engineer:${me.id}`, 'chat', text), views.customerName(s));
+        ctx.events.emit('session-log', { sessionId: s.id, entry });
+        return entry;
+      },
+      { access: { role: 'engineer' }, params: idParam, body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
+    )
+    .post(
+      '/sessions/:id/end',
+      ({ params, principal, status }) => {
+        const me = required(principal).engineer;
+        const s = sessions.get(params.id);
+        if (!s || !sessions.isParticipant(s.id, me.id)) return status(404, { error: 'no such session' });
+        if (!sessions.end(s.id, `engineer:${me.id}`)) return status(409, { error: 'the session has already ended' });
+        ctx.events.emit('support-changed', undefined);
+        return views.summary(sessions.get(s.id)!);
+      },
+      { access: { role: 'engineer' }, params: idParam },
+    );
+}

@@ -1,0 +1,202 @@
+import type { Database } from 'bun:sqlite';
+import { randomSecret, sha256 } from '../auth/secrets.ts';
+
+export type SessionStatus = 'queued' | 'waiting-code' | 'active' | 'ended';
+export type Channel = 'chat' | 'remote';
+
+export interface SupportSession {
+  id: number;
+  deskId: number | null;
+  channel: Channel;
+  status: SessionStatus;
+  ownerId: number | null;
+  customerFields: Record<string, string>;
+  createdAt: string;
+  takenAt: string | null;
+  endedAt: string | null;
+  notes: string;
+}
+
+interface SessionRow {
+  id: number;
+  desk_id: number | null;
+  channel: Channel;
+  status: SessionStatus;
+  owner_id: number | null;
+  customer_fields: string;
+  created_at: string;
+  taken_at: string | null;
+  ended_at: string | null;
+  notes: string;
+}
+
+const toSession = (r: SessionRow): SupportSession => ({
+  id: r.id,
+  deskId: r.desk_id,
+  channel: r.channel,
+  status: r.status,
+  ownerId: r.owner_id,
+  customerFields: JSON.parse(r.customer_fields) as Record<string, string>,
+  createdAt: r.created_at,
+  takenAt: r.taken_at,
+  endedAt: r.ended_at,
+  notes: r.notes,
+});
+
+const now = () => new Date().toISOString();
+
+export interface LogEntry {
+  id: number;
+  at: string;
+  actor: string;
+  kind: string;
+  text: string;
+  data: Record<string, unknown>;
+}
+
+/** Support requests and the sessions they become, with their log. */
+export class SessionStore {
+  constructor(private db: Database) {}
+
+  /** A customer's request enters a desk's queue (or every desk's, with deskId null). Returns the customer's secret. */
+  createRequest(input: { deskId: number | null; channel: Channel; fields: Record<string, string>; address: string }) {
+    const customerToken = randomSecret();
+    const row = this.db
+      .query<SessionRow, [number | null, string, string, string, string]>(
+        `INSERT INTO support_sessions (desk_id, channel, status, customer_fields, customer_token_hash, customer_address)
+         VALUES (?, ?, 'queued', ?, ?, ?) RETURNING *`,
+      )
+      .get(input.deskId, input.channel, JSON.stringify(input.fields), sha256(customerToken), input.address)!;
+    this.log(row.id, 'customer', 'status', 'request created');
+    return { session: toSession(row), customerToken };
+  }
+
+  /** An engineer's pre-created session, waiting for the customer to enter an access code. */
+  createForCode(engineerId: number, deskId: number | null): SupportSession {
+    const row = this.db
+      .query<SessionRow, [number | null, number, string]>(
+        `INSERT INTO support_sessions (desk_id, channel, status, owner_id, taken_at)
+         VALUES (?, 'remote', 'waiting-code', ?, ?) RETURNING *`,
+      )
+      .get(deskId, engineerId, now())!;
+    this.db.query(`INSERT INTO session_participants (session_id, engineer_id, role) VALUES (?, ?, 'owner')`).run(row.id, engineerId);
+    this.log(row.id, `engineer:${engineerId}`, 'status', 'session created for an access code');
+    return toSession(row);
+  }
+
+  /** The customer arrived with a code: the session gets its customer secret and becomes active. */
+  attachCustomer(sessionId: number, address: string): string {
+    const customerToken = randomSecret();
+    this.db
+      .query(
+        `UPDATE support_sessions SET customer_token_hash = ?, customer_address = ?, status = 'active'
+         WHERE id = ? AND status = 'waiting-code'`,
+      )
+      .run(sha256(customerToken), address, sessionId);
+    this.log(sessionId, 'customer', 'join', 'customer joined with an access code');
+    return customerToken;
+  }
+
+  get(id: number): SupportSession | null {
+    const row = this.db.query<SessionRow, [number]>('SELECT * FROM support_sessions WHERE id = ?').get(id);
+    return row ? toSession(row) : null;
+  }
+
+  byCustomerToken(token: string): SupportSession | null {
+    if (!token || token.length > 200) return null;
+    const row = this.db
+      .query<SessionRow, [string]>('SELECT * FROM support_sessions WHERE customer_token_hash = ?')
+      .get(sha256(token));
+    return row ? toSession(row) : null;
+  }
+
+  /** Queued requests an engineer of these desks sees: their desks' requests and generic ones. */
+  queue(deskIds: number[]): SupportSession[] {
+    const placeholders = deskIds.map(() => '?').join(',') || 'NULL';
+    return this.db
+      .query<SessionRow, number[]>(
+        `SELECT * FROM support_sessions WHERE status = 'queued' AND (desk_id IS NULL OR desk_id IN (${placeholders}))
+         ORDER BY id`,
+      )
+      .all(...deskIds)
+      .map(toSession);
+  }
+
+  /**
+   * Takes a queued request. One UPDATE guarded by the status is the whole claim, so when two engineers click at
+   * once exactly one row changes and the other gets false.
+   */
+  take(id: number, engineerId: number, deskIds: number[]): boolean {
+    const placeholders = deskIds.map(() => '?').join(',') || 'NULL';
+    return this.db.transaction(() => {
+      const changed = this.db
+        .query(
+          `UPDATE support_sessions SET status = 'active', owner_id = ?, taken_at = ?
+           WHERE id = ? AND status = 'queued' AND (desk_id IS NULL OR desk_id IN (${placeholders}))`,
+        )
+        .run(engineerId, now(), id, ...deskIds).changes;
+      if (changed !== 1) return false;
+      this.db.query(`INSERT INTO session_participants (session_id, engineer_id, role) VALUES (?, ?, 'owner')`).run(id, engineerId);
+      this.log(id, `engineer:${engineerId}`, 'status', 'request taken');
+      return true;
+    })();
+  }
+
+  /** Active sessions an engineer owns or takes part in. */
+  activeFor(engineerId: number): SupportSession[] {
+    return this.db
+      .query<SessionRow, [number]>(
+        `SELECT DISTINCT s.* FROM support_sessions s JOIN session_participants p ON p.session_id = s.id
+         WHERE p.engineer_id = ? AND p.left_at IS NULL AND s.status IN ('active', 'waiting-code') ORDER BY s.id`,
+      )
+      .all(engineerId)
+      .map(toSession);
+  }
+
+  isParticipant(sessionId: number, engineerId: number): boolean {
+    return (
+      this.db
+        .query('SELECT 1 FROM session_participants WHERE session_id = ? AND engineer_id = ? AND left_at IS NULL')
+        .get(sessionId, engineerId) !== null
+    );
+  }
+
+  /** Engineers currently in the session. */
+  participants(sessionId: number): number[] {
+    return this.db
+      .query<{ engineer_id: number }, [number]>(
+        'SELECT DISTINCT engineer_id FROM session_participants WHERE session_id = ? AND left_at IS NULL',
+      )
+      .all(sessionId)
+      .map((r) => r.engineer_id);
+  }
+
+  end(id: number, actor: string): boolean {
+    const changed = this.db
+      .query(`UPDATE support_sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'`)
+      .run(now(), id).changes;
+    if (changed) {
+      this.db.query('UPDATE session_participants SET left_at = ? WHERE session_id = ? AND left_at IS NULL').run(now(), id);
+      this.log(id, actor, 'status', 'session ended');
+    }
+    return changed === 1;
+  }
+
+  log(sessionId: number, actor: string, kind: string, text: string, data: Record<string, unknown> = {}): LogEntry {
+    const row = this.db
+      .query<{ id: number; at: string }, [number, string, string, string, string]>(
+        'INSERT INTO session_log (session_id, actor, kind, text, data) VALUES (?, ?, ?, ?, ?) RETURNING id, at',
+      )
+      .get(sessionId, actor, kind, text, JSON.stringify(data))!;
+    return { id: row.id, at: row.at, actor, kind, text, data };
+  }
+
+  logOf(sessionId: number, afterId = 0): LogEntry[] {
+    return this.db
+      .query<{ id: number; at: string; actor: string; kind: string; text: string; data: string }, [number, number]>(
+        'SELECT id, at, actor, kind, text, data FROM session_log WHERE session_id = ? AND id > ? ORDER BY id',
+      )
+      .all(sessionId, afterId)
+      .map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+}
