@@ -28,7 +28,12 @@ class Program {
 
   private async collect(stream: ReadableStream<Uint8Array>) {
     const decoder = new TextDecoder();
-    for await (const chunk of stream) this.output += decoder.decode(chunk, { stream: true });
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      this.output += decoder.decode(value, { stream: true });
+    }
   }
 
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
