@@ -64,4 +64,7 @@ export interface PortalSession {
   status: SupportStatus;
   channel: SupportChannel;
   engineer: string | null;
+  /** The provider's own survey address, once the session has ended and one is set. */
+  surveyUrl: string | null;
+  surveyDone: boolean;
 }

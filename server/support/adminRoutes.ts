@@ -3,11 +3,13 @@ import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { crmUrlProblem, FIELD_TYPES, IdentityFields, patternProblem } from './identityFields.ts';
 import { PortalSettings } from './portalSettings.ts';
+import { MAX_QUICK_TEXTS, QuickTexts } from './quickTexts.ts';
 
 /** Admin settings of attended support: the portal texts and the customer identification fields. */
 export function supportAdminRoutes(ctx: AppContext, auth: Auth) {
   const fields = new IdentityFields(ctx.db);
   const settings = new PortalSettings(ctx.db);
+  const quick = new QuickTexts(ctx.db);
   const field = t.Object({
     slot: t.Union([t.Literal(1), t.Literal(2), t.Literal(3), t.Literal(4)]),
     shown: t.Boolean(),
@@ -37,6 +39,36 @@ export function supportAdminRoutes(ctx: AppContext, auth: Auth) {
         return fields.list();
       },
       { access: { role: 'admin', scope: 'org:write' }, body: t.Array(field, { minItems: 4, maxItems: 4 }) },
+    )
+    .get('/canned-replies', () => quick.replies(), { access: { role: 'engineer', scope: 'org:read' } })
+    .put(
+      '/canned-replies',
+      ({ body }) => {
+        quick.saveReplies(body.map((r) => ({ title: r.title.trim(), text: r.text.trim() })));
+        return quick.replies();
+      },
+      {
+        access: { role: 'admin', scope: 'org:write' },
+        body: t.Array(t.Object({ title: t.String({ minLength: 1, maxLength: 80 }), text: t.String({ minLength: 1, maxLength: 4000 }) }), {
+          maxItems: MAX_QUICK_TEXTS,
+        }),
+      },
+    )
+    .get('/common-urls', () => quick.urls(), { access: { role: 'engineer', scope: 'org:read' } })
+    .put(
+      '/common-urls',
+      ({ body, status }) => {
+        const bad = body.find((u) => !/^https?:\/\/\S+$/i.test(u.url));
+        if (bad) return status(422, { error: `"${bad.title}": the address must start with http:// or https://` });
+        quick.saveUrls(body.map((u) => ({ title: u.title.trim(), url: u.url.trim() })));
+        return quick.urls();
+      },
+      {
+        access: { role: 'admin', scope: 'org:write' },
+        body: t.Array(t.Object({ title: t.String({ minLength: 1, maxLength: 80 }), url: t.String({ minLength: 1, maxLength: 2000 }) }), {
+          maxItems: MAX_QUICK_TEXTS,
+        }),
+      },
     )
     .get('/portal-settings', () => settings.get(), { access: { role: 'admin', scope: 'org:read' } })
     .put(

@@ -38,7 +38,16 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
 
   function portalSession(s: SupportSession): PortalSession {
     const owner = s.ownerId ? auth.engineers.byId(s.ownerId) : null;
-    return { id: s.id, status: s.status, channel: s.channel, engineer: owner ? owner.nickname || owner.displayName : null };
+    const ended = s.status === 'ended';
+    return {
+      id: s.id,
+      status: s.status,
+      channel: s.channel,
+      engineer: owner ? owner.nickname || owner.displayName : null,
+      // After the session: the provider's own survey when set, else the built-in one (once).
+      surveyUrl: ended ? settings.get().surveyUrl || null : null,
+      surveyDone: sessions.hasSurvey(s.id),
+    };
   }
 
   const pushToCustomer = (sessionId: number, message: unknown) => {
@@ -151,6 +160,26 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         return entry;
       },
       { access: 'public', body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
+    )
+    .post(
+      '/session/survey',
+      ({ headers, body, status }) => {
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        if (!s) return status(401, { error: 'unknown or expired customer session' });
+        if (s.status !== 'ended') return status(409, { error: 'the survey opens when the session has ended' });
+        if (!sessions.saveSurvey(s.id, body.rating, body.solved ?? null, body.comment?.trim() ?? ''))
+          return status(409, { error: 'the survey was already answered' });
+        sessions.log(s.id, 'customer', 'survey', `rated ${body.rating}/5`, { rating: body.rating, solved: body.solved ?? null });
+        return { ok: true as const };
+      },
+      {
+        access: 'public',
+        body: t.Object({
+          rating: t.Integer({ minimum: 1, maximum: 5 }),
+          solved: t.Optional(t.Boolean()),
+          comment: t.Optional(t.String({ maxLength: 2000 })),
+        }),
+      },
     )
     .ws('/ws', {
       maxPayloadLength: 1024,

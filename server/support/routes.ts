@@ -15,7 +15,8 @@ const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
 export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
   const sessions = new SessionStore(ctx.db);
   const codes = new AccessCodes(ctx.db);
-  const views = new SupportViews(new IdentityFields(ctx.db), auth.engineers);
+  const identity = new IdentityFields(ctx.db);
+  const views = new SupportViews(identity, auth.engineers);
   const settings = new PortalSettings(ctx.db);
 
   /** The automatic welcome message, in the owner's name, when a customer meets their engineer. */
@@ -125,6 +126,81 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         return entry;
       },
       { access: { role: 'engineer' }, params: idParam, body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
+    )
+    .put(
+      '/sessions/:id/notes',
+      ({ params, body, principal, status }) => {
+        const me = required(principal).engineer;
+        const s = sessions.get(params.id);
+        if (!s || !(sessions.isParticipant(s.id, me.id) || s.ownerId === me.id)) return status(404, { error: 'no such session' });
+        sessions.setNotes(s.id, body.notes);
+        return { ok: true as const };
+      },
+      { access: { role: 'engineer' }, params: idParam, body: t.Object({ notes: t.String({ maxLength: 10_000 }) }) },
+    )
+    .get(
+      '/sessions/:id/history',
+      ({ params, principal, status }) => {
+        const s = visible(params.id, required(principal).engineer.id);
+        if (!s) return status(404, { error: 'no such session' });
+        const identifying = identity.list().filter((f) => f.type === 'email' || f.type === 'phone' || f.crmUrl).map((f) => f.slot);
+        return sessions.history(s, identifying.length ? identifying : [1]).map((h) => ({ ...views.summary(h), notes: h.notes }));
+      },
+      { access: { role: 'engineer' }, params: idParam },
+    )
+    .get(
+      '/session-log',
+      ({ query, principal }) => {
+        const me = required(principal).engineer;
+        // Engineers search their own sessions; supervisors their desks'; admins everything.
+        const own = me.role === 'engineer';
+        const engineerId = own ? me.id : query.engineerId;
+        const deskIds = me.role === 'supervisor' ? auth.engineers.deskIds(me.id) : null;
+        const found = sessions.search({
+          text: query.q?.trim() || undefined,
+          engineerId,
+          deskIds: query.deskId !== undefined ? (deskIds ? deskIds.filter((d) => d === query.deskId) : [query.deskId]) : deskIds,
+          from: query.from,
+          to: query.to,
+          limit: query.limit ?? 100,
+        });
+        return found.map((f) => ({ ...views.summary(f), notes: f.notes }));
+      },
+      {
+        access: { role: 'engineer', scope: 'org:read' },
+        query: t.Object({
+          q: t.Optional(t.String({ maxLength: 200 })),
+          engineerId: t.Optional(t.Integer({ minimum: 1 })),
+          deskId: t.Optional(t.Integer({ minimum: 1 })),
+          from: t.Optional(t.String({ format: 'date-time' })),
+          to: t.Optional(t.String({ format: 'date-time' })),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+        }),
+      },
+    )
+    .get(
+      '/sessions/:id/log.txt',
+      ({ params, principal, status }) => {
+        const s = visible(params.id, required(principal).engineer.id);
+        if (!s) return status(404, { error: 'no such session' });
+        const name = views.customerName(s);
+        const lines = [
+          `Tessera session ${s.id} (${s.channel}), ${s.createdAt} to ${s.endedAt ?? 'now'}`,
+          ...views.customer(s.customerFields).map((c) => `${c.label}: ${c.value}`),
+          '',
+          ...sessions.logOf(s.id).map((e) => {
+            const v = views.logEntry(e, name);
+            return `${v.at}  [${v.kind}] ${v.name}: ${v.text}`;
+          }),
+        ];
+        return new Response(lines.join('\n') + '\n', {
+          headers: {
+            'content-type': 'text/plain; charset=utf-8',
+            'content-disposition': `attachment; filename="tessera-session-${s.id}.txt"`,
+          },
+        });
+      },
+      { access: { role: 'engineer', scope: 'org:read' }, params: idParam },
     )
     .post(
       '/sessions/:id/end',

@@ -182,6 +182,73 @@ export class SessionStore {
     return changed === 1;
   }
 
+  setNotes(id: number, notes: string): void {
+    this.db.query('UPDATE support_sessions SET notes = ? WHERE id = ?').run(notes, id);
+  }
+
+  /**
+   * Earlier sessions of the same customer: any session that shares a value of one of the given identifying
+   * fields (e-mail, phone, customer number), newest first.
+   */
+  history(session: SupportSession, identifyingSlots: number[], limit = 20): SupportSession[] {
+    const pairs = identifyingSlots
+      .map((slot) => [slot, session.customerFields[String(slot)]] as const)
+      .filter((p): p is readonly [number, string] => !!p[1]);
+    if (!pairs.length) return [];
+    const where = pairs.map(() => `json_extract(customer_fields, '$."' || ? || '"') = ?`).join(' OR ');
+    return this.db
+      .query<SessionRow, (string | number)[]>(
+        `SELECT * FROM support_sessions WHERE id != ? AND (${where}) ORDER BY id DESC LIMIT ?`,
+      )
+      .all(session.id, ...pairs.flatMap(([slot, value]) => [String(slot), value]), limit)
+      .map(toSession);
+  }
+
+  /** Session log search for the console: by customer text, engineer, desk and date range. */
+  search(filter: { text?: string; engineerId?: number; deskIds?: number[] | null; from?: string; to?: string; limit: number }) {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (filter.text) {
+      where.push(`(customer_fields LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')`);
+      const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      args.push(like, like);
+    }
+    if (filter.engineerId !== undefined) {
+      where.push('id IN (SELECT session_id FROM session_participants WHERE engineer_id = ?)');
+      args.push(filter.engineerId);
+    }
+    if (filter.deskIds) {
+      where.push(`(desk_id IS NULL OR desk_id IN (${filter.deskIds.map(() => '?').join(',') || 'NULL'}))`);
+      args.push(...filter.deskIds);
+    }
+    if (filter.from) {
+      where.push('created_at >= ?');
+      args.push(filter.from);
+    }
+    if (filter.to) {
+      where.push('created_at < ?');
+      args.push(filter.to);
+    }
+    return this.db
+      .query<SessionRow, (string | number)[]>(
+        `SELECT * FROM support_sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      )
+      .all(...args, filter.limit)
+      .map(toSession);
+  }
+
+  saveSurvey(sessionId: number, rating: number, solved: boolean | null, comment: string): boolean {
+    return (
+      this.db
+        .query('INSERT OR IGNORE INTO survey_responses (session_id, rating, solved, comment) VALUES (?, ?, ?, ?)')
+        .run(sessionId, rating, solved === null ? null : solved ? 1 : 0, comment).changes === 1
+    );
+  }
+
+  hasSurvey(sessionId: number): boolean {
+    return this.db.query('SELECT 1 FROM survey_responses WHERE session_id = ?').get(sessionId) !== null;
+  }
+
   log(sessionId: number, actor: string, kind: string, text: string, data: Record<string, unknown> = {}): LogEntry {
     const row = this.db
       .query<{ id: number; at: string }, [number, string, string, string, string]>(
