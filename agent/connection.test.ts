@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { AgentInfo } from '../server/protocol/api.ts';
 import type { ConsoleServerMessage } from '../server/protocol/console.ts';
 import { ADMIN, setupAdmin, startTestServer, TestClient, type TestServer } from '../server/testing/startTestServer.ts';
-import { AgentConnection, type AgentState } from './connection.ts';
+import { AgentConnection, describeFailure, formatDuration, type AgentState } from './connection.ts';
 
 const FAST = { baseMs: 50, capMs: 400, resetAfterMs: 30_000 };
 const hello = { version: '9.9.9-test', os: 'linux x64 Test OS 1', hostname: 'pc-under-test' };
@@ -138,6 +138,23 @@ describe('agent against a real server', () => {
   });
 });
 
+describe('a server without an admin yet', () => {
+  test('refuses the agent (503); the agent says why, keeps retrying, and gets in once setup is done', async () => {
+    const server = await startTestServer();
+    const { agent, lines } = startAgent(server);
+    try {
+      await waitFor('two refusals', () => lines.filter((l) => /HTTP 503, the server does not accept agents yet/.test(l)).length >= 2);
+      expect(agent.state).not.toBe('online');
+      const admin = await setupAdmin(server);
+      await waitFor('online after setup', () => agent.state === 'online', 5_000);
+      expect((await listedAgents(admin)).map((a) => a.id)).toEqual([agent.agentId]);
+    } finally {
+      agent.stop();
+      await server.stop();
+    }
+  });
+});
+
 describe('server restarts', () => {
   test('stop + start on the same port: the agent reconnects by itself and is listed again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tessera-agent-restart-'));
@@ -234,5 +251,26 @@ describe('malformed agent messages close the connection with a reason', () => {
 
   test('none of the rejected connections is left in the list', async () => {
     await waitFor('an empty list', async () => (await listedAgents(admin)).length === 0);
+  });
+});
+
+describe('log wording', () => {
+  test('durations', () => {
+    expect([formatDuration(40), formatDuration(1_000), formatDuration(2_449), formatDuration(60_000), formatDuration(185_000)]).toEqual([
+      '40 ms',
+      '1 s',
+      '2.4 s',
+      '1 min',
+      '3 min 5 s',
+    ]);
+  });
+
+  test('connection failures in plain words', () => {
+    expect(describeFailure("WebSocket connection to 'ws://h/ws/agent' failed: Failed to connect")).toBe('Failed to connect');
+    expect(describeFailure("WebSocket connection to 'ws://h/ws/agent' failed: Expected 101 status code: 503")).toMatch(/^HTTP 503, .*setup/);
+    expect(describeFailure("WebSocket connection to 'ws://h/ws/agent' failed: Expected 101 status code: 404")).toBe(
+      'HTTP 404, is this a Tessera server?',
+    );
+    expect(describeFailure('')).toBe('');
   });
 });

@@ -105,16 +105,19 @@ export class AgentConnection {
       this.lastHeard = Date.now();
       this.receive(typeof event.data === 'string' ? event.data : String(event.data));
     });
+    let failure = '';
     socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return; // stop() or a superseded socket
       this.socket = null;
       const lasted = this.onlineSince ? Date.now() - this.onlineSince : 0;
-      const reason = `${event.code}${event.reason ? ` ${event.reason}` : ''}`;
-      const what = this.onlineSince ? `disconnected after ${formatDuration(lasted)} (${reason})` : `connection failed (${reason})`;
+      const reason = failure || `${event.code}${event.reason ? ` ${event.reason}` : ''}`;
+      const what = this.onlineSince ? `disconnected after ${formatDuration(lasted)}: ${reason}` : `connection failed: ${reason}`;
       this.retry(what, lasted);
     });
-    // Errors are always followed by a close event, which is where the retry happens.
-    socket.addEventListener('error', () => {});
+    // Errors are always followed by a close event, which is where the retry happens; keep the error's words.
+    socket.addEventListener('error', (event) => {
+      failure = describeFailure((event as ErrorEvent).message ?? '');
+    });
   }
 
   private receive(text: string): void {
@@ -179,6 +182,15 @@ export class AgentConnection {
     this.welcomeTimer = null;
     this.heartbeatTimer = null;
   }
+}
+
+/** "WebSocket connection to '...' failed: Expected 101 status code: 503" -> "HTTP 503, ..." */
+export function describeFailure(message: string): string {
+  const detail = message.replace(/^.*? failed: /, '').trim();
+  const status = /status code:? (\d{3})/i.exec(detail)?.[1];
+  if (status === '503') return 'HTTP 503, the server does not accept agents yet (first-start setup not done?)';
+  if (status) return `HTTP ${status}, is this a Tessera server?`;
+  return detail;
 }
 
 function clampHeartbeat(ms: unknown): number {
