@@ -14,6 +14,7 @@ import { presenceRoutes } from './presence/routes.ts';
 import { PresenceTracker } from './presence/tracker.ts';
 import { portalRoutes } from './support/portalRoutes.ts';
 import { supportRoutes } from './support/routes.ts';
+import { collaborationRoutes } from './support/collaborationRoutes.ts';
 import { supportAdminRoutes } from './support/adminRoutes.ts';
 import { providerRoutes } from './provider/routes.ts';
 import { setupRoutes } from './setup/routes.ts';
@@ -56,6 +57,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(providerRoutes(ctx, auth))
     .use(presenceRoutes(ctx, auth, hub, presence, agents))
     .use(supportRoutes(ctx, auth, hub))
+    .use(collaborationRoutes(ctx, auth, hub, presence))
     .use(portalRoutes(ctx, auth, presence))
     .use(supportAdminRoutes(ctx, auth))
     .use(agentRoutes(ctx, auth, agents))

@@ -11,6 +11,7 @@ export interface Config {
   secureCookies: boolean;
   loginMaxFailures: number;
   loginLockoutMinutes: number;
+  ownerGraceSeconds: number;
 }
 
 interface Setting {
@@ -51,6 +52,7 @@ export const SETTINGS: Setting[] = [
   { key: 'secureCookies', env: 'TESSERA_SECURE_COOKIES', parse: boolean, describe: 'mark cookies Secure (set when served over HTTPS)' },
   { key: 'loginMaxFailures', env: 'TESSERA_LOGIN_MAX_FAILURES', parse: integer(1, 1000), describe: 'failed logins per account before a lockout' },
   { key: 'loginLockoutMinutes', env: 'TESSERA_LOGIN_LOCKOUT_MINUTES', parse: integer(1, 24 * 60), describe: 'lockout length in minutes' },
+  { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
 
 export const DEFAULTS: Config = {
@@ -62,6 +64,7 @@ export const DEFAULTS: Config = {
   secureCookies: false,
   loginMaxFailures: 5,
   loginLockoutMinutes: 15,
+  ownerGraceSeconds: 30,
 };
 
 /**

@@ -36,6 +36,7 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
 
   return new Elysia({ name: 'agent-routes' })
     .use(auth.guard)
+    .onStop(() => clearInterval(sweep))
     .get('/api/agents', () => registry.list(), { access: { role: 'engineer', scope: 'agents:read' } })
     .ws('/ws/agent', {
       maxPayloadLength: MAX_AGENT_MESSAGE_BYTES,

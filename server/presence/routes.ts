@@ -69,7 +69,10 @@ export function presenceRoutes(
       close(ws) {
         hub.remove(ws.raw);
         const id = (ws.data as { engineerId?: number }).engineerId;
-        if (id !== undefined && presence.disconnect(id)) pushPresence();
+        if (id !== undefined && presence.disconnect(id)) {
+          pushPresence();
+          ctx.events.emit('engineer-offline', id);
+        }
       },
     });
 }

@@ -8,6 +8,8 @@ export type ConsoleServerMessage =
   | { type: 'queue'; requests: QueueItem[] }
   | { type: 'sessions'; sessions: SessionSummary[] }
   | { type: 'session-log'; sessionId: number; entries: SessionLogEntry[] }
+  | { type: 'session-offer'; sessionId: number; kind: 'transfer' | 'invite'; from: string }
+  | { type: 'offer-declined'; sessionId: number; kind: 'transfer' | 'invite'; by: string }
   | { type: 'pong'; t: number }
   | { type: 'error'; error: string };
 

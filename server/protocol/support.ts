@@ -38,6 +38,8 @@ export interface SessionSummary {
   createdAt: string;
   takenAt: string | null;
   endedAt: string | null;
+  /** Engineers in the session now; a 'supervisor' is watching (the console shows that it is being watched). */
+  participants: { id: number; name: string; role: 'owner' | 'engineer' | 'supervisor' }[];
 }
 
 export interface SessionLogEntry {

@@ -12,6 +12,7 @@ import { PortalSettings } from './portalSettings.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import { MAX_CHAT_CHARS } from './routes.ts';
 import { SessionStore, type SupportSession } from './sessionStore.ts';
+import { Participants } from './participants.ts';
 import { SupportViews } from './views.ts';
 
 export const CUSTOMER_HEADER = 'x-tessera-customer';
@@ -25,7 +26,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
   const settings = new PortalSettings(ctx.db);
   const provider = new ProviderStore(ctx.db);
   const desks = new DeskStore(ctx.db, 'desks');
-  const views = new SupportViews(fields, auth.engineers);
+  const views = new SupportViews(fields, auth.engineers, new Participants(ctx.db));
   // 6-digit codes have a million values: 5 guesses per address and 60 overall per 10 minutes make a brute
   // force hopeless within a code's 10-minute life.
   const codeLimiter = new RateLimiter(5, 60, 10 * MINUTE);

@@ -6,6 +6,7 @@ import { AccessCodes } from './accessCodes.ts';
 import { IdentityFields } from './identityFields.ts';
 import { PortalSettings } from './portalSettings.ts';
 import { SessionStore } from './sessionStore.ts';
+import { Participants } from './participants.ts';
 import { SupportViews } from './views.ts';
 
 export const MAX_CHAT_CHARS = 4000;
@@ -16,7 +17,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
   const sessions = new SessionStore(ctx.db);
   const codes = new AccessCodes(ctx.db);
   const identity = new IdentityFields(ctx.db);
-  const views = new SupportViews(identity, auth.engineers);
+  const views = new SupportViews(identity, auth.engineers, new Participants(ctx.db));
   const settings = new PortalSettings(ctx.db);
 
   /** The automatic welcome message, in the owner's name, when a customer meets their engineer. */

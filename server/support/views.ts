@@ -1,6 +1,7 @@
 import type { EngineerStore } from '../engineers/store.ts';
 import type { CustomerValue, QueueItem, SessionLogEntry, SessionSummary } from '../protocol/support.ts';
 import { crmLink, type IdentityFields } from './identityFields.ts';
+import type { Participants } from './participants.ts';
 import type { LogEntry, SupportSession } from './sessionStore.ts';
 
 /** Turns stored rows into what the console shows: labelled customer values with CRM links, named log actors. */
@@ -8,7 +9,13 @@ export class SupportViews {
   constructor(
     private fields: IdentityFields,
     private engineers: EngineerStore,
+    private participants: Participants,
   ) {}
+
+  private name(engineerId: number): string {
+    const e = this.engineers.byId(engineerId);
+    return e ? e.nickname || e.displayName : 'Engineer';
+  }
 
   customer(values: Record<string, string>): CustomerValue[] {
     const fields = this.fields.list();
@@ -40,6 +47,7 @@ export class SupportViews {
       createdAt: s.createdAt,
       takenAt: s.takenAt,
       endedAt: s.endedAt,
+      participants: this.participants.list(s.id).map((p) => ({ id: p.engineerId, name: this.name(p.engineerId), role: p.role })),
     };
   }
 
@@ -47,10 +55,7 @@ export class SupportViews {
     let name = 'System';
     if (e.actor === 'customer') name = customerName;
     else if (e.actor === 'agent') name = 'Agent';
-    else if (e.actor.startsWith('engineer:')) {
-      const engineer = this.engineers.byId(Number(e.actor.slice(9)));
-      name = engineer ? engineer.nickname || engineer.displayName : 'Engineer';
-    }
+    else if (e.actor.startsWith('engineer:')) name = this.name(Number(e.actor.slice(9)));
     return { id: e.id, at: e.at, actor: e.actor, name, kind: e.kind, text: e.text };
   }
 

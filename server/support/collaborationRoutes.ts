@@ -1,0 +1,164 @@
+import { Elysia, t } from 'elysia';
+import { required, type Auth } from '../auth/guard.ts';
+import type { AppContext } from '../context.ts';
+import type { ConsoleHub } from '../presence/consoleHub.ts';
+import type { PresenceTracker } from '../presence/tracker.ts';
+import { Participants } from './participants.ts';
+import { SessionStore } from './sessionStore.ts';
+
+type OfferKind = 'transfer' | 'invite';
+interface Offer {
+  kind: OfferKind;
+  from: number;
+  to: number;
+}
+
+const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
+
+/**
+ * Working together on a session: transfer (the target accepts), invitations, supervisors watching, leaving,
+ * and the fallback when the owner leaves or disconnects (longest-present engineer, else back to the queue).
+ */
+export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub, presence: PresenceTracker) {
+  const sessions = new SessionStore(ctx.db);
+  const participants = new Participants(ctx.db);
+  const offers = new Map<string, Offer>(); // `${sessionId}:${to}` -> offer
+  const graceTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  const nameOf = (id: number) => {
+    const e = auth.engineers.byId(id);
+    return e ? e.nickname || e.displayName : `#${id}`;
+  };
+
+  function logAndPush(sessionId: number, actor: string, text: string) {
+    sessions.log(sessionId, actor, 'operation', text);
+    ctx.events.emit('support-changed', undefined);
+  }
+
+  function fallBack(sessionId: number, goneOwner: number, why: string) {
+    const next = participants.fallBack(sessionId, goneOwner);
+    logAndPush(
+      sessionId,
+      'system',
+      next === null ? `${nameOf(goneOwner)} ${why}; the request is back in the queue` : `${nameOf(goneOwner)} ${why}; ${nameOf(next)} now owns the session`,
+    );
+  }
+
+  let stopped = false;
+  // The owner's last console closed: wait a grace period (a reload or a network blip), then fall back.
+  ctx.events.on('engineer-offline', (engineerId) => {
+    if (stopped) return;
+    clearTimeout(graceTimers.get(engineerId));
+    graceTimers.set(
+      engineerId,
+      setTimeout(() => {
+        graceTimers.delete(engineerId);
+        if (presence.isOnline(engineerId)) return;
+        for (const id of participants.ownedActive(engineerId)) fallBack(id, engineerId, 'disconnected');
+      }, ctx.config.ownerGraceSeconds * 1000),
+    );
+  });
+
+  function live(sessionId: number) {
+    const s = sessions.get(sessionId);
+    return s && s.status === 'active' ? s : null;
+  }
+
+  /** Offers the session to another online engineer; returns a refusal reason with its status, or null. */
+  function makeOffer(kind: OfferKind, sessionId: number, me: number, targetId: number): [404 | 409 | 422, string] | null {
+    const s = live(sessionId);
+    if (!s || s.ownerId !== me) return [404, 'no live session of yours with that id'];
+    const target = auth.engineers.byId(targetId);
+    if (!target || target.disabled) return [404, 'no such engineer'];
+    if (target.id === me) return [422, `you cannot ${kind} to yourself`];
+    if (!presence.isOnline(target.id)) return [409, `${nameOf(target.id)} is not online`];
+    if (kind === 'invite' && participants.roleOf(s.id, target.id) === 'engineer') return [409, `${nameOf(target.id)} is already in the session`];
+    offers.set(`${s.id}:${target.id}`, { kind, from: me, to: target.id });
+    hub.sendTo([target.id], { type: 'session-offer', sessionId: s.id, kind, from: nameOf(me) });
+    sessions.log(s.id, `engineer:${me}`, 'operation', `${kind === 'transfer' ? 'offered the session to' : 'invited'} ${nameOf(target.id)}`);
+    return null;
+  }
+
+  return new Elysia({ name: 'collaboration-routes', prefix: '/api/sessions' })
+    .use(auth.guard)
+    .onStop(() => {
+      stopped = true;
+      for (const timer of graceTimers.values()) clearTimeout(timer);
+      graceTimers.clear();
+    })
+    .post(
+      '/:id/:kind',
+      ({ params, body, principal, status }) => {
+        const refusal = makeOffer(params.kind, params.id, required(principal).engineer.id, body.engineerId);
+        return refusal ? status(refusal[0], { error: refusal[1] }) : { ok: true as const };
+      },
+      {
+        access: { role: 'engineer' },
+        params: t.Object({ id: t.Integer({ minimum: 1 }), kind: t.UnionEnum(['transfer', 'invite']) }),
+        body: t.Object({ engineerId: t.Integer({ minimum: 1 }) }),
+      },
+    )
+    .post(
+      '/:id/accept',
+      ({ params, principal, status }) => {
+        const me = required(principal).engineer;
+        const key = `${params.id}:${me.id}`;
+        const o = offers.get(key);
+        const s = live(params.id);
+        offers.delete(key);
+        if (!o || !s) return status(404, { error: 'there is no offer for you in this session any more' });
+        if (o.kind === 'transfer') {
+          if (s.ownerId !== o.from) return status(409, { error: 'the session changed hands meanwhile' });
+          participants.transfer(s.id, o.from, me.id, false);
+          logAndPush(s.id, `engineer:${me.id}`, `took over the session from ${nameOf(o.from)}`);
+        } else {
+          participants.join(s.id, me.id, 'engineer');
+          logAndPush(s.id, `engineer:${me.id}`, `joined the session (invited by ${nameOf(o.from)})`);
+        }
+        return { ok: true as const };
+      },
+      { access: { role: 'engineer' }, params: idParam },
+    )
+    .post(
+      '/:id/decline',
+      ({ params, principal, status }) => {
+        const me = required(principal).engineer;
+        const o = offers.get(`${params.id}:${me.id}`);
+        if (!o) return status(404, { error: 'there is no offer for you in this session' });
+        offers.delete(`${params.id}:${me.id}`);
+        sessions.log(params.id, `engineer:${me.id}`, 'operation', `declined the ${o.kind}`);
+        hub.sendTo([o.from], { type: 'offer-declined', sessionId: params.id, by: nameOf(me.id), kind: o.kind });
+        return { ok: true as const };
+      },
+      { access: { role: 'engineer' }, params: idParam },
+    )
+    .post(
+      '/:id/watch',
+      ({ params, principal, status }) => {
+        const me = required(principal).engineer;
+        const s = live(params.id);
+        if (!s) return status(404, { error: 'no live session with that id' });
+        const ofMyDesk = s.deskId === null || auth.engineers.deskIds(me.id).includes(s.deskId);
+        if (me.role !== 'admin' && !ofMyDesk) return status(403, { error: 'this session is not in one of your desks' });
+        if (!participants.join(s.id, me.id, 'supervisor')) return status(409, { error: 'you are already in this session' });
+        logAndPush(s.id, `engineer:${me.id}`, 'started watching the session (supervisor, view only)');
+        return { ok: true as const };
+      },
+      { access: { role: 'supervisor' }, params: idParam },
+    )
+    .post(
+      '/:id/leave',
+      ({ params, principal, status }) => {
+        const me = required(principal).engineer;
+        const s = live(params.id);
+        const role = s ? participants.roleOf(s.id, me.id) : null;
+        if (!s || !role) return status(404, { error: 'you are not in a live session with that id' });
+        if (role === 'owner') fallBack(s.id, me.id, 'left');
+        else {
+          participants.leave(s.id, me.id);
+          logAndPush(s.id, `engineer:${me.id}`, role === 'supervisor' ? 'stopped watching' : 'left the session');
+        }
+        return { ok: true as const };
+      },
+      { access: { role: 'engineer' }, params: idParam },
+    );
+}
