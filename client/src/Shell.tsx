@@ -1,6 +1,6 @@
 // The signed-in console: navigation, live connection, presence, the user's menu and keyboard shortcuts.
 import { A, Navigate, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
-import { createSignal, For, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, For, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
 import type { Me } from '../../server/protocol/api.ts';
 import { api } from './api/endpoints.ts';
 import { Avatar } from './components/ui.tsx';
@@ -151,12 +151,26 @@ function UserMenu(props: { user: Me; open: boolean; setOpen: (v: boolean) => voi
   const onDocClick = (e: MouseEvent) => {
     if (props.open && !root.contains(e.target as Node)) props.setOpen(false);
   };
+  const items = () => Array.from(root.querySelectorAll<HTMLElement>('[role="menuitem"]'));
   const onKey = (e: KeyboardEvent) => {
-    if (props.open && e.key === 'Escape') {
+    if (!props.open) return;
+    if (e.key === 'Escape') {
       props.setOpen(false);
       button.focus();
+      return;
     }
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const list = items();
+      const at = list.indexOf(document.activeElement as HTMLElement);
+      const next = e.key === 'ArrowDown' ? (at + 1) % list.length : (at - 1 + list.length) % list.length;
+      list[next]?.focus();
+    }
+    if (e.key === 'Tab') props.setOpen(false);
   };
+  createEffect(() => {
+    if (props.open) queueMicrotask(() => items()[0]?.focus());
+  });
   onMount(() => {
     document.addEventListener('mousedown', onDocClick);
     document.addEventListener('keydown', onKey);

@@ -34,7 +34,7 @@ export const api = {
   logout: () => request<Ok>('POST', '/api/auth/logout', { quiet401: true }),
   me: () => request<Me>('GET', '/api/auth/me', { quiet401: true }),
   changePassword: (body: { currentPassword: string; newPassword: string }) =>
-    request<Ok>('POST', '/api/auth/password', { body, quiet401: true }),
+    request<Ok>('POST', '/api/auth/password', { body }),
 
   profile: () => request<Me>('GET', '/api/profile'),
   updateProfile: (body: { displayName?: string; nickname?: string; signature?: string }) =>

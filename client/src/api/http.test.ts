@@ -70,11 +70,16 @@ describe('request', () => {
     const error = (await request('POST', '/api/auth/login', { body: {}, quiet401: true }).catch((e: unknown) => e)) as ApiError;
     expect(error.status).toBe(429);
     expect(error.retryAfter).toBe(120);
-    expect(errorMessage(error)).toBe('too many failed logins. Try again in 2 minutes.');
+    expect(errorMessage(error)).toBe('Too many failed logins. Try again in 2 minutes.');
 
     vi.stubGlobal('fetch', respond(429, JSON.stringify({ error: 'slow down' }), { 'retry-after': '30' }));
     const short = (await request('POST', '/api/auth/login').catch((e: unknown) => e)) as ApiError;
-    expect(errorMessage(short)).toBe('slow down. Try again in 30 seconds.');
+    expect(errorMessage(short)).toBe('Slow down. Try again in 30 seconds.');
+
+    // The server already says when: no second hint.
+    vi.stubGlobal('fetch', respond(429, JSON.stringify({ error: 'too many failed logins; try again in 15 min' }), { 'retry-after': '900' }));
+    const said = (await request('POST', '/api/auth/login').catch((e: unknown) => e)) as ApiError;
+    expect(errorMessage(said)).toBe('Too many failed logins; try again in 15 min.');
   });
 
   it('announces 401 (unless quiet) and 503 setup-required to listeners', async () => {

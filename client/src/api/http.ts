@@ -129,15 +129,23 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
 }
 
+/** The server's terse reasons ("wrong username or password") as sentences for the UI. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  const capital = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** A short message for any thrown value, for showing in the UI. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 429 && error.retryAfter) {
+    if (error.status === 429 && error.retryAfter && !/try again/i.test(error.message)) {
       const wait = error.retryAfter >= 90 ? `${Math.ceil(error.retryAfter / 60)} minutes` : `${error.retryAfter} seconds`;
-      return `${error.message.replace(/\.?$/, '.')} Try again in ${wait}.`;
+      return `${sentence(error.message)} Try again in ${wait}.`;
     }
-    return error.message;
+    return sentence(error.message);
   }
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (error instanceof Error) return sentence(error.message);
+  return sentence(String(error));
 }

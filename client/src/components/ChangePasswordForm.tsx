@@ -1,7 +1,7 @@
 // Change your own password: current one, the new one twice.
 import { createSignal } from 'solid-js';
 import { api } from '../api/endpoints.ts';
-import { ApiError, errorMessage } from '../api/http.ts';
+import { errorMessage } from '../api/http.ts';
 import { me } from '../lib/session.ts';
 import { ErrorMessage, MIN_PASSWORD_LENGTH, passwordProblem, TextField } from './ui.tsx';
 
@@ -27,7 +27,7 @@ export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: st
       setConfirm('');
       props.onDone();
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? 'The current password is wrong.' : errorMessage(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

@@ -72,6 +72,6 @@ describe('ConfirmDialog', () => {
     await flush();
     expect(onConfirm).toHaveBeenCalled();
     expect(onClose).not.toHaveBeenCalled();
-    expect(document.querySelector('[role="alert"]')?.textContent).toBe('the default desk cannot be deleted');
+    expect(document.querySelector('[role="alert"]')?.textContent).toBe('The default desk cannot be deleted.');
   });
 });

@@ -86,7 +86,7 @@ export function ImageUpload(props: {
       </div>
       <div class="stack tight">
         <label for={id} class="field-label">
-          {props.label}
+          {props.label} image file
         </label>
         <input
           ref={input}

@@ -1,5 +1,5 @@
 // Small building blocks shared by every page.
-import { createSignal, createUniqueId, For, Show, splitProps, type JSX } from 'solid-js';
+import { createEffect, createSignal, createUniqueId, For, Show, splitProps, type JSX } from 'solid-js';
 import { avatarUrl } from '../api/endpoints.ts';
 
 export function ErrorMessage(props: { error: string | null | undefined; id?: string }) {
@@ -34,6 +34,9 @@ export function EmptyState(props: { title: string; children?: JSX.Element; icon?
 }
 
 export function PageHeader(props: { title: string; subtitle?: string; children?: JSX.Element }) {
+  createEffect(() => {
+    document.title = `${props.title} · Tessera`;
+  });
   return (
     <header class="page-header">
       <div>

@@ -1,6 +1,6 @@
 // Sign in. Rate limits and lockouts come back as 429 with Retry-After; the message says how long to wait.
 import { Navigate, useNavigate, useSearchParams } from '@solidjs/router';
-import { createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
+import { createSignal, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
 import { api } from '../api/endpoints.ts';
 import { ApiError, errorMessage } from '../api/http.ts';
 import { ErrorMessage, TextField } from '../components/ui.tsx';
@@ -14,6 +14,8 @@ export function safeNext(next: string | string[] | undefined): string {
   return value;
 }
 
+const clock = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${s}s`);
+
 export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
@@ -23,6 +25,9 @@ export function LoginPage() {
   const [busy, setBusy] = createSignal(false);
   const [lockedUntil, setLockedUntil] = createSignal(0);
   const [now, setNow] = createSignal(Date.now());
+  onMount(() => {
+    document.title = 'Sign in · Tessera';
+  });
   const timer = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(timer));
   const waitSeconds = () => Math.max(0, Math.ceil((lockedUntil() - now()) / 1000));
@@ -41,8 +46,7 @@ export function LoginPage() {
       setMe(user);
       navigate(safeNext(params.next), { replace: true });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setError('Wrong username or password.');
-      else setError(errorMessage(err));
+      setError(errorMessage(err));
       if (err instanceof ApiError && err.status === 429 && err.retryAfter) setLockedUntil(Date.now() + err.retryAfter * 1000);
       setPassword('');
     } finally {
@@ -76,7 +80,10 @@ export function LoginPage() {
               name="username"
               autocomplete="username"
               value={username()}
-              onInput={(e) => setUsername(e.currentTarget.value)}
+              onInput={(e) => {
+                setUsername(e.currentTarget.value);
+                setLockedUntil(0); // the lockout was for that account
+              }}
               autofocus
               required
             />
@@ -91,7 +98,7 @@ export function LoginPage() {
             />
             <ErrorMessage error={error()} />
             <button type="submit" class="button primary block" disabled={busy() || waitSeconds() > 0}>
-              {busy() ? 'Signing in…' : waitSeconds() > 0 ? `Wait ${waitSeconds()}s` : 'Sign in'}
+              {busy() ? 'Signing in…' : waitSeconds() > 0 ? `Wait ${clock(waitSeconds())}` : 'Sign in'}
             </button>
           </form>
         </div>

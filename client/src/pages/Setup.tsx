@@ -1,6 +1,6 @@
 // First start: the one-time token from the server console creates the first admin.
 import { Navigate, useNavigate } from '@solidjs/router';
-import { createSignal, Match, Switch } from 'solid-js';
+import { createSignal, Match, onMount, Switch } from 'solid-js';
 import { api } from '../api/endpoints.ts';
 import { errorMessage } from '../api/http.ts';
 import { ErrorMessage, MIN_PASSWORD_LENGTH, passwordProblem, TextField } from '../components/ui.tsx';
@@ -16,6 +16,10 @@ export function SetupPage() {
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
   const [touched, setTouched] = createSignal(false);
+
+  onMount(() => {
+    document.title = 'Set up · Tessera';
+  });
 
   const problem = () => {
     if (!token().trim()) return 'Enter the setup token from the server console.';

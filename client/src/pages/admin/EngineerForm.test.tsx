@@ -94,7 +94,7 @@ describe('EngineerForm', () => {
     check(byLabel(byRole(container, 'group', 'Desks'), 'General'));
     submit(form);
     await flush();
-    expect(byRole(container, 'alert').textContent).toBe('username erin is taken');
+    expect(byRole(container, 'alert').textContent).toBe('Username erin is taken.');
   });
 
   it('edits an existing engineer without a password and keeps their memberships', async () => {
