@@ -254,6 +254,66 @@ describe('malformed agent messages close the connection with a reason', () => {
   });
 });
 
+// A bare WebSocket peer that misbehaves on purpose (the real server never does this), to prove the agent
+// does not hang on a silent or half-open link.
+describe('a peer that stops answering', () => {
+  function peer(behaviour: 'never-welcome' | 'welcome-then-silence') {
+    const connections: { closeCode?: number; closeReason?: string }[] = [];
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch(req, srv) {
+        return srv.upgrade(req, { data: {} }) ? undefined : new Response('no', { status: 400 });
+      },
+      websocket: {
+        open(ws) {
+          connections.push({});
+          (ws.data as { index?: number }).index = connections.length - 1;
+        },
+        message(ws, raw) {
+          const m = JSON.parse(String(raw)) as { type: string };
+          if (m.type === 'hello' && behaviour === 'welcome-then-silence')
+            ws.send(JSON.stringify({ type: 'welcome', id: `peer-${connections.length}`, heartbeatMs: 1 }));
+        },
+        close(ws, code, reason) {
+          Object.assign(connections[(ws.data as { index: number }).index]!, { closeCode: code, closeReason: reason });
+        },
+      },
+    });
+    return { url: `http://127.0.0.1:${server.port}`, connections, stop: () => server.stop(true) };
+  }
+
+  test('no welcome in time: the agent closes and tries again', async () => {
+    const p = peer('never-welcome');
+    const agent = new AgentConnection({ url: wsUrl(p, '/ws/agent'), hello, backoff: FAST, welcomeTimeoutMs: 300, log: () => {} });
+    agent.start();
+    try {
+      await waitFor('a second connection', () => p.connections.length >= 2 && p.connections[0]!.closeCode !== undefined);
+      expect(p.connections[0]).toMatchObject({ closeCode: 4000, closeReason: 'no welcome' });
+    } finally {
+      agent.stop();
+      p.stop();
+    }
+  });
+
+  test('silence after the welcome: dropped after three heartbeat intervals (clamped to >= 1 s), then a new connection', async () => {
+    const p = peer('welcome-then-silence');
+    const lines: string[] = [];
+    const agent = new AgentConnection({ url: wsUrl(p, '/ws/agent'), hello, backoff: FAST, log: (l) => lines.push(l) });
+    agent.start();
+    try {
+      await waitFor('online', () => agent.state === 'online');
+      expect(lines.at(-1)).toMatch(/heartbeat every 1 s/); // the peer asked for 1 ms
+      await waitFor('a second connection', () => p.connections.length >= 2, 8_000);
+      expect(p.connections[0]).toMatchObject({ closeCode: 4001, closeReason: 'server silent' });
+      expect(lines.some((l) => /^disconnected after \d+(\.\d)? s: 4001 server silent; retrying in/.test(l))).toBe(true);
+    } finally {
+      agent.stop();
+      p.stop();
+    }
+  });
+});
+
 describe('log wording', () => {
   test('durations', () => {
     expect([formatDuration(40), formatDuration(1_000), formatDuration(2_449), formatDuration(60_000), formatDuration(185_000)]).toEqual([
