@@ -259,16 +259,16 @@ describe('malformed agent messages close the connection with a reason', () => {
 describe('a peer that stops answering', () => {
   function peer(behaviour: 'never-welcome' | 'welcome-then-silence') {
     const connections: { closeCode?: number; closeReason?: string }[] = [];
-    const server = Bun.serve({
+    const server = Bun.serve<{ index: number }>({
       hostname: '127.0.0.1',
       port: 0,
       fetch(req, srv) {
-        return srv.upgrade(req, { data: {} }) ? undefined : new Response('no', { status: 400 });
+        return srv.upgrade(req, { data: { index: -1 } }) ? undefined : new Response('no', { status: 400 });
       },
       websocket: {
         open(ws) {
           connections.push({});
-          (ws.data as { index?: number }).index = connections.length - 1;
+          ws.data.index = connections.length - 1;
         },
         message(ws, raw) {
           const m = JSON.parse(String(raw)) as { type: string };
@@ -276,7 +276,7 @@ describe('a peer that stops answering', () => {
             ws.send(JSON.stringify({ type: 'welcome', id: `peer-${connections.length}`, heartbeatMs: 1 }));
         },
         close(ws, code, reason) {
-          Object.assign(connections[(ws.data as { index: number }).index]!, { closeCode: code, closeReason: reason });
+          Object.assign(connections[ws.data.index]!, { closeCode: code, closeReason: reason });
         },
       },
     });
