@@ -130,6 +130,7 @@ export class AgentConnection {
     }
     switch (message?.type) {
       case 'welcome': {
+        if (this.onlineSince) return; // a second welcome on the same connection changes nothing
         if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
         this.welcomeTimer = null;
         const heartbeatMs = clampHeartbeat(message.heartbeatMs);
