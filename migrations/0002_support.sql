@@ -97,3 +97,31 @@ CREATE TABLE session_log (
   data TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX session_log_by_session ON session_log (session_id, id);
+
+-- Outside experts: a one-time link for one session; they prove who they are with a code e-mailed to the
+-- invited address or a password the inviter set. Never an owner; gone when no engineer remains.
+CREATE TABLE expert_invitations (
+  id INTEGER PRIMARY KEY,
+  session_id INTEGER NOT NULL REFERENCES support_sessions (id) ON DELETE CASCADE,
+  inviter_id INTEGER REFERENCES engineers (id) ON DELETE SET NULL,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL DEFAULT '',
+  method TEXT NOT NULL CHECK (method IN ('email-code', 'password')),
+  password_hash TEXT,
+  link_hash TEXT NOT NULL UNIQUE,
+  code_hash TEXT,
+  code_expires_at TEXT,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+CREATE TABLE expert_logins (
+  token_hash TEXT PRIMARY KEY,
+  invitation_id INTEGER NOT NULL REFERENCES expert_invitations (id) ON DELETE CASCADE,
+  session_id INTEGER NOT NULL REFERENCES support_sessions (id) ON DELETE CASCADE,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX expert_logins_by_session ON expert_logins (session_id);

@@ -15,6 +15,7 @@ import { PresenceTracker } from './presence/tracker.ts';
 import { portalRoutes } from './support/portalRoutes.ts';
 import { supportRoutes } from './support/routes.ts';
 import { collaborationRoutes } from './support/collaborationRoutes.ts';
+import { expertRoutes } from './support/expertRoutes.ts';
 import { supportAdminRoutes } from './support/adminRoutes.ts';
 import { providerRoutes } from './provider/routes.ts';
 import { setupRoutes } from './setup/routes.ts';
@@ -58,6 +59,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(presenceRoutes(ctx, auth, hub, presence, agents))
     .use(supportRoutes(ctx, auth, hub))
     .use(collaborationRoutes(ctx, auth, hub, presence))
+    .use(expertRoutes(ctx, auth))
     .use(portalRoutes(ctx, auth, presence))
     .use(supportAdminRoutes(ctx, auth))
     .use(agentRoutes(ctx, auth, agents))

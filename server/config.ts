@@ -12,6 +12,12 @@ export interface Config {
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   ownerGraceSeconds: number;
+  smtpHost: string;
+  smtpPort: number;
+  smtpSecure: boolean;
+  smtpUser: string;
+  smtpPassword: string;
+  smtpFrom: string;
 }
 
 interface Setting {
@@ -42,6 +48,10 @@ function text(raw: string): string {
   return raw.trim();
 }
 
+function optionalText(raw: string): string {
+  return raw.trim();
+}
+
 /** Every setting, its environment variable and its meaning: the README's configuration table mirrors this list. */
 export const SETTINGS: Setting[] = [
   { key: 'port', env: 'TESSERA_PORT', parse: integer(0, 65535), describe: 'HTTP port (0 picks a free one)' },
@@ -52,6 +62,12 @@ export const SETTINGS: Setting[] = [
   { key: 'secureCookies', env: 'TESSERA_SECURE_COOKIES', parse: boolean, describe: 'mark cookies Secure (set when served over HTTPS)' },
   { key: 'loginMaxFailures', env: 'TESSERA_LOGIN_MAX_FAILURES', parse: integer(1, 1000), describe: 'failed logins per account before a lockout' },
   { key: 'loginLockoutMinutes', env: 'TESSERA_LOGIN_LOCKOUT_MINUTES', parse: integer(1, 24 * 60), describe: 'lockout length in minutes' },
+  { key: 'smtpHost', env: 'TESSERA_SMTP_HOST', parse: optionalText, describe: 'SMTP server for e-mail (empty: e-mail is off)' },
+  { key: 'smtpPort', env: 'TESSERA_SMTP_PORT', parse: integer(1, 65535), describe: 'SMTP port' },
+  { key: 'smtpSecure', env: 'TESSERA_SMTP_SECURE', parse: boolean, describe: 'connect with TLS from the start (port 465); otherwise STARTTLS when offered' },
+  { key: 'smtpUser', env: 'TESSERA_SMTP_USER', parse: optionalText, describe: 'SMTP user name (empty: no authentication)' },
+  { key: 'smtpPassword', env: 'TESSERA_SMTP_PASSWORD', parse: optionalText, describe: 'SMTP password' },
+  { key: 'smtpFrom', env: 'TESSERA_SMTP_FROM', parse: optionalText, describe: 'sender address of e-mail' },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
 
@@ -65,6 +81,12 @@ export const DEFAULTS: Config = {
   loginMaxFailures: 5,
   loginLockoutMinutes: 15,
   ownerGraceSeconds: 30,
+  smtpHost: '',
+  smtpPort: 587,
+  smtpSecure: false,
+  smtpUser: '',
+  smtpPassword: '',
+  smtpFrom: 'tessera@localhost',
 };
 
 /**

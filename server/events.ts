@@ -12,6 +12,8 @@ export interface EventMap {
   'engineer-offline': number;
   /** A support request or session changed (queue, owner, status). */
   'support-changed': void;
+  /** No engineer is left in a session (it went back to the queue or ended): outside experts must go. */
+  'session-unstaffed': { sessionId: number };
   /** A customer arrived in a pre-created session (access code). */
   'customer-joined': { sessionId: number };
   /** Something was added to a session's log (chat, operation). */

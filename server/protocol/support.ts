@@ -45,7 +45,7 @@ export interface SessionSummary {
 export interface SessionLogEntry {
   id: number;
   at: string;
-  /** 'engineer:<id>', 'customer', 'system' or 'agent' */
+  /** 'engineer:<id>', 'expert:<invitation id>', 'customer', 'system' or 'agent' */
   actor: string;
   /** Display name of the actor */
   name: string;

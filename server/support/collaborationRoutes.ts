@@ -36,6 +36,7 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
 
   function fallBack(sessionId: number, goneOwner: number, why: string) {
     const next = participants.fallBack(sessionId, goneOwner);
+    if (next === null) ctx.events.emit('session-unstaffed', { sessionId });
     logAndPush(
       sessionId,
       'system',

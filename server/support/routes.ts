@@ -210,6 +210,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         const s = sessions.get(params.id);
         if (!s || !sessions.isParticipant(s.id, me.id)) return status(404, { error: 'no such session' });
         if (!sessions.end(s.id, `engineer:${me.id}`)) return status(409, { error: 'the session has already ended' });
+        ctx.events.emit('session-unstaffed', { sessionId: s.id });
         ctx.events.emit('support-changed', undefined);
         return views.summary(sessions.get(s.id)!);
       },

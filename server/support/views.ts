@@ -56,6 +56,7 @@ export class SupportViews {
     if (e.actor === 'customer') name = customerName;
     else if (e.actor === 'agent') name = 'Agent';
     else if (e.actor.startsWith('engineer:')) name = this.name(Number(e.actor.slice(9)));
+    else if (e.actor.startsWith('expert:')) name = `${String(e.data.expert ?? 'Expert')} (expert)`;
     return { id: e.id, at: e.at, actor: e.actor, name, kind: e.kind, text: e.text };
   }
 
