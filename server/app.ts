@@ -9,6 +9,7 @@ import { docsRoutes } from './docs/routes.ts';
 import { engineerRoutes } from './engineers/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { errorBodies } from './http/errors.ts';
+import { MAX_WS_FRAME_BYTES } from './http/wsLimits.ts';
 import { ConsoleHub } from './presence/consoleHub.ts';
 import { presenceRoutes } from './presence/routes.ts';
 import { PresenceTracker } from './presence/tracker.ts';
@@ -38,7 +39,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
   let locked = !auth.engineers.hasAdmin();
   ctx.events.on('admin-created', () => (locked = false));
 
-  return new Elysia({ serve: { maxRequestBodySize: ctx.config.bodyLimitBytes } })
+  return new Elysia({ serve: { maxRequestBodySize: ctx.config.bodyLimitBytes }, websocket: { maxPayloadLength: MAX_WS_FRAME_BYTES } })
     .use(errorBodies)
     .onRequest(({ request, set, status }) => {
       set.headers['x-content-type-options'] = 'nosniff';

@@ -2,7 +2,7 @@ import { Elysia } from 'elysia';
 import type { Auth } from '../auth/guard.ts';
 import { randomSecret } from '../auth/secrets.ts';
 import type { AppContext } from '../context.ts';
-import { clientAddress } from '../http/clientAddress.ts';
+import { messageBytes } from '../http/wsLimits.ts';
 import {
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_TIMEOUT_MS,
@@ -39,15 +39,17 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
     .onStop(() => clearInterval(sweep))
     .get('/api/agents', () => registry.list(), { access: { role: 'engineer', scope: 'agents:read' } })
     .ws('/ws/agent', {
-      maxPayloadLength: MAX_AGENT_MESSAGE_BYTES,
       open(ws) {
         const data = ws.data as unknown as AgentSocketData;
-        data.address = clientAddress(ws.data.server, ws.data.request);
+        data.address = ws.raw.remoteAddress || 'unknown';
         data.helloTimer = setTimeout(() => ws.close(1008, 'no hello'), HELLO_TIMEOUT_MS);
       },
       message(ws, raw) {
         const data = ws.data as unknown as AgentSocketData;
-        const message = parseAgentMessage(typeof raw === 'string' || typeof raw === 'object' ? raw : String(raw));
+        const message =
+          messageBytes(raw) > MAX_AGENT_MESSAGE_BYTES
+            ? { error: `message larger than ${MAX_AGENT_MESSAGE_BYTES} bytes` }
+            : parseAgentMessage(typeof raw === 'string' || typeof raw === 'object' ? raw : String(raw));
         if ('error' in message) {
           send(ws, { type: 'error', error: message.error });
           return ws.close(1008, message.error.slice(0, 120));

@@ -4,6 +4,7 @@ import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { DeskStore } from '../desks/store.ts';
 import { sameOrigin } from '../http/origin.ts';
+import { messageBytes } from '../http/wsLimits.ts';
 import type { ConsoleServerMessage } from '../protocol/console.ts';
 import type { ConsoleHub } from './consoleHub.ts';
 import type { PresenceTracker } from './tracker.ts';
@@ -43,7 +44,6 @@ export function presenceRoutes(
       { access: 'public' },
     )
     .ws('/ws/console', {
-      maxPayloadLength: MAX_CONSOLE_MESSAGE_BYTES,
       beforeHandle({ request, status }) {
         if (!sameOrigin(request)) return status(403, { error: 'cross-origin console connection refused' });
         if (!auth.engineerFromCookie(request.headers.get('cookie'))) return status(401, { error: 'login required' });
@@ -59,6 +59,7 @@ export function presenceRoutes(
         ctx.events.emit('console-opened', engineer.id);
       },
       message(ws, message) {
+        if (messageBytes(message) > MAX_CONSOLE_MESSAGE_BYTES) return ws.close(1009, 'message too large');
         const m = message as { type?: unknown; t?: unknown } | null;
         if (m && typeof m === 'object' && m.type === 'ping' && typeof m.t === 'number') {
           ws.send(JSON.stringify({ type: 'pong', t: m.t } satisfies ConsoleServerMessage));

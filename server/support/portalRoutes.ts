@@ -183,7 +183,6 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
       },
     )
     .ws('/ws', {
-      maxPayloadLength: 1024,
       query: t.Object({ token: t.String({ minLength: 1, maxLength: 200 }) }),
       beforeHandle({ query, status }) {
         if (!sessions.byCustomerToken(query.token)) return status(401, { error: 'unknown customer session' });
