@@ -13,7 +13,7 @@ import { MAX_WS_FRAME_BYTES } from './http/wsLimits.ts';
 import { ConsoleHub } from './presence/consoleHub.ts';
 import { presenceRoutes } from './presence/routes.ts';
 import { PresenceTracker } from './presence/tracker.ts';
-import { portalRoutes } from './support/portalRoutes.ts';
+import { portalRoutes } from './portal/routes.ts';
 import { supportRoutes } from './support/routes.ts';
 import { collaborationRoutes } from './support/collaborationRoutes.ts';
 import { expertRoutes } from './support/expertRoutes.ts';
