@@ -125,3 +125,20 @@ CREATE TABLE expert_logins (
   revoked_at TEXT
 );
 CREATE INDEX expert_logins_by_session ON expert_logins (session_id);
+
+-- Files moved in a session, stored under <data>/files/<session>/<id>; `received` only grows after the bytes are
+-- on disk (fsync), so an interrupted upload resumes from there and a crash loses nothing acknowledged.
+CREATE TABLE session_files (
+  id INTEGER PRIMARY KEY,
+  session_id INTEGER NOT NULL REFERENCES support_sessions (id) ON DELETE CASCADE,
+  direction TEXT NOT NULL CHECK (direction IN ('to-customer', 'from-customer')),
+  uploader TEXT NOT NULL, -- 'engineer:<id>' or 'customer'
+  name TEXT NOT NULL,
+  size INTEGER NOT NULL CHECK (size >= 0),
+  sha256 TEXT NOT NULL,
+  received INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'uploading' CHECK (status IN ('uploading', 'complete', 'failed')),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  completed_at TEXT
+);
+CREATE INDEX session_files_by_session ON session_files (session_id, id);

@@ -17,6 +17,7 @@ import { portalRoutes } from './portal/routes.ts';
 import { supportRoutes } from './support/routes.ts';
 import { collaborationRoutes } from './support/collaborationRoutes.ts';
 import { expertRoutes } from './support/expertRoutes.ts';
+import { fileRoutes } from './files/routes.ts';
 import { supportAdminRoutes } from './support/adminRoutes.ts';
 import { providerRoutes } from './provider/routes.ts';
 import { setupRoutes } from './setup/routes.ts';
@@ -61,6 +62,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(supportRoutes(ctx, auth, hub))
     .use(collaborationRoutes(ctx, auth, hub, presence))
     .use(expertRoutes(ctx, auth))
+    .use(fileRoutes(ctx, auth))
     .use(portalRoutes(ctx, auth, presence))
     .use(supportAdminRoutes(ctx, auth))
     .use(agentRoutes(ctx, auth, agents))

@@ -12,6 +12,7 @@ export interface Config {
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   ownerGraceSeconds: number;
+  fileLimitBytes: number;
   smtpHost: string;
   smtpPort: number;
   smtpSecure: boolean;
@@ -62,6 +63,7 @@ export const SETTINGS: Setting[] = [
   { key: 'secureCookies', env: 'TESSERA_SECURE_COOKIES', parse: boolean, describe: 'mark cookies Secure (set when served over HTTPS)' },
   { key: 'loginMaxFailures', env: 'TESSERA_LOGIN_MAX_FAILURES', parse: integer(1, 1000), describe: 'failed logins per account before a lockout' },
   { key: 'loginLockoutMinutes', env: 'TESSERA_LOGIN_LOCKOUT_MINUTES', parse: integer(1, 24 * 60), describe: 'lockout length in minutes' },
+  { key: 'fileLimitBytes', env: 'TESSERA_FILE_LIMIT', parse: integer(1, 2 ** 42), describe: 'largest file moved in a session, in bytes' },
   { key: 'smtpHost', env: 'TESSERA_SMTP_HOST', parse: optionalText, describe: 'SMTP server for e-mail (empty: e-mail is off)' },
   { key: 'smtpPort', env: 'TESSERA_SMTP_PORT', parse: integer(1, 65535), describe: 'SMTP port' },
   { key: 'smtpSecure', env: 'TESSERA_SMTP_SECURE', parse: boolean, describe: 'connect with TLS from the start (port 465); otherwise STARTTLS when offered' },
@@ -81,6 +83,7 @@ export const DEFAULTS: Config = {
   loginMaxFailures: 5,
   loginLockoutMinutes: 15,
   ownerGraceSeconds: 30,
+  fileLimitBytes: 1024 * 1024 * 1024,
   smtpHost: '',
   smtpPort: 587,
   smtpSecure: false,

@@ -14,6 +14,8 @@ export interface EventMap {
   'support-changed': void;
   /** No engineer is left in a session (it went back to the queue or ended): outside experts must go. */
   'session-unstaffed': { sessionId: number };
+  /** Bytes of a session file arrived (at most a few times a second), or it completed or failed. */
+  'file-progress': import('./protocol/support.ts').FileProgress;
   /** A customer arrived in a pre-created session (access code). */
   'customer-joined': { sessionId: number };
   /** Something was added to a session's log (chat, operation). */

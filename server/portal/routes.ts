@@ -55,6 +55,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     for (const socket of customerSockets.get(sessionId) ?? []) socket.send(JSON.stringify(message));
   };
   ctx.events.on('session-log', ({ sessionId, entry }) => pushToCustomer(sessionId, { type: 'log', entries: [entry] }));
+  ctx.events.on('file-progress', (p) => pushToCustomer(p.sessionId, { type: 'file-progress', ...p }));
   ctx.events.on('support-changed', () => {
     for (const id of customerSockets.keys()) {
       const s = sessions.get(id);

@@ -1,6 +1,6 @@
 // Messages on /ws/console (JSON text frames). Binary frames are reserved for the remote desktop.
 import type { AgentInfo, DeskPresence } from './api.ts';
-import type { QueueItem, SessionLogEntry, SessionSummary } from './support.ts';
+import type { FileProgress, QueueItem, SessionLogEntry, SessionSummary } from './support.ts';
 
 export type ConsoleServerMessage =
   | { type: 'presence'; desks: DeskPresence[] }
@@ -10,6 +10,7 @@ export type ConsoleServerMessage =
   | { type: 'session-log'; sessionId: number; entries: SessionLogEntry[] }
   | { type: 'session-offer'; sessionId: number; kind: 'transfer' | 'invite'; from: string }
   | { type: 'offer-declined'; sessionId: number; kind: 'transfer' | 'invite'; by: string }
+  | ({ type: 'file-progress' } & FileProgress)
   | { type: 'pong'; t: number }
   | { type: 'error'; error: string };
 

@@ -70,3 +70,14 @@ export interface PortalSession {
   surveyUrl: string | null;
   surveyDone: boolean;
 }
+
+export interface FileProgress {
+  sessionId: number;
+  fileId: number;
+  name: string;
+  received: number;
+  size: number;
+  status: 'uploading' | 'complete' | 'failed';
+  /** Who sends it */
+  by: string;
+}

@@ -44,6 +44,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
   ctx.events.on('session-log', ({ sessionId, entry }) =>
     hub.sendTo(sessions.participants(sessionId), { type: 'session-log', sessionId, entries: [entry] }),
   );
+  ctx.events.on('file-progress', (p) => hub.sendTo(sessions.participants(p.sessionId), { type: 'file-progress', ...p }));
   ctx.events.on('console-opened', (id) => {
     hub.sendTo([id], { type: 'queue', requests: queueFor(id) });
     hub.sendTo([id], { type: 'sessions', sessions: sessionsFor(id) });

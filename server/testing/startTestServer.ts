@@ -56,6 +56,7 @@ export class TestClient {
     if (this.cookies.size) headers.cookie = this.cookieHeader;
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
+    else if (body instanceof Uint8Array) payload = body as Uint8Array<ArrayBuffer>;
     else if (typeof body === 'string') {
       payload = body;
       headers['content-type'] ??= 'application/json';
