@@ -14,6 +14,10 @@ export default defineConfig({
     outDir: `${clientDir}dist`,
     emptyOutDir: true,
     target: 'es2022',
+    rollupOptions: {
+      // Two pages: the console (index.html) and the customer portal (portal.html, served at /portal).
+      input: { index: `${clientDir}index.html`, portal: `${clientDir}portal.html` },
+    },
   },
   server: {
     // The client imports the shared wire types from server/protocol.

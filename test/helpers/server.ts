@@ -78,6 +78,10 @@ export async function startServer(options: SpawnOptions = {}): Promise<SpawnedSe
   let output = '';
   let setupToken: string | null = null;
   let exited: number | null | undefined;
+  // If the test process dies first, do not leave the server behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
 
   const ready = new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(
