@@ -47,7 +47,10 @@ export function LoginPage() {
       navigate(safeNext(params.next), { replace: true });
     } catch (err) {
       setError(errorMessage(err));
-      if (err instanceof ApiError && err.status === 429 && err.retryAfter) setLockedUntil(Date.now() + err.retryAfter * 1000);
+      if (err instanceof ApiError && err.status === 429 && err.retryAfter) {
+        setNow(Date.now());
+        setLockedUntil(Date.now() + err.retryAfter * 1000);
+      }
       setPassword('');
     } finally {
       setBusy(false);

@@ -2,6 +2,7 @@
 // scrolled up to read.
 import { createEffect, For, on, Show } from 'solid-js';
 import type { SessionLogEntry } from '../../../server/protocol/support.ts';
+import { sentence } from '../api/http.ts';
 import { authorKind, formatTime } from './chatLog.ts';
 
 export function ChatList(props: { entries: SessionLogEntry[]; emptyText?: string }) {
@@ -34,7 +35,7 @@ export function ChatList(props: { entries: SessionLogEntry[]; emptyText?: string
                   when={kind !== 'system'}
                   fallback={
                     <p class="chat-notice">
-                      {entry.text} <time datetime={entry.at}>{formatTime(entry.at)}</time>
+                      {sentence(entry.text)} <time datetime={entry.at}>{formatTime(entry.at)}</time>
                     </p>
                   }
                 >

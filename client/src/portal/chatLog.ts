@@ -2,11 +2,13 @@
 // twice or out of order around a reconnect, so they are merged by id.
 import type { SessionLogEntry } from '../../../server/protocol/support.ts';
 
-/** Entry kinds a customer sees: chat lines, and notices of who joined (so nobody is in the session unseen). */
-export const CUSTOMER_KINDS = new Set(['chat', 'join']);
+/** What a customer sees (as customerSees in server/portal/routes.ts): chat, and notices that someone joined. */
+export function customerSees(entry: Pick<SessionLogEntry, 'kind' | 'actor'>): boolean {
+  return entry.kind === 'chat' || (entry.kind === 'join' && entry.actor === 'system');
+}
 
 export function mergeEntries(current: readonly SessionLogEntry[], incoming: readonly SessionLogEntry[]): SessionLogEntry[] {
-  const fresh = incoming.filter((e) => CUSTOMER_KINDS.has(e.kind));
+  const fresh = incoming.filter(customerSees);
   if (!fresh.length) return current as SessionLogEntry[];
   const byId = new Map<number, SessionLogEntry>();
   for (const e of current) byId.set(e.id, e);
