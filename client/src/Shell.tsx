@@ -8,7 +8,7 @@ import { Dialog } from './components/Dialog.tsx';
 import { ConnectionIndicator } from './components/ConnectionIndicator.tsx';
 import { PresencePanel } from './components/PresencePanel.tsx';
 import { ForcedPasswordChange } from './pages/ForcedPasswordChange.tsx';
-import { startLive, stopLive } from './live/liveStore.ts';
+import { agents, startLive, stopLive } from './live/liveStore.ts';
 import { clearDirectory, refreshDesks } from './lib/directory.ts';
 import { avatarVersion, boot, endSession, me, verifySession } from './lib/session.ts';
 import { createShortcutHandler, focusSearch } from './lib/shortcuts.ts';
@@ -114,7 +114,14 @@ function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) 
               {(item) => (
                 <li>
                   <A href={item.href} activeClass="active" title={`${item.label} (g then ${item.key})`}>
-                    <span>{item.label}</span>
+                    <span>
+                      {item.label}
+                      <Show when={item.href === '/devices' && (agents()?.length ?? 0) > 0}>
+                        <span class="count" aria-label={`${agents()?.length} connected`}>
+                          {agents()?.length}
+                        </span>
+                      </Show>
+                    </span>
                     <kbd aria-hidden="true">g {item.key}</kbd>
                   </A>
                 </li>
