@@ -14,6 +14,7 @@ import { ConsoleHub } from './presence/consoleHub.ts';
 import { presenceRoutes } from './presence/routes.ts';
 import { PresenceTracker } from './presence/tracker.ts';
 import { portalRoutes } from './portal/routes.ts';
+import { embedRoutes } from './portal/embedRoutes.ts';
 import { supportRoutes } from './support/routes.ts';
 import { collaborationRoutes } from './support/collaborationRoutes.ts';
 import { expertRoutes } from './support/expertRoutes.ts';
@@ -64,6 +65,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(expertRoutes(ctx, auth))
     .use(fileRoutes(ctx, auth))
     .use(portalRoutes(ctx, auth, presence))
+    .use(embedRoutes(ctx, auth))
     .use(supportAdminRoutes(ctx, auth))
     .use(agentRoutes(ctx, auth, agents))
     .use(docsRoutes(auth, ctx.version))

@@ -16,6 +16,11 @@ import { Participants } from '../support/participants.ts';
 import { SupportViews } from '../support/views.ts';
 
 export const CUSTOMER_HEADER = 'x-tessera-customer';
+
+/** What of the session log the customer sees: the chat, and notices that someone else joined (e.g. an expert). */
+export function customerSees(entry: { kind: string; actor: string }): boolean {
+  return entry.kind === 'chat' || (entry.kind === 'join' && entry.actor === 'system');
+}
 const MINUTE = 60_000;
 
 /** The customers' side: portal configuration, requests, access codes, and the customer's live chat socket. */
@@ -54,7 +59,9 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
   const pushToCustomer = (sessionId: number, message: unknown) => {
     for (const socket of customerSockets.get(sessionId) ?? []) socket.send(JSON.stringify(message));
   };
-  ctx.events.on('session-log', ({ sessionId, entry }) => pushToCustomer(sessionId, { type: 'log', entries: [entry] }));
+  ctx.events.on('session-log', ({ sessionId, entry }) => {
+    if (customerSees(entry)) pushToCustomer(sessionId, { type: 'log', entries: [entry] });
+  });
   ctx.events.on('file-progress', (p) => pushToCustomer(p.sessionId, { type: 'file-progress', ...p }));
   ctx.events.on('support-changed', () => {
     for (const id of customerSockets.keys()) {
@@ -142,7 +149,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         return sessions
           .logOf(s.id, query.after ?? 0)
-          .filter((e) => e.kind === 'chat')
+          .filter(customerSees)
           .map((e): SessionLogEntry => views.logEntry(e, views.customerName(s)));
       },
       { access: 'public', query: t.Object({ after: t.Optional(t.Integer({ minimum: 0 })) }) },
@@ -197,7 +204,14 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         set.add(ws.raw);
         ws.send(JSON.stringify({ type: 'session', session: portalSession(s) }));
       },
-      message(ws) {
+      message(ws, message) {
+        // Keep-alive pings (the portal's reconnecting socket uses them to spot dead links) get a pong; nothing else
+        // is taken here: chat goes by POST.
+        const m = message as { type?: unknown; t?: unknown } | null;
+        if (m && typeof m === 'object' && m.type === 'ping' && typeof m.t === 'number' && Number.isFinite(m.t)) {
+          ws.send(JSON.stringify({ type: 'pong', t: m.t }));
+          return;
+        }
         ws.close(1008, 'the portal socket only receives; send chat with POST');
       },
       close(ws) {

@@ -3,10 +3,14 @@ import { clientFile } from '../assets.ts';
 import type { Auth } from '../auth/guard.ts';
 
 const INDEX = '/index.html';
+const PORTAL = '/portal.html';
+const PAGE_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 
 /**
- * Serves the built console (client/dist). Any other path that is not an API or WebSocket path gets index.html,
- * so the console's own routes (/setup, /admin/desks, ...) work on reload.
+ * Serves the built console (client/dist). /portal and below get the customer portal's page (portal.html); any
+ * other path that is not an API or WebSocket path gets index.html, so the console's own routes (/setup,
+ * /admin/desks, ...) work on reload.
  */
 export function webRoutes(auth: Auth) {
   async function serve(path: string): Promise<Response | null> {
@@ -20,7 +24,7 @@ export function webRoutes(auth: Auth) {
       headers: {
         'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
         'x-content-type-options': 'nosniff',
-        ...(path === INDEX ? { 'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'" } : {}),
+        ...(path === INDEX || path === PORTAL ? { 'content-security-policy': PAGE_CSP } : {}),
       },
     });
   }
@@ -29,6 +33,11 @@ export function webRoutes(auth: Auth) {
     '/*',
     async ({ path, status }) => {
       if (path.startsWith('/api/') || path === '/api' || path.startsWith('/ws/')) return status(404, { error: 'not found' });
+      // The customer portal is its own page (client/portal.html) at /portal and below.
+      if (path === '/portal' || path.startsWith('/portal/')) {
+        const portal = await serve(PORTAL);
+        return portal ?? status(503, { error: 'the portal is not built; run `npm run build:client`' });
+      }
       const direct = path !== '/' && path !== INDEX ? await serve(path) : null;
       if (direct) return direct;
       const index = await serve(INDEX);
