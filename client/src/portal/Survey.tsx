@@ -98,7 +98,6 @@ export function Survey(props: SurveyProps) {
                         setError(null);
                       }}
                     />
-                    <span aria-hidden="true">★</span>
                     <span class="visually-hidden">{n === 1 ? '1 star' : `${n} stars`}</span>
                   </label>
                 )}
