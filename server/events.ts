@@ -8,6 +8,8 @@ export interface EventMap {
   'admin-created': void;
   /** An engineer's console connected: it wants its personal live state (queue, sessions). */
   'console-opened': number;
+  /** An engineer's logins were ended by an admin (disabled, password reset): close their live connections. */
+  'engineer-logins-ended': number;
   /** An engineer's last console closed. */
   'engineer-offline': number;
   /** A support request or session changed (queue, owner, status). */

@@ -81,7 +81,10 @@ export function engineerRoutes(ctx: AppContext, auth: Auth) {
           deskIds: body.deskIds,
           stationIds: body.stationIds,
         });
-        if (body.disabled) auth.sessions.endAllFor(params.id);
+        if (body.disabled) {
+          auth.sessions.endAllFor(params.id);
+          ctx.events.emit('engineer-logins-ended', params.id);
+        }
         ctx.events.emit('membership-changed', undefined);
         return auth.engineers.engineer(params.id)!;
       },
@@ -107,6 +110,7 @@ export function engineerRoutes(ctx: AppContext, auth: Auth) {
         // An admin-set password is temporary: the engineer must replace it at the next login.
         auth.engineers.setPassword(params.id, await hashPassword(body.password), true);
         auth.sessions.endAllFor(params.id);
+        ctx.events.emit('engineer-logins-ended', params.id);
         return { ok: true as const };
       },
       {

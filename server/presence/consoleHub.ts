@@ -2,6 +2,7 @@ import type { ConsoleServerMessage } from '../protocol/console.ts';
 
 interface ConsoleSocket {
   send(data: string): unknown;
+  close(code?: number, reason?: string): unknown;
 }
 
 /** Every open console socket and whose it is, so live changes can be pushed to all or to some engineers. */
@@ -38,6 +39,11 @@ export class ConsoleHub {
     const wanted = new Set(engineerIds);
     const text = JSON.stringify(message);
     for (const [socket, engineerId] of this.sockets) if (wanted.has(engineerId)) socket.send(text);
+  }
+
+  /** Closes every console of an engineer (disabled, password reset): their access ended with their logins. */
+  closeFor(engineerId: number, reason: string): void {
+    for (const [socket, id] of this.sockets) if (id === engineerId) socket.close(4001, reason);
   }
 
   get size(): number {

@@ -46,6 +46,7 @@ describe('presence', () => {
     const portal = new TestClient(server.url);
     const deskStatus = async () => (await portal.get('/api/portal/desks')).json.find((d: { id: number }) => d.id === desk);
     expect(await deskStatus()).toEqual({ id: desk, name: 'Helpdesk North', online: false });
+    expect((await admin.get('/api/presence')).json).toContainEqual({ deskId: desk, deskName: 'Helpdesk North', engineers: [] });
 
     const adminConsole = await openConsole(admin);
     await adminConsole.until((m) => m.type === 'presence');
@@ -62,6 +63,21 @@ describe('presence', () => {
     await adminConsole.until((m) => m.type === 'presence' && !onlineIn(m, desk).includes('GUS'));
     expect(await deskStatus()).toMatchObject({ online: false });
     adminConsole.ws.close();
+  });
+
+  it('closes the consoles of an engineer an admin disables, and they go offline at once', async () => {
+    const hal = await createEngineer(server, admin, 'hal');
+    const watcher = await openConsole(admin);
+    const hals = await openConsole(hal.client);
+    await watcher.until((m) => onlineIn(m, 1).includes('HAL'));
+    const closed = new Promise<CloseEvent>((r) => hals.ws.addEventListener('close', r));
+    expect((await admin.patch(`/api/engineers/${hal.id}`, { disabled: true })).status).toBe(200);
+    const event = await closed;
+    expect(event.code).toBe(4001);
+    expect(event.reason).toMatch(/ended by an administrator/);
+    watcher.messages.length = 0;
+    await watcher.until((m) => m.type === 'presence' && !onlineIn(m, 1).includes('HAL'));
+    watcher.ws.close();
   });
 
   it('answers pings and refuses anonymous or cross-origin sockets', async () => {

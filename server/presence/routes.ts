@@ -20,21 +20,22 @@ export function presenceRoutes(
   agents: AgentRegistry,
 ) {
   const desks = new DeskStore(ctx.db, 'desks');
-  const snapshot = (): ConsoleServerMessage => ({ type: 'presence', desks: presence.snapshot(desks.list().map((d) => d.id)) });
+  const snapshot = (): ConsoleServerMessage => ({ type: 'presence', desks: presence.snapshot(desks.list()) });
   const pushPresence = () => hub.broadcast(snapshot());
   ctx.events.on('membership-changed', pushPresence);
   ctx.events.on('presence-changed', pushPresence);
+  ctx.events.on('engineer-logins-ended', (id) => hub.closeFor(id, 'your sign-in was ended by an administrator'));
   ctx.events.on('agents-changed', () => hub.broadcast({ type: 'agents', agents: agents.list() }));
 
   return new Elysia({ name: 'presence-routes' })
     .use(auth.guard)
-    .get('/api/presence', () => presence.snapshot(desks.list().map((d) => d.id)), {
+    .get('/api/presence', () => presence.snapshot(desks.list()), {
       access: { role: 'engineer', scope: 'org:read' },
     })
     .get(
       '/api/portal/desks',
       () => {
-        const online = presence.snapshot(desks.list().map((d) => d.id));
+        const online = presence.snapshot(desks.list());
         return desks.list().map((d) => ({
           id: d.id,
           name: d.name,

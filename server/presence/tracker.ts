@@ -26,10 +26,11 @@ export class PresenceTracker {
     return this.consoles.has(engineerId);
   }
 
-  snapshot(deskIds: number[]): DeskPresence[] {
+  snapshot(desks: { id: number; name: string }[]): DeskPresence[] {
     const members = this.engineers.deskMembers();
-    return deskIds.map((deskId) => ({
+    return desks.map(({ id: deskId, name: deskName }) => ({
       deskId,
+      deskName,
       engineers: (members.get(deskId) ?? [])
         .filter((id) => this.consoles.has(id))
         .map((id) => ({ id, displayName: this.engineers.byId(id)?.displayName ?? `#${id}` })),

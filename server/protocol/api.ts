@@ -81,5 +81,6 @@ export interface AgentInfo {
 
 export interface DeskPresence {
   deskId: number;
+  deskName: string;
   engineers: { id: number; displayName: string }[];
 }

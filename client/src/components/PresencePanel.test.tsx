@@ -21,7 +21,8 @@ afterEach(() => {
 describe('mergePresence', () => {
   it('lists every desk, default first, with who is online sorted by name', () => {
     const rows = mergePresence(desks, [
-      { deskId: 2, engineers: [{ id: 9, displayName: 'Zoe' }, { id: 3, displayName: 'Adam' }] },
+      { deskId: 1, deskName: 'General', engineers: [] },
+      { deskId: 2, deskName: 'Tier 1', engineers: [{ id: 9, displayName: 'Zoe' }, { id: 3, displayName: 'Adam' }] },
     ]);
     expect(rows.map((r) => [r.name, r.engineers.map((e) => e.displayName)])).toEqual([
       ['General', []],
@@ -29,9 +30,9 @@ describe('mergePresence', () => {
     ]);
   });
 
-  it('keeps presence for a desk it has no name for yet', () => {
-    const rows = mergePresence([], [{ deskId: 5, engineers: [{ id: 1, displayName: 'Ann' }] }]);
-    expect(rows[0]?.name).toBe('Desk #5');
+  it('names desks from the push, even one the desk list does not know yet (renamed or new)', () => {
+    const rows = mergePresence(desks, [{ deskId: 5, deskName: 'Printers', engineers: [{ id: 1, displayName: 'Ann' }] }]);
+    expect(rows[0]).toMatchObject({ name: 'Printers', isDefault: false });
   });
 });
 
@@ -41,14 +42,14 @@ describe('PresencePanel', () => {
     const view = mount(() => <PresencePanel currentUserId={3} />);
     cleanup = view.unmount;
     expect(view.container.textContent).toContain('Waiting for the live connection');
-    applyConsoleMessage({ type: 'presence', desks: [{ deskId: 2, engineers: [{ id: 3, displayName: 'Adam' }] }] });
+    applyConsoleMessage({ type: 'presence', desks: [{ deskId: 1, deskName: 'General', engineers: [] }, { deskId: 2, deskName: 'Tier 1', engineers: [{ id: 3, displayName: 'Adam' }] }] });
     await flush();
     const tier1 = view.container.querySelector('[aria-label="Tier 1 desk"]')!;
     expect(tier1.textContent).toContain('Adam');
     expect(tier1.textContent).toContain('(you)');
     expect(view.container.querySelector('[aria-label="General desk"]')?.textContent).toContain('Nobody online');
 
-    applyConsoleMessage({ type: 'presence', desks: [{ deskId: 2, engineers: [] }] });
+    applyConsoleMessage({ type: 'presence', desks: [{ deskId: 1, deskName: 'General', engineers: [] }, { deskId: 2, deskName: 'Tier 1', engineers: [] }] });
     await flush();
     expect(tier1.textContent).not.toContain('Adam');
   });

@@ -11,25 +11,20 @@ export interface DeskOnline {
   engineers: { id: number; displayName: string }[];
 }
 
-/** Joins the desk list with the presence push; desks nobody is in still show, unknown desk ids get a placeholder. */
+/** The presence push lists every desk with its name; the desk list only tells which one is the default. */
 export function mergePresence(deskList: readonly Desk[], online: readonly DeskPresence[]): DeskOnline[] {
-  const byDesk = new Map(online.map((p) => [p.deskId, p.engineers]));
-  const rows: DeskOnline[] = deskList.map((d) => ({
-    id: d.id,
-    name: d.name,
-    isDefault: d.isDefault,
-    engineers: [...(byDesk.get(d.id) ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+  const rows: DeskOnline[] = online.map((p) => ({
+    id: p.deskId,
+    name: p.deskName,
+    isDefault: deskList.find((d) => d.id === p.deskId)?.isDefault ?? false,
+    engineers: [...p.engineers].sort((a, b) => a.displayName.localeCompare(b.displayName)),
   }));
-  for (const p of online) {
-    if (!deskList.some((d) => d.id === p.deskId))
-      rows.push({ id: p.deskId, name: `Desk #${p.deskId}`, isDefault: false, engineers: p.engineers });
-  }
   return rows.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.name.localeCompare(b.name));
 }
 
 export function PresencePanel(props: { currentUserId: number }) {
   const rows = createMemo(() => mergePresence(desks() ?? [], presence() ?? []));
-  // A desk created since we loaded the list: fetch names again.
+  // A desk created since we loaded the list: fetch it again to know which one is the default.
   createEffect(() => {
     const list = desks();
     const live = presence();
