@@ -75,8 +75,9 @@ describe('presence', () => {
     const event = await closed;
     expect(event.code).toBe(4001);
     expect(event.reason).toMatch(/ended by an administrator/);
-    watcher.messages.length = 0;
-    await watcher.until((m) => m.type === 'presence' && !onlineIn(m, 1).includes('HAL'));
+    const last = watcher.messages.findLast((m) => m.type === 'presence')!;
+    expect(onlineIn(last, 1)).not.toContain('HAL');
+    expect((await admin.get('/api/presence')).json[0].engineers.map((e: { displayName: string }) => e.displayName)).not.toContain('HAL');
     watcher.ws.close();
   });
 
