@@ -64,6 +64,8 @@ describe('working together on a session', () => {
   it('lets a supervisor watch (logged, visible to the engineer) but never own it', async () => {
     const { ann, sup, id } = await team();
     expect((await ann.client.post(`/api/sessions/${id}/watch`)).status).toBe(403); // engineers cannot watch
+    expect((await ann.client.get('/api/sessions/live')).status).toBe(403);
+    expect(((await sup.client.get('/api/sessions/live')).json as Array<{ id: number }>).map((s) => s.id)).toEqual([id]);
     expect((await sup.client.post(`/api/sessions/${id}/watch`)).status).toBe(200);
     const s = (await ann.client.get(`/api/sessions/${id}`)).json;
     expect(s.participants).toContainEqual({ id: sup.id, name: 'SUP', role: 'supervisor' });

@@ -77,6 +77,14 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       { access: { role: 'engineer' }, params: idParam },
     )
     .get('/sessions', ({ principal }) => sessionsFor(required(principal).engineer.id), { access: { role: 'engineer' } })
+    .get(
+      '/sessions/live',
+      ({ principal }) => {
+        const me = required(principal).engineer;
+        return sessions.live(me.role === 'admin' ? null : auth.engineers.deskIds(me.id)).map((s) => views.summary(s));
+      },
+      { access: { role: 'supervisor', scope: 'org:read' } },
+    )
     .post(
       '/sessions/code',
       ({ body, principal, status }) => {

@@ -142,6 +142,15 @@ export class SessionStore {
     })();
   }
 
+  /** Live sessions of these desks (null: every desk), for supervisors. */
+  live(deskIds: number[] | null): SupportSession[] {
+    const where = deskIds ? `AND (desk_id IS NULL OR desk_id IN (${deskIds.map(() => '?').join(',') || 'NULL'}))` : '';
+    return this.db
+      .query<SessionRow, number[]>(`SELECT * FROM support_sessions WHERE status = 'active' ${where} ORDER BY id`)
+      .all(...(deskIds ?? []))
+      .map(toSession);
+  }
+
   /** Active sessions an engineer owns or takes part in. */
   activeFor(engineerId: number): SupportSession[] {
     return this.db
