@@ -89,7 +89,7 @@ export function Survey(props: SurveyProps) {
                   <label class="star" classList={{ lit: n <= (hover() || rating()) }} onMouseEnter={() => setHover(n)} title={RATING_WORDS[n]}>
                     <input
                       type="radio"
-                      class="visually-hidden"
+                      class="star-input"
                       name={`${id}-rating`}
                       value={n}
                       checked={rating() === n}
