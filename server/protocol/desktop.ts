@@ -13,6 +13,12 @@ export enum DesktopFrame {
   CursorShape = 3,
   /** Cursor position: i32 x, i32 y, u8 visible, u32 serial of the shape in use. */
   CursorPosition = 4,
+  /**
+   * The agent reset its encoder's context (entropy and tile cache; the picture stays) before this update, on
+   * the server's request: receivers reset their decoder's context the same way, then apply the payload (which
+   * may be empty: nothing changed). A viewer that gets a server Keyframe just before it is in sync from here on.
+   */
+  Refresh = 5,
 }
 
 export const MAX_CURSOR_SIDE = 256;
@@ -112,6 +118,8 @@ export function splitFrame(frame: Uint8Array): { kind: DesktopFrame; payload: Ui
     case DesktopFrame.Update:
     case DesktopFrame.Keyframe:
       return payload.length > 0 ? { kind, payload } : 'empty update';
+    case DesktopFrame.Refresh:
+      return { kind, payload };
     case DesktopFrame.CursorShape: {
       if (payload.length < 12) return 'cursor shape too short';
       const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
