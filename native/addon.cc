@@ -9,6 +9,8 @@
 #include "codec/encoder.h"
 #include "codec/tileDiff.h"
 
+void InitCapture(Napi::Env env, Napi::Object exports);  // captureAddon.cc
+
 namespace {
 
 bool readFrame(const Napi::Env& env, const Napi::Value& value, uint32_t width, uint32_t height, uint32_t stride,
@@ -249,6 +251,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Encoder", EncoderWrap::Define(env));
   exports.Set("Decoder", DecoderWrap::Define(env));
   exports.Set("TileAnchor", AnchorWrap::Define(env));
+  InitCapture(env, exports);
   return exports;
 }
 
