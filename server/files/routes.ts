@@ -6,6 +6,7 @@ import { CUSTOMER_HEADER } from '../portal/routes.ts';
 import { Participants } from '../support/participants.ts';
 import { SessionStore, type SupportSession } from '../support/sessionStore.ts';
 import { SupportViews } from '../support/views.ts';
+import { canReadSession } from '../support/visibility.ts';
 import { IdentityFields } from '../support/identityFields.ts';
 import { ChunkError, FileStore, type FileDirection, type SessionFile } from './fileStore.ts';
 
@@ -99,6 +100,13 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
     const role = s ? participants.roleOf(s.id, engineerId) : null;
     return s && (role === 'owner' || role === 'engineer') ? s : null;
   }
+  /** Reading files: the engineers of a live session; after the end, whoever may read the session's log. */
+  function readableSession(sessionId: number, engineerId: number): SupportSession | null {
+    const s = sessions.get(sessionId);
+    if (!s) return null;
+    if (s.status === 'ended') return canReadSession(sessions, auth.engineers, s, engineerId) ? s : null;
+    return engineerSession(sessionId, engineerId);
+  }
   const customerSession = (headers: Record<string, string | undefined>) => sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
 
   const ids = t.Object({ id: t.Integer({ minimum: 1 }), fileId: t.Integer({ minimum: 1 }) });
@@ -107,7 +115,7 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
     .get(
       '/sessions/:id/files',
       ({ params, principal, status }) => {
-        const s = engineerSession(params.id, required(principal).engineer.id);
+        const s = readableSession(params.id, required(principal).engineer.id);
         return s ? store.list(s.id) : status(404, { error: 'no such session' });
       },
       { access: { role: 'engineer' }, params: t.Object({ id: t.Integer({ minimum: 1 }) }) },
@@ -134,7 +142,7 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
     .get(
       '/sessions/:id/files/:fileId/content',
       ({ params, headers, principal, status }) => {
-        const s = engineerSession(params.id, required(principal).engineer.id);
+        const s = readableSession(params.id, required(principal).engineer.id);
         const file = s ? store.get(s.id, params.fileId) : null;
         if (!file || file.status !== 'complete') return status(404, { error: 'no such complete file' });
         return download(store, file, headers.range);

@@ -8,6 +8,7 @@ import { PortalSettings } from './portalSettings.ts';
 import { SessionStore } from './sessionStore.ts';
 import { Participants } from './participants.ts';
 import { SupportViews } from './views.ts';
+import { canReadSession } from './visibility.ts';
 
 export const MAX_CHAT_CHARS = 4000;
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
@@ -50,15 +51,10 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
     hub.sendTo([id], { type: 'sessions', sessions: sessionsFor(id) });
   });
 
-  /** The session if this engineer takes part in it (supervisors of its desk may read it too). */
+  /** The session if this engineer takes or took part in it (supervisors of its desk and admins may read it too). */
   function visible(sessionId: number, engineerId: number) {
     const s = sessions.get(sessionId);
-    if (!s) return null;
-    if (sessions.isParticipant(sessionId, engineerId) || s.ownerId === engineerId) return s;
-    const me = auth.engineers.byId(engineerId);
-    if (me && (me.role === 'admin' || (me.role === 'supervisor' && (s.deskId === null || auth.engineers.deskIds(engineerId).includes(s.deskId)))))
-      return s;
-    return null;
+    return s && canReadSession(sessions, auth.engineers, s, engineerId) ? s : null;
   }
 
   return new Elysia({ name: 'support-routes', prefix: '/api' })
@@ -109,7 +105,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       '/sessions/:id',
       ({ params, principal, status }) => {
         const s = visible(params.id, required(principal).engineer.id);
-        return s ? views.summary(s) : status(404, { error: 'no such session' });
+        return s ? { ...views.summary(s), notes: s.notes } : status(404, { error: 'no such session' });
       },
       { access: { role: 'engineer' }, params: idParam },
     )

@@ -170,6 +170,11 @@ export class SessionStore {
     );
   }
 
+  /** Whether the engineer was ever in the session (owner, invited or watching), now or earlier. */
+  tookPart(sessionId: number, engineerId: number): boolean {
+    return this.db.query('SELECT 1 FROM session_participants WHERE session_id = ? AND engineer_id = ?').get(sessionId, engineerId) !== null;
+  }
+
   /** Engineers currently in the session. */
   participants(sessionId: number): number[] {
     return this.db
