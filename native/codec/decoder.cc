@@ -175,10 +175,30 @@ bool Decoder::applyPayload(size_t rawLength) {
   if (all.bad || lengthA > all.left()) return fail("bad section length");
   Reader a(all.p, all.p + lengthA);
   Reader b(all.p + lengthA, all.end);
+  if (!applySaves(a)) return false;
   if (!applyCopies(a)) return false;
   if (!applyPreview(a, b)) return false;
   if (!applyTiles(a, b)) return false;
   if (a.left() || b.left()) return fail("trailing bytes in payload");
+  return true;
+}
+
+// Saves: tiles whose current content goes into the cache before anything changes (content about to be covered or
+// replaced, which may come back: wallpaper under a moved window, a closed dialog, a blinking caret).
+bool Decoder::applySaves(Reader& a) {
+  const uint32_t count = a.varint();
+  const uint32_t tiles = tilesX_ * tilesY_;
+  if (a.bad || count > tiles) return fail("bad save count");
+  uint32_t next = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t gap = a.varint();
+    if (a.bad || gap >= tiles - next) return fail("saved tile out of range");
+    const uint32_t index = next + gap;
+    next = index + 1;
+    const uint32_t tx = index % tilesX_, ty = index / tilesX_;
+    if ((tx + 1) * kTile > width_ || (ty + 1) * kTile > height_) return fail("saved tile is not a full tile");
+    cacheInsert(picture_ + size_t(ty) * kTile * width_ + size_t(tx) * kTile, width_);
+  }
   return true;
 }
 
@@ -317,7 +337,26 @@ bool Decoder::applyTiles(Reader& a, Reader& b) {
       cacheTouch(slot);
       continue;
     }
-    if (kind > kKindRaw || (mode & 0x78)) return fail("unknown tile kind");
+    if (kind > kKindNone || (mode & 0x18) || ((mode & kModeKeep) && !fullTile)) return fail("unknown tile kind");
+    if (mode & kModeMerge) {
+      const uint32_t slot = a.varint();
+      if (a.bad || slot >= used_ || !fullTile) return fail("bad merge reference");
+      const uint8_t* mask = b.take(kTilePixels / 8);
+      if (!mask) return fail("truncated merge mask");
+      const uint32_t* src = cachePixels_ + size_t(slot) * kTilePixels;
+      for (uint32_t r = 0; r < kTile; ++r) {
+        uint32_t* row = tileOrigin + size_t(r) * width_;
+        const uint32_t bits = uint32_t(mask[r * 2]) << 8 | mask[r * 2 + 1];
+        for (uint32_t x = 0; x < kTile; ++x)
+          if (bits >> (15 - x) & 1) row[x] = src[r * kTile + x];
+      }
+      cacheTouch(slot);
+    }
+    if (kind == kKindNone) {
+      if (!(mode & kModeMerge) || (mode & kModeFull)) return fail("empty tile entry");
+      if (mode & kModeKeep) cacheInsert(tileOrigin, width_);
+      continue;
+    }
     uint32_t bx0 = 0, by0 = 0, bx1 = tw, by1 = th;
     if (!(mode & kModeFull)) {
       const uint8_t p = a.byte(), q = a.byte();
@@ -384,7 +423,7 @@ bool Decoder::applyTiles(Reader& a, Reader& b) {
         }
       }
     }
-    if (fullTile && !(kind == kKindSolid && (mode & kModeFull))) cacheInsert(tileOrigin, width_);
+    if (mode & kModeKeep) cacheInsert(tileOrigin, width_);
   }
   return true;
 }

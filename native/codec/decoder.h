@@ -38,11 +38,12 @@ class Decoder {
   bool startEpoch(uint32_t width, uint32_t height);
   bool inflate(const uint8_t* data, size_t length, size_t rawLength);
   bool applyPayload(size_t rawLength);
+  bool applySaves(Reader& a);
   bool applyCopies(Reader& a);
   bool applyPreview(Reader& a, Reader& b);
   bool applyTiles(Reader& a, Reader& b);
   void cacheTouch(uint32_t slot);
-  void cacheInsert(const uint32_t* tilePixels, uint32_t rowStride);
+  void cacheInsert(const uint32_t* tilePixels, uint32_t rowStride);  // copies a picture tile into the LRU slot
   void releaseAll();
 
   const char* error_ = nullptr;

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <cstdio>
-#include <cstdlib>
 
 #include "codec/format.h"
 
@@ -20,6 +18,8 @@ constexpr uint64_t kPolyBase = 0x100000001b3ull * 0x9e3779b97f4a7c15ull | 1;
 constexpr uint32_t kMotionMinTiles = 4;
 constexpr uint32_t kMaxCandidates = 12;
 constexpr uint32_t kMotionMargin = 64;
+constexpr uint32_t kSaveAge = 2;      // a tile unchanged for this many frames is worth saving before it changes
+constexpr uint32_t kMergeGain = 24;   // a merge must spare at least this many residual pixels
 constexpr uint8_t kMaxAnchorHits = 3;  // an anchor row found more often than this is too common to vote
 
 inline uint32_t load32(const uint8_t* p) {
@@ -85,6 +85,10 @@ struct Encoder::State {
   std::vector<uint64_t> pictureHash, frameHash;
   std::vector<uint8_t> tileFlags;  // 1 = changed, 2 = touched by a copy
   std::vector<uint32_t> changed;
+  std::vector<uint32_t> lastChange;  // frame number of each tile's last change (saves need stable content)
+  std::vector<int32_t> history;      // per tile: the last two cache slots saved from this position
+  std::vector<uint32_t> saves;
+  uint32_t frameNo = 0;
 
   // Tile cache, mirrored by the decoder: LRU over `slots` tiles; `map` finds a slot by content hash.
   uint32_t slots = 0, used = 0;
@@ -143,10 +147,18 @@ struct Encoder::State {
   void applyCopy(const CopyOp& op);
   void encodePreview();
   bool encodeTile(uint32_t index);
+  bool diffBox(uint32_t x0, uint32_t y0, uint32_t tw, uint32_t th, uint32_t box[4], uint32_t& count);
+  void chooseSaves();
+  // Which freshly coded tiles also go into the cache. Measured on the corpus: keeping key-frame tiles and merged
+  // (window-edge) tiles crowds out the saved wallpaper that moved windows uncover; the rest pays off.
+  bool keepPolicy(uint8_t kind, bool full, bool merged) const {
+    if (!opt.cache || stats.key || merged) return false;
+    return !(kind == kKindSolid && full);
+  }
   void recomputePictureHash(uint32_t index);
   int32_t cacheFind(uint64_t hash, const uint8_t* tile, size_t rowStride);
   void cacheTouch(int32_t slot);
-  void cacheInsert(uint32_t index, uint64_t hash);
+  int32_t cacheInsert(uint32_t index, uint64_t hash);
   void mapErase(uint64_t key, int32_t slot);
   void mapPut(uint64_t key, int32_t slot);
   bool finish(bool key, std::vector<uint8_t>& out);
@@ -192,6 +204,9 @@ void Encoder::State::startEpoch(uint32_t w, uint32_t h, PixelFormat f) {
     pictureHash.assign(tiles, 0);
     frameHash.assign(tiles, 0);
     tileFlags.assign(tiles, 0);
+    lastChange.assign(tiles, 0);
+    history.assign(tiles * 2, -1);
+    saves.reserve(tiles);
     changed.clear();
     changed.reserve(tiles);
     tileVector.assign(tiles, -1);
@@ -216,6 +231,8 @@ void Encoder::State::startEpoch(uint32_t w, uint32_t h, PixelFormat f) {
     copies.reserve(kMaxCopies);
     previewRows.assign(size_t(w) * 6 + 16, 0);
   } else {
+    std::fill(lastChange.begin(), lastChange.end(), 0);
+    std::fill(history.begin(), history.end(), -1);
     std::fill(picture.begin(), picture.end(), 0);
     std::fill(mapKeys.begin(), mapKeys.end(), 0);
     std::fill(mapSlots.begin(), mapSlots.end(), -1);
@@ -326,7 +343,7 @@ void Encoder::State::cacheTouch(int32_t s) {
 }
 
 // Mirrors Decoder::cacheInsert exactly (same slot choice), plus the hash map.
-void Encoder::State::cacheInsert(uint32_t index, uint64_t hash) {
+int32_t Encoder::State::cacheInsert(uint32_t index, uint64_t hash) {
   int32_t slot;
   if (used < slots) {
     slot = int32_t(used++);
@@ -348,6 +365,7 @@ void Encoder::State::cacheInsert(uint32_t index, uint64_t hash) {
   for (uint32_t r = 0; r < kTile; ++r) std::memcpy(dst + r * kTile, picturePixel(x0, y0 + r), kTile * 4);
   slotHash[slot] = hash;
   mapPut(hash, slot);
+  return slot;
 }
 
 // ---- motion ----------------------------------------------------------------------------------------------------
@@ -408,7 +426,6 @@ void Encoder::State::findMotion() {
       break;
     }
   }
-  if (getenv("TESSERA_DEBUG")) fprintf(stderr, "anchors %zu changed %zu\n", anchors, changed.size());
   if (anchors < 2) {
     std::fill(anchorKeys.begin(), anchorKeys.end(), 0);
     return;
@@ -458,7 +475,6 @@ void Encoder::State::findMotion() {
   }
   std::fill(anchorKeys.begin(), anchorKeys.end(), 0);
   std::fill(anchorHits.begin(), anchorHits.end(), 0);
-  if (getenv("TESSERA_DEBUG")) fprintf(stderr, "votes %zu region %u %u %u %u\n", distinctVotes, rx0, ry0, rx1, ry1);
   if (distinctVotes == 0) return;
 
   // Best vectors by votes.
@@ -563,6 +579,54 @@ void Encoder::State::findMotion() {
 
 // ---- tiles -----------------------------------------------------------------------------------------------------
 
+// Rectangle of pixels (tile-relative) where the frame differs from the picture, and how many differ.
+bool Encoder::State::diffBox(uint32_t x0, uint32_t y0, uint32_t tw, uint32_t th, uint32_t box[4], uint32_t& count) {
+  box[0] = tw;
+  box[1] = th;
+  box[2] = box[3] = 0;
+  count = 0;
+  for (uint32_t r = 0; r < th; ++r) {
+    const uint8_t* f = framePixel(x0, y0 + r);
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(picturePixel(x0, y0 + r));
+    if (pixelsEqual(f, p, tw)) continue;
+    if (r < box[1]) box[1] = r;
+    box[3] = r + 1;
+    for (uint32_t x = 0; x < tw; ++x) {
+      if (((load32(f + x * 4) ^ load32(p + x * 4)) & kPixelMask) == 0) continue;
+      ++count;
+      if (x < box[0]) box[0] = x;
+      if (x + 1 > box[2]) box[2] = x + 1;
+    }
+  }
+  return count != 0;
+}
+
+// Saves (into the cache) the tiles about to change whose content was stable: it may come back later.
+void Encoder::State::chooseSaves() {
+  saves.clear();
+  for (uint32_t index : changed) {
+    const uint32_t tx = index % tilesX, ty = index / tilesX;
+    if ((tx + 1) * kTile > width || (ty + 1) * kTile > height) continue;
+    if (frameNo - lastChange[index] < kSaveAge) continue;
+    const uint32_t* tile = picturePixel(tx * kTile, ty * kTile);
+    bool uniform = true;
+    for (uint32_t r = 0; r < kTile && uniform; ++r)
+      for (uint32_t x = 0; x < kTile; ++x)
+        if (((tile[size_t(r) * width + x] ^ tile[0]) & kPixelMask) != 0) {
+          uniform = false;
+          break;
+        }
+    if (uniform) continue;  // solid tiles cost 3 bytes anyway
+    // Saved even if an older copy is cached: the save makes it the most recently used entry (the old one ages out).
+    const int32_t slot = cacheInsert(index, pictureHash[index]);
+    saves.push_back(index);
+    if (history[index * 2] != slot) {
+      history[index * 2 + 1] = history[index * 2];
+      history[index * 2] = slot;
+    }
+  }
+}
+
 // Codes tile `index` so the picture equals the frame there. Returns false if it already did.
 bool Encoder::State::encodeTile(uint32_t index) {
   const uint32_t tx = index % tilesX, ty = index / tilesX;
@@ -570,21 +634,8 @@ bool Encoder::State::encodeTile(uint32_t index) {
   const uint32_t tw = std::min(kTile, width - x0), th = std::min(kTile, height - y0);
   const bool fullTile = tw == kTile && th == kTile;
 
-  // Changed rectangle inside the tile.
-  uint32_t bx0 = tw, by0 = th, bx1 = 0, by1 = 0;
-  for (uint32_t r = 0; r < th; ++r) {
-    const uint8_t* f = framePixel(x0, y0 + r);
-    const uint8_t* p = reinterpret_cast<const uint8_t*>(picturePixel(x0, y0 + r));
-    if (pixelsEqual(f, p, tw)) continue;
-    if (r < by0) by0 = r;
-    by1 = r + 1;
-    for (uint32_t x = 0; x < tw; ++x) {
-      if (((load32(f + x * 4) ^ load32(p + x * 4)) & kPixelMask) == 0) continue;
-      if (x < bx0) bx0 = x;
-      if (x + 1 > bx1) bx1 = x + 1;
-    }
-  }
-  if (by1 == 0) return false;
+  uint32_t box[4], count;
+  if (!diffBox(x0, y0, tw, th, box, count)) return false;
 
   a.push_back(0);  // placeholder for the gap, fixed by the caller (keeps this function about one tile)
 
@@ -600,6 +651,56 @@ bool Encoder::State::encodeTile(uint32_t index) {
       return true;
     }
   }
+
+  // Merge: take some pixels from a tile saved at this position (wallpaper uncovered next to a moved window's edge).
+  int32_t merge = -1;
+  if (fullTile && opt.cache && count > kMergeGain) {
+    uint32_t best = count - kMergeGain;
+    for (int h = 0; h < 2; ++h) {
+      const int32_t slot = history[index * 2 + h];
+      if (slot < 0 || uint32_t(slot) >= used) continue;
+      const uint32_t* cached = cachePixels.data() + size_t(slot) * kTilePixels;
+      uint32_t residual = 0;
+      for (uint32_t r = 0; r < kTile; ++r) {
+        const uint8_t* f = framePixel(x0, y0 + r);
+        const uint32_t* p = picturePixel(x0, y0 + r);
+        for (uint32_t x = 0; x < kTile; ++x) {
+          const uint32_t v = load32(f + x * 4);
+          residual += ((v ^ p[x]) & kPixelMask) != 0 && ((v ^ cached[r * kTile + x]) & kPixelMask) != 0;
+        }
+      }
+      if (residual < best) {
+        best = residual;
+        merge = slot;
+      }
+    }
+    if (merge >= 0) {
+      const uint32_t* cached = cachePixels.data() + size_t(merge) * kTilePixels;
+      for (uint32_t r = 0; r < kTile; ++r) {
+        const uint8_t* f = framePixel(x0, y0 + r);
+        uint32_t* p = picturePixel(x0, y0 + r);
+        uint32_t bits = 0;
+        for (uint32_t x = 0; x < kTile; ++x) {
+          const uint32_t v = load32(f + x * 4);
+          const bool take = ((v ^ p[x]) & kPixelMask) != 0 && ((v ^ cached[r * kTile + x]) & kPixelMask) == 0;
+          bits = bits << 1 | (take ? 1u : 0u);
+          if (take) p[x] = cached[r * kTile + x];
+        }
+        b.push_back(uint8_t(bits >> 8));
+        b.push_back(uint8_t(bits));
+      }
+      cacheTouch(merge);
+      ++stats.cacheHits;
+      if (!diffBox(x0, y0, tw, th, box, count)) {
+        const bool keep = keepPolicy(kKindNone, false, true);
+        a.push_back(kKindNone | kModeMerge | (keep ? kModeKeep : 0));
+        putVarint(a, uint32_t(merge));
+        if (keep) cacheInsert(index, frameHash[index]);
+        return true;
+      }
+    }
+  }
+  const uint32_t bx0 = box[0], by0 = box[1], bx1 = box[2], by1 = box[3];
 
   const uint32_t rw = bx1 - bx0, rh = by1 - by0, area = rw * rh;
   const bool full = bx0 == 0 && by0 == 0 && bx1 == tw && by1 == th;
@@ -683,13 +784,15 @@ bool Encoder::State::encodeTile(uint32_t index) {
       }
     }
   }
-  a.push_back(uint8_t(kind | (full ? kModeFull : 0)));
+  const bool keep = fullTile && keepPolicy(kind, full, merge >= 0);
+  a.push_back(uint8_t(kind | (full ? kModeFull : 0) | (merge >= 0 ? kModeMerge : 0) | (keep ? kModeKeep : 0)));
+  if (merge >= 0) putVarint(a, uint32_t(merge));
   if (!full) {
     a.push_back(uint8_t(bx0 << 4 | by0));
     a.push_back(uint8_t((bx1 - 1) << 4 | (by1 - 1)));
   }
   if (kind == kKindPalette) a.push_back(uint8_t(colours - 1));
-  if (fullTile && !(kind == kKindSolid && full) && opt.cache) cacheInsert(index, frameHash[index]);
+  if (keep) cacheInsert(index, frameHash[index]);
   return true;
 }
 
@@ -849,6 +952,7 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   if (key && s.opt.maxMessageBytes > 0) {
     if (s.comp.size() < ZSTD_compressBound(size_t(width) * height * 3 / 4) + 64)
       s.comp.resize(ZSTD_compressBound(size_t(width) * height * 3 / 4) + 64);
+    putVarint(s.a, 0);  // no saves
     putVarint(s.a, 0);  // no copies
     s.encodePreview();
     putVarint(s.a, 0);  // no tiles
@@ -875,6 +979,12 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
     return false;
   }
 
+  ++s.frameNo;
+  s.saves.clear();
+  if (!key && s.opt.cache) s.chooseSaves();
+  putVarint(s.a, uint32_t(s.saves.size()));
+  for (size_t k = 0; k < s.saves.size(); ++k) putVarint(s.a, k ? s.saves[k] - s.saves[k - 1] - 1 : s.saves[0]);
+  for (uint32_t index : s.changed) s.lastChange[index] = s.frameNo;
   if (!key && s.opt.motion) s.findMotion();
   if (key) s.copies.clear();
   putVarint(s.a, uint32_t(s.copies.size()));
@@ -932,7 +1042,7 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   }
   s.stats.codedTiles = coded;
   s.exact = complete;
-  if (coded == 0 && s.copies.empty() && !key) return false;
+  if (coded == 0 && s.copies.empty() && s.saves.empty() && !key) return false;
   // Insert the tile count before the entries.
   uint8_t tmp[5];
   size_t n = 0;

@@ -18,7 +18,7 @@ enum class PixelFormat : uint8_t { BGRX = 0, RGBA = 1 };
 
 struct EncoderOptions {
   int zstdLevel = 3;
-  int windowLog = 23;
+  int windowLog = 22;
   // >0: progressive mode. A key picture first goes out as a coarse preview (<= ~40 kB at 1080p), and no message
   // carries much more than this many compressed bytes; the caller keeps calling encode() (with the same or a newer
   // frame) until it returns false and isExact() is true.

@@ -25,15 +25,19 @@ enum TileKind : uint8_t {
   kKindPalette = 2,  // A: n-1; B: n colours RGB, then indices packed MSB-first (1/2/4/8 bits for n<=2/4/16/256)
   kKindGrad = 3,     // B: per pixel MED-predicted residuals (g, r-g, b-g), prediction from the picture
   kKindRaw = 4,      // B: RGB bytes
+  kKindNone = 5,     // no residual (only with kModeMerge: the merge made the tile exact)
 };
-constexpr uint8_t kModeFull = 0x80;
+constexpr uint8_t kModeFull = 0x80;   // the residual rectangle is the whole tile (no bbox bytes)
+constexpr uint8_t kModeKeep = 0x20;   // after decoding, the tile goes into the cache (full tiles only)
+constexpr uint8_t kModeMerge = 0x40;  // A: varint slot; B: 32-byte mask (MSB first, raster order), 1 = take the
+                                      // cached pixel; applied before the residual
 
 // Cache size in tiles for a picture of the given size: the same on both sides (deterministic).
 inline uint32_t cacheSlotsFor(uint32_t width, uint32_t height) {
   const uint32_t full = (width / kTile) * (height / kTile);
-  uint32_t slots = full * 2;
+  uint32_t slots = full * 3;
   if (slots < 1024) slots = 1024;
-  if (slots > 16384) slots = 16384;
+  if (slots > 24576) slots = 24576;
   return slots;
 }
 
