@@ -49,7 +49,7 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
           <Switch>
             <Match when={s().status === 'queued'}>
               <p>
-                Your request is waiting at {props.deskName ?? 'the help desk'}. An engineer will answer here as soon as one is
+                Your request is waiting at {props.deskName ? `the ${props.deskName} desk` : 'the help desk'}. An engineer will answer here as soon as one is
                 free; please keep this page open. You can already describe your problem below.
               </p>
             </Match>
