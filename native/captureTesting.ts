@@ -101,6 +101,17 @@ export function runX(
   });
 }
 
+/** Copies text to the CLIPBOARD with xclip, which stays in the background to serve it until someone else copies. */
+export function copyWithXclip(x: XServer, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // stdout/stderr ignored: xclip's background child would keep pipes open forever.
+    const child = spawn('xclip', ['-selection', 'clipboard', '-i'], { env: x.env, stdio: ['pipe', 'ignore', 'ignore'] });
+    child.on('error', (error) => reject(new Error(`can't run xclip (apt-get install xclip): ${error.message}`)));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`xclip -i exited with ${code}`))));
+    child.stdin!.end(text);
+  });
+}
+
 /** Starts a long-running X program (xterm, xev...) that is stopped with the server. */
 export function spawnX(x: XServer, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Started {
   const child = spawn(command, args, { env: { ...x.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -194,6 +194,9 @@ class X11Clipboard final : public Clipboard {
       auto& notify = reinterpret_cast<XFixesSelectionNotifyEvent&>(event);
       if (notify.selection != clipboard_ || notify.owner == window_ || notify.owner == None) return;
       Fetched fetched = fetch();
+      // One more try when the new owner did not answer: some owners (xclip) fork right after taking the
+      // selection, and a request that reaches the parent just before it exits is lost.
+      if (fetched.result == Fetched::Failed && !conn_.lost()) fetched = fetch();
       ClipboardEvent change;
       change.kind = ClipboardEvent::Kind::Change;
       if (fetched.result == Fetched::TooLarge) {
@@ -306,6 +309,11 @@ class X11Clipboard final : public Clipboard {
       result.result = Fetched::NoText;
       return result;
     }
+    // Forget the PropertyNotify events of our property queued so far (the owner writing the answer, our own
+    // delete): an INCR transfer must wait for values written after this point.
+    XEvent stale;
+    while (XCheckIfEvent(dpy_, &stale, &X11Clipboard::isOurPropertyEvent, reinterpret_cast<XPointer>(this))) {
+    }
     Atom type = None;
     std::string bytes;
     bool tooLarge = false;
@@ -331,6 +339,7 @@ class X11Clipboard final : public Clipboard {
           result.error = "can't read the clipboard property";
           return result;
         }
+        if (type == None) continue;  // not there (any more): not the end, which is a zero-length value
         if (chunk.empty()) break;
         if (chunkTooLarge || bytes.size() + chunk.size() > maxBytes_) {
           tooLarge = true;
@@ -358,6 +367,11 @@ class X11Clipboard final : public Clipboard {
     }
     result.result = Fetched::Ok;
     return result;
+  }
+
+  static Bool isOurPropertyEvent(Display*, XEvent* e, XPointer self) {
+    auto* me = reinterpret_cast<X11Clipboard*>(self);
+    return e->type == PropertyNotify && e->xproperty.window == me->window_ && e->xproperty.atom == me->property_;
   }
 
   // Reads and deletes our property (at most maxBytes_ + 1 bytes of it).
