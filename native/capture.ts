@@ -242,10 +242,24 @@ export const SPECIAL_KEY_COMBOS: readonly { id: string; label: string }[] = Obje
   { id: 'alt+print', label: 'Print window (Alt+Print Screen)' },
 ]);
 
-/** Keysyms of a combination name such as 'ctrl+alt+del' or 'ctrl+shift+t' (keys in press order). */
+/** The names server/protocol/desktop.ts SPECIAL_COMBOS uses on the wire. */
+const COMBO_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  'ctrl-alt-del': 'ctrl+alt+del',
+  'alt-tab': 'alt+tab',
+  'alt-f4': 'alt+f4',
+  super: 'win',
+  'ctrl-esc': 'ctrl+esc',
+  'print-screen': 'print',
+  'ctrl-shift-esc': 'ctrl+shift+esc',
+});
+
+/**
+ * Keysyms of a combination name such as 'ctrl+alt+del' or 'ctrl+shift+t' (keys in press order); the protocol's
+ * names ('ctrl-alt-del', 'super', 'print-screen'...) work too.
+ */
 export function comboKeysyms(name: string): number[] {
   if (typeof name !== 'string' || name.length === 0 || name.length > 64) throw new TypeError('combo must be a name like "ctrl+alt+del"');
-  const parts = name.toLowerCase().split('+');
+  const parts = (COMBO_ALIASES[name.toLowerCase()] ?? name.toLowerCase()).split('+');
   if (parts.length > 8) throw new RangeError('a key combination has 1 to 8 keys');
   return parts.map((part) => {
     const named = KEY_NAMES[part];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comboKeysyms, openClipboard, openInput, SPECIAL_KEY_COMBOS, type InputInjector } from './capture.ts';
+import { SPECIAL_COMBOS } from '../server/protocol/desktop.ts';
 import { copyWithXclip, parseXev, runX, spawnX, startXvfb, waitUntil, type Started, type XServer } from './captureTesting.ts';
 
 let x: XServer;
@@ -151,6 +152,9 @@ describe('input injection (XTest)', () => {
 
   it('names the special key combos and rejects bad arguments with clear errors', () => {
     for (const { id } of SPECIAL_KEY_COMBOS) expect(comboKeysyms(id).length).toBeGreaterThan(0);
+    for (const name of SPECIAL_COMBOS) expect(comboKeysyms(name).length).toBeGreaterThan(0); // the wire's names
+    expect(comboKeysyms('ctrl-alt-del')).toEqual(comboKeysyms('ctrl+alt+del'));
+    expect(comboKeysyms('super')).toEqual([0xffeb]);
     expect(comboKeysyms('ctrl+alt+del')).toEqual([0xffe3, 0xffe9, 0xffff]);
     expect(comboKeysyms('Ctrl+Shift+T')).toEqual([0xffe3, 0xffe1, 0x74]);
     expect(comboKeysyms('win+f4')).toEqual([0xffeb, 0xffc1]);
