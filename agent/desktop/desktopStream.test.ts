@@ -1,0 +1,164 @@
+// The agent's desktop loop against a real X server: what a viewer decodes equals the screen bit for bit; a busy
+// link makes it skip intermediate states (the latest screen wins, nothing is queued); an idle screen sends nothing;
+// one monitor can be streamed and input lands relative to it; a dying X server stops the loop with an error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCapture, openInput, type ScreenCapture } from '../../native/capture.ts';
+import { runX, startXvfb, waitUntil, type XServer } from '../../native/captureTesting.ts';
+import { createDecoder } from '../../native/index.ts';
+import { DesktopFrame, splitFrame } from '../../server/protocol/desktop.ts';
+import { DesktopStream, type FrameSink } from './desktopStream.ts';
+import { applyInput } from './inputApplier.ts';
+
+const W = 640, H = 480;
+let x: XServer;
+let capture: ScreenCapture;
+
+beforeAll(async () => {
+  x = await startXvfb(W, H);
+  capture = openCapture(x.display);
+});
+
+afterAll(async () => {
+  capture?.close();
+  await x?.stop();
+});
+
+/** A viewer at the end of a link: decodes what the stream sends. `busy` pretends the last frame is still in flight. */
+function viewer() {
+  const decoder = createDecoder();
+  const state = {
+    busy: false,
+    frames: [] as { kind: DesktopFrame; payload: Uint8Array }[],
+    width: 0,
+    height: 0,
+    cursor: null as { x: number; y: number; visible: boolean; serial: number } | null,
+    cursorShapes: 0,
+  };
+  const sink: FrameSink = {
+    send(bytes) {
+      const split = splitFrame(bytes);
+      if (typeof split === 'string') throw new Error(`malformed frame from the stream: ${split}`);
+      state.frames.push(split);
+      if (split.kind === DesktopFrame.Update) {
+        const { width, height } = decoder.apply(split.payload);
+        state.width = width;
+        state.height = height;
+      } else if (split.kind === DesktopFrame.CursorPosition) {
+        const v = new DataView(split.payload.buffer, split.payload.byteOffset, split.payload.byteLength);
+        state.cursor = { x: v.getInt32(0, true), y: v.getInt32(4, true), visible: v.getUint8(8) === 1, serial: v.getUint32(9, true) };
+      } else if (split.kind === DesktopFrame.CursorShape) {
+        state.cursorShapes++;
+      }
+    },
+    bufferedAmount: () => (state.busy ? 65_536 : 0),
+  };
+  /** True when the decoded picture equals the screen (or the region) right now. */
+  const exact = (region?: { x: number; y: number; width: number; height: number }) => {
+    if (!state.width) return false;
+    const grabbed = capture.grab(region);
+    if (grabbed.width !== state.width || grabbed.height !== state.height) return false;
+    const rgba = decoder.rgba();
+    for (let y = 0; y < grabbed.height; y++) {
+      for (let px = 0; px < grabbed.width; px++) {
+        const s = y * grabbed.stride + px * 4, d = (y * grabbed.width + px) * 4;
+        if (rgba[d] !== grabbed.data[s + 2] || rgba[d + 1] !== grabbed.data[s + 1] || rgba[d + 2] !== grabbed.data[s]) return false;
+      }
+    }
+    return true;
+  };
+  const updates = () => state.frames.filter((f) => f.kind === DesktopFrame.Update).length;
+  return { sink, state, exact, updates };
+}
+
+describe('desktop stream (agent)', () => {
+  it('delivers a bit-exact picture, sends nothing while the screen is idle, and follows changes', async () => {
+    await runX(x, 'xsetroot', ['-mod', '5', '7', '-fg', '#ff2000', '-bg', '#10e040']);
+    const v = viewer();
+    const stream = new DesktopStream({ sink: v.sink, capture, maxFps: 60, idleAfterMs: 200, idleFps: 20 });
+    stream.start();
+    try {
+      await waitUntil(() => v.exact(), 'the viewer to show the screen exactly');
+      expect(v.state.cursorShapes).toBeGreaterThanOrEqual(1);
+      expect(v.state.cursor).toMatchObject({ visible: true });
+      const quiet = v.updates();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(v.updates()).toBe(quiet); // idle screen: nothing sent
+      expect(stream.stats.grabs).toBeGreaterThan(3); // but it did keep looking
+      await runX(x, 'xsetroot', ['-solid', '#abcdef']);
+      await waitUntil(() => v.exact(), 'the change to arrive');
+    } finally {
+      stream.stop();
+    }
+  });
+
+  it('grabs nothing while the previous frame is still in flight, then sends only the latest screen', async () => {
+    const v = viewer();
+    const stream = new DesktopStream({ sink: v.sink, capture, maxFps: 60 });
+    stream.start();
+    try {
+      await waitUntil(() => v.exact(), 'the first picture');
+      v.state.busy = true; // a slow link: the last frame has not left
+      await new Promise((r) => setTimeout(r, 50));
+      const grabs = stream.stats.grabs, updates = v.updates();
+      for (const color of ['#111111', '#222222', '#333333', '#445566']) {
+        await runX(x, 'xsetroot', ['-solid', color]);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(stream.stats.grabs).toBe(grabs); // nothing grabbed, nothing queued
+      expect(v.updates()).toBe(updates);
+      expect(stream.stats.busyTicks).toBeGreaterThan(5);
+      v.state.busy = false; // the frame has left
+      await waitUntil(() => v.exact(), 'the latest screen');
+      expect(v.updates()).toBe(updates + 1); // the intermediate states were skipped
+    } finally {
+      stream.stop();
+    }
+  });
+
+  it('streams one monitor; input lands relative to it and is clamped to it', async () => {
+    await runX(x, 'xsetroot', ['-mod', '3', '4']);
+    await runX(x, 'xrandr', ['--setmonitor', 'LEFT', `${W / 2}/100x${H}/100+0+0`, 'none']);
+    await runX(x, 'xrandr', ['--setmonitor', 'RIGHT', `${W / 2}/100x${H}/100+${W / 2}+0`, 'none']);
+    const index = await waitUntil(() => {
+      const i = capture.monitors().findIndex((m) => m.name === 'RIGHT');
+      return i >= 0 ? i + 1 : 0;
+    }, 'the RIGHT monitor') - 1;
+    const right = { x: W / 2, y: 0, width: W / 2, height: H };
+    const v = viewer();
+    const stream = new DesktopStream({ sink: v.sink, capture, monitor: index, maxFps: 60 });
+    const input = openInput(x.display);
+    stream.start();
+    try {
+      expect(stream.region).toEqual(right);
+      await waitUntil(() => v.exact(right), 'the right monitor only');
+      expect(v.state).toMatchObject({ width: W / 2, height: H });
+      applyInput(input, [{ type: 'pointer', x: 10, y: 20 }], stream.region);
+      await waitUntil(() => v.state.cursor?.x === 10 && v.state.cursor.y === 20, 'the cursor position frame');
+      expect(v.state.cursor?.visible).toBe(true);
+      expect(capture.cursor()).toMatchObject({ x: right.x + 10, y: 20 });
+      applyInput(input, [{ type: 'pointer', x: 10_000, y: -5 }], stream.region);
+      await waitUntil(() => capture.cursor().x === W - 1, 'the clamped move');
+      expect(capture.cursor()).toMatchObject({ x: W - 1, y: 0 });
+      stream.setMonitor('all');
+      await waitUntil(() => v.exact(), 'the whole desktop');
+      expect(v.state).toMatchObject({ width: W, height: H });
+    } finally {
+      stream.stop();
+      input.close();
+      await runX(x, 'xrandr', ['--delmonitor', 'LEFT']).catch(() => {});
+      await runX(x, 'xrandr', ['--delmonitor', 'RIGHT']).catch(() => {});
+    }
+  });
+
+  it('stops with an error when the X server goes away', async () => {
+    const doomed = await startXvfb(160, 120);
+    const v = viewer();
+    let failure: Error | null = null;
+    const stream = new DesktopStream({ sink: v.sink, capture: openCapture(doomed.display), onError: (e) => (failure = e) });
+    stream.start();
+    await waitUntil(() => v.updates() > 0, 'a first picture');
+    await doomed.kill();
+    await waitUntil(() => failure, 'the error');
+    expect(String(failure)).toMatch(/lost the connection/);
+  });
+});

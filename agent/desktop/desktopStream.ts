@@ -1,0 +1,217 @@
+// The agent's side of a live desktop: grab -> encode -> send, paced by the link.
+//
+// A new frame is grabbed only when the previous one has left (the sink's buffer is empty), so a slow link never
+// queues stale pictures: whatever happened on screen meanwhile is folded into the next grab, and the latest screen
+// wins. While the screen changes the loop runs at up to maxFps; after idleAfterMs without a change it polls at
+// idleFps (input from the viewer brings it back to full rate at once). An idle screen sends nothing: the codec
+// returns null for an unchanged picture. The cursor goes as its own small frames (shape when it changes, position
+// when it moves), never into the picture.
+import { openCapture, type CursorInfo, type Rect, type ScreenCapture } from '../../native/capture.ts';
+import { createEncoder, type DesktopEncoder, type EncoderOptions } from '../../native/index.ts';
+import { DesktopFrame, frame, MAX_CURSOR_SIDE } from '../../server/protocol/desktop.ts';
+
+export interface FrameSink {
+  /** Sends one binary desktop frame ([kind][payload], server/protocol/desktop.ts). */
+  send(bytes: Uint8Array): void;
+  /** Bytes given to send() that have not left yet (a WebSocket's bufferedAmount). */
+  bufferedAmount(): number;
+}
+
+export interface DesktopStreamOptions {
+  sink: FrameSink;
+  /** An open capture (default: openCapture() on $DISPLAY); closed by stop() only when the stream opened it. */
+  capture?: ScreenCapture;
+  /** Default: createEncoder(encoderOptions). */
+  encoder?: DesktopEncoder;
+  encoderOptions?: EncoderOptions;
+  /** Monitor index (ScreenCapture.monitors()) or 'all' (default). */
+  monitor?: number | 'all';
+  maxFps?: number;
+  idleFps?: number;
+  idleAfterMs?: number;
+  /** How often a busy sink is looked at again. */
+  busyPollMs?: number;
+  /** Called when capturing fails (e.g. the X server went away); the stream has stopped. */
+  onError?: (error: Error) => void;
+}
+
+export interface DesktopStreamStats {
+  /** Pictures grabbed and encoded. */
+  grabs: number;
+  /** Update frames sent (a grab with no change sends none). */
+  updates: number;
+  cursorShapes: number;
+  cursorPositions: number;
+  bytes: number;
+  /** Ticks that found the previous frame still in the sink (nothing grabbed). */
+  busyTicks: number;
+}
+
+export class DesktopStream {
+  readonly stats: DesktopStreamStats = { grabs: 0, updates: 0, cursorShapes: 0, cursorPositions: 0, bytes: 0, busyTicks: 0 };
+  private readonly capture: ScreenCapture;
+  private readonly ownsCapture: boolean;
+  private readonly encoder: DesktopEncoder;
+  private readonly sink: FrameSink;
+  private readonly frameMs: number;
+  private readonly idleMs: number;
+  private readonly idleAfterMs: number;
+  private readonly busyPollMs: number;
+  private monitor: number | 'all';
+  private regionValue: Rect;
+  private layout = -1;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+  private lastChange = 0;
+  private forceCursorShape = true;
+  private lastCursor: { x: number; y: number; visible: boolean; serial: number } | null = null;
+
+  constructor(private readonly options: DesktopStreamOptions) {
+    this.sink = options.sink;
+    this.ownsCapture = !options.capture;
+    this.capture = options.capture ?? openCapture();
+    this.encoder = options.encoder ?? createEncoder(options.encoderOptions ?? {});
+    this.frameMs = 1000 / clampNumber(options.maxFps ?? 30, 1, 120, 'maxFps');
+    this.idleMs = 1000 / clampNumber(options.idleFps ?? 5, 0.2, 120, 'idleFps');
+    this.idleAfterMs = clampNumber(options.idleAfterMs ?? 1000, 0, 60_000, 'idleAfterMs');
+    this.busyPollMs = clampNumber(options.busyPollMs ?? 4, 1, 1000, 'busyPollMs');
+    this.monitor = options.monitor ?? 'all';
+    this.regionValue = this.resolveRegion();
+  }
+
+  /** The part of the desktop being streamed (a monitor or everything): viewer coordinates are relative to it. */
+  get region(): Rect {
+    return this.regionValue;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.lastChange = performance.now();
+    this.schedule(0);
+  }
+
+  /** Stops the loop (and closes the capture if the stream opened it). */
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.ownsCapture) this.capture.close();
+  }
+
+  /** Streams another monitor (index of ScreenCapture.monitors()) or 'all'; the next update is a full picture. */
+  setMonitor(monitor: number | 'all'): void {
+    this.monitor = monitor;
+    this.regionValue = this.resolveRegion();
+    this.activity();
+  }
+
+  /** The next update carries the whole picture with a fresh codec context (a viewer must be resynchronised). */
+  requestKeyframe(): void {
+    this.encoder.reset();
+    this.forceCursorShape = true;
+    this.lastCursor = null;
+    this.activity();
+  }
+
+  /** Input arrived: something is likely to change, so poll at full rate (and right now if idle). */
+  activity(): void {
+    const wasIdle = performance.now() - this.lastChange > this.idleAfterMs;
+    this.lastChange = performance.now();
+    if (wasIdle && this.running) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), ms);
+  }
+
+  private resolveRegion(): Rect {
+    this.layout = this.capture.layoutVersion();
+    const { width, height } = this.capture.size();
+    if (this.monitor === 'all') return { x: 0, y: 0, width, height };
+    const monitors = this.capture.monitors();
+    const m = monitors[this.monitor];
+    if (!m) {
+      this.monitor = 'all'; // the monitor went away: show everything rather than nothing
+      return { x: 0, y: 0, width, height };
+    }
+    return { x: m.x, y: m.y, width: m.width, height: m.height };
+  }
+
+  private tick(): void {
+    this.timer = null;
+    if (!this.running) return;
+    if (this.sink.bufferedAmount() > 0) {
+      // The previous frame has not left: grabbing now would only queue a picture that will be stale on arrival.
+      this.stats.busyTicks++;
+      this.schedule(this.busyPollMs);
+      return;
+    }
+    const started = performance.now();
+    try {
+      if (this.capture.layoutVersion() !== this.layout) this.regionValue = this.resolveRegion();
+      const picture = this.capture.grab(this.monitor === 'all' ? undefined : this.regionValue);
+      if (picture.width !== this.regionValue.width || picture.height !== this.regionValue.height) {
+        this.regionValue = { x: picture.x, y: picture.y, width: picture.width, height: picture.height };
+      }
+      this.stats.grabs++;
+      const message = this.encoder.encode(picture.data, picture.width, picture.height, picture.stride, 'bgrx');
+      if (message) {
+        this.send(frame(DesktopFrame.Update, message));
+        this.stats.updates++;
+        this.lastChange = performance.now();
+      }
+      this.sendCursor(this.capture.cursor(this.forceCursorShape));
+      this.forceCursorShape = false;
+    } catch (error) {
+      this.running = false;
+      this.options.onError?.(error as Error);
+      return;
+    }
+    const idle = performance.now() - this.lastChange > this.idleAfterMs && this.encoder.isExact();
+    const interval = idle ? this.idleMs : this.frameMs;
+    this.schedule(Math.max(0, interval - (performance.now() - started)));
+  }
+
+  private sendCursor(cursor: CursorInfo): void {
+    const r = this.regionValue;
+    if (cursor.shape && cursor.shape.width <= MAX_CURSOR_SIDE && cursor.shape.height <= MAX_CURSOR_SIDE) {
+      const s = cursor.shape;
+      const payload = new Uint8Array(12 + s.rgba.length);
+      const view = new DataView(payload.buffer);
+      view.setUint16(0, s.width, true);
+      view.setUint16(2, s.height, true);
+      view.setUint16(4, Math.min(s.hotX, s.width - 1), true);
+      view.setUint16(6, Math.min(s.hotY, s.height - 1), true);
+      view.setUint32(8, cursor.serial >>> 0, true);
+      payload.set(s.rgba, 12);
+      this.send(frame(DesktopFrame.CursorShape, payload));
+      this.stats.cursorShapes++;
+    }
+    const x = cursor.x - r.x, y = cursor.y - r.y;
+    const visible = x >= 0 && y >= 0 && x < r.width && y < r.height;
+    const last = this.lastCursor;
+    if (last && last.x === x && last.y === y && last.visible === visible && last.serial === cursor.serial) return;
+    this.lastCursor = { x, y, visible, serial: cursor.serial };
+    const payload = new Uint8Array(13);
+    const view = new DataView(payload.buffer);
+    view.setInt32(0, x, true);
+    view.setInt32(4, y, true);
+    view.setUint8(8, visible ? 1 : 0);
+    view.setUint32(9, cursor.serial >>> 0, true);
+    this.send(frame(DesktopFrame.CursorPosition, payload));
+    this.stats.cursorPositions++;
+  }
+
+  private send(bytes: Uint8Array): void {
+    this.stats.bytes += bytes.length;
+    this.sink.send(bytes);
+  }
+}
+
+function clampNumber(value: number, min: number, max: number, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${name} must be a finite number`);
+  return Math.min(max, Math.max(min, value));
+}
