@@ -103,6 +103,7 @@ class EncoderWrap : public Napi::ObjectWrap<EncoderWrap> {
       };
       options.zstdLevel = int(num("zstdLevel", options.zstdLevel));
       options.windowLog = int(num("windowLog", options.windowLog));
+      options.hashLog = int(num("hashLog", options.hashLog));
       options.maxMessageBytes = size_t(num("maxMessageBytes", 0));
       options.motion = flag("motion", true);
       options.cache = flag("cache", true);
@@ -168,6 +169,11 @@ class EncoderWrap : public Napi::ObjectWrap<EncoderWrap> {
     o.Set("key", st.key);
     o.Set("preview", st.preview);
     o.Set("rawBytes", double(st.rawBytes));
+    o.Set("usHash", st.usHash);
+    o.Set("usSaves", st.usSaves);
+    o.Set("usMotion", st.usMotion);
+    o.Set("usTiles", st.usTiles);
+    o.Set("usZstd", st.usZstd);
     return o;
   }
   std::unique_ptr<tessera::codec::Encoder> encoder_;

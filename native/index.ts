@@ -3,10 +3,12 @@
 export type PixelFormat = 'bgrx' | 'rgba';
 
 export interface EncoderOptions {
-  /** zstd level of the per-stream context (default 3). */
+  /** zstd level of the per-stream context (default 9, with hash/chain tables capped by hashLog). */
   zstdLevel?: number;
-  /** log2 of the zstd window (default 23, at most 24). */
+  /** log2 of the zstd window (default 22, at most 24). */
   windowLog?: number;
+  /** log2 of zstd's hash and chain tables (default 20, at most 20). */
+  hashLog?: number;
   /**
    * Progressive mode (> 0): a new picture first goes out as a coarse preview (<= ~40 kB at 1080p) and no message
    * carries much more than this many bytes; call encode() again (same or newer frame) until it returns null.
@@ -27,6 +29,12 @@ export interface EncodeStats {
   key: boolean;
   preview: boolean;
   rawBytes: number;
+  /** Microseconds spent hashing, choosing cache saves, searching motion, coding tiles, and in zstd. */
+  usHash: number;
+  usSaves: number;
+  usMotion: number;
+  usTiles: number;
+  usZstd: number;
 }
 
 interface NativeEncoder {

@@ -17,8 +17,9 @@ namespace codec {
 enum class PixelFormat : uint8_t { BGRX = 0, RGBA = 1 };
 
 struct EncoderOptions {
-  int zstdLevel = 3;
+  int zstdLevel = 9;
   int windowLog = 22;
+  int hashLog = 20;  // zstd hash/chain table size (log2 entries), capped at 20
   // >0: progressive mode. A key picture first goes out as a coarse preview (<= ~40 kB at 1080p), and no message
   // carries much more than this many compressed bytes; the caller keeps calling encode() (with the same or a newer
   // frame) until it returns false and isExact() is true.
@@ -36,6 +37,8 @@ struct EncodeStats {
   bool key = false;
   bool preview = false;
   size_t rawBytes = 0;
+  // Where the time went (microseconds): hashing, saves, motion search, tile coding, zstd.
+  uint32_t usHash = 0, usSaves = 0, usMotion = 0, usTiles = 0, usZstd = 0;
 };
 
 class Encoder {
