@@ -20,6 +20,13 @@ import { AdminLayout } from './pages/admin/AdminLayout.tsx';
 import { ProviderPage } from './pages/admin/Provider.tsx';
 import { DesksPage, StationsPage } from './pages/admin/Desks.tsx';
 import { EngineersPage } from './pages/admin/Engineers.tsx';
+import { SessionWorkspacePage } from './pages/SessionWorkspace.tsx';
+import { SessionLogPage } from './pages/SessionLog.tsx';
+import { ExpertPage } from './pages/Expert.tsx';
+import { IdentityFieldsPage } from './pages/admin/IdentityFields.tsx';
+import { PortalSettingsPage } from './pages/admin/PortalSettings.tsx';
+import { QuickTextsPage } from './pages/admin/QuickTexts.tsx';
+import { HelpButtonPage } from './pages/admin/HelpButton.tsx';
 
 /** Waits for the first health check, then keeps the URL in line with the server's state. */
 function Root(props: RouteSectionProps) {
@@ -71,10 +78,13 @@ export function App() {
     <Router root={Root}>
       <Route path="/setup" component={SetupPage} />
       <Route path="/login" component={LoginPage} />
+      <Route path="/expert/:link" component={ExpertPage} />
       <Route path="/" component={Shell}>
         <Route path="/" component={() => <Navigate href="/queue" />} />
         <Route path="/queue" component={QueuePage} />
         <Route path="/sessions" component={SessionsPage} />
+        <Route path="/sessions/log" component={SessionLogPage} />
+        <Route path="/sessions/:id" component={SessionWorkspacePage} matchFilters={{ id: /^\d+$/ }} />
         <Route path="/devices" component={DevicesPage} />
         <Route path="/incidents" component={IncidentsPage} />
         <Route path="/reports" component={ReportsPage} />
@@ -86,6 +96,10 @@ export function App() {
           <Route path="/desks" component={DesksPage} />
           <Route path="/stations" component={StationsPage} />
           <Route path="/engineers" component={EngineersPage} />
+          <Route path="/identity-fields" component={IdentityFieldsPage} />
+          <Route path="/portal" component={PortalSettingsPage} />
+          <Route path="/quick-texts" component={QuickTextsPage} />
+          <Route path="/help-button" component={HelpButtonPage} />
           <Route path="/tokens" component={TokensPage} />
         </Route>
         <Route path="*404" component={NotFoundPage} />

@@ -7,6 +7,7 @@ import { Avatar } from './components/ui.tsx';
 import { Dialog } from './components/Dialog.tsx';
 import { ConnectionIndicator } from './components/ConnectionIndicator.tsx';
 import { PresencePanel } from './components/PresencePanel.tsx';
+import { SessionOffers } from './components/SessionOffers.tsx';
 import { ForcedPasswordChange } from './pages/ForcedPasswordChange.tsx';
 import { agents, startLive, stopLive } from './live/liveStore.ts';
 import { clearDirectory, refreshDesks } from './lib/directory.ts';
@@ -140,6 +141,7 @@ function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) 
           </button>
           <UserMenu user={props.user} open={menuOpen()} setOpen={setMenuOpen} onSignOut={signOut} />
         </header>
+        <SessionOffers />
         <main id="main" tabindex="-1">
           {props.children}
         </main>

@@ -1,7 +1,9 @@
-// Live data pushed on /ws/console: desk presence and connected agents, plus the connection's own state.
+// Live data pushed on /ws/console: desk presence, connected agents, the support queue and sessions, offers,
+// plus the connection's own state. Session events (log lines, file progress, declined offers) go to listeners.
 import { createSignal } from 'solid-js';
 import type { AgentInfo, DeskPresence } from '../../../server/protocol/api.ts';
 import type { ConsoleServerMessage } from '../../../server/protocol/console.ts';
+import type { QueueItem, SessionSummary } from '../../../server/protocol/support.ts';
 import { ReconnectingSocket, sameOriginSocketUrl, type SocketStatus } from './reconnectingSocket.ts';
 
 export const CONSOLE_SOCKET_PATH = '/ws/console';
@@ -14,6 +16,38 @@ const [lastError, setLastError] = createSignal<string | null>(null);
 
 export { status as socketStatus, presence, agents, latency, lastError as socketError };
 
+/** A transfer or invitation waiting for this engineer's answer. */
+export interface SessionOffer {
+  sessionId: number;
+  kind: 'transfer' | 'invite';
+  from: string;
+}
+
+const [queue, setQueue] = createSignal<QueueItem[] | null>(null);
+const [mySessions, setMySessions] = createSignal<SessionSummary[] | null>(null);
+const [offers, setOffers] = createSignal<SessionOffer[]>([]);
+
+export { queue, mySessions, offers };
+
+/** Drops a queue item at once (taken by someone else, or by us) without waiting for the next push. */
+export function removeQueueItem(id: number): void {
+  setQueue((list) => list?.filter((q) => q.id !== id) ?? null);
+}
+
+export function dismissOffer(sessionId: number): void {
+  setOffers((list) => list.filter((o) => o.sessionId !== sessionId));
+}
+
+export type SessionEvent = Extract<ConsoleServerMessage, { type: 'session-log' | 'file-progress' | 'offer-declined' }>;
+type SessionListener = (event: SessionEvent) => void;
+const sessionListeners = new Set<SessionListener>();
+
+/** Hears session log lines, file progress and declined offers as they arrive. Returns the unsubscribe. */
+export function onSessionEvent(listener: SessionListener): () => void {
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
+}
+
 /** Applies one server message to the live signals. Exported for tests. */
 export function applyConsoleMessage(data: unknown): void {
   if (!data || typeof data !== 'object') return;
@@ -24,6 +58,24 @@ export function applyConsoleMessage(data: unknown): void {
       break;
     case 'agents':
       if (Array.isArray(message.agents)) setAgents(message.agents);
+      break;
+    case 'queue':
+      if (Array.isArray(message.requests)) setQueue(message.requests);
+      break;
+    case 'sessions':
+      if (Array.isArray(message.sessions)) setMySessions(message.sessions);
+      break;
+    case 'session-offer':
+      if (typeof message.sessionId === 'number')
+        setOffers((list) => [
+          ...list.filter((o) => o.sessionId !== message.sessionId),
+          { sessionId: message.sessionId, kind: message.kind, from: String(message.from ?? '') },
+        ]);
+      break;
+    case 'session-log':
+    case 'file-progress':
+    case 'offer-declined':
+      for (const listener of sessionListeners) listener(message);
       break;
     case 'error':
       setLastError(typeof message.error === 'string' ? message.error : 'error');
@@ -66,6 +118,9 @@ export function stopLive(): void {
   onlineListener = null;
   setPresence(null);
   setAgents(null);
+  setQueue(null);
+  setMySessions(null);
+  setOffers([]);
   setLatency(null);
   setStatus({ state: 'closed' });
 }

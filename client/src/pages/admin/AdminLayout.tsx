@@ -9,6 +9,10 @@ const SECTIONS = [
   { href: '/admin/desks', label: 'Desks' },
   { href: '/admin/stations', label: 'Stations' },
   { href: '/admin/engineers', label: 'Engineers' },
+  { href: '/admin/identity-fields', label: 'Identity fields' },
+  { href: '/admin/portal', label: 'Portal' },
+  { href: '/admin/quick-texts', label: 'Canned replies' },
+  { href: '/admin/help-button', label: 'Help button' },
   { href: '/admin/tokens', label: 'API tokens' },
 ];
 
