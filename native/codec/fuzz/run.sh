@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the decoder fuzzer (libFuzzer + AddressSanitizer + UndefinedBehaviorSanitizer, Debian's clang) and runs it
-# for SECONDS (default 60) on a scratch copy of the committed seed corpus. Exit status 0 = no crash found.
+# Builds the fuzzers (libFuzzer + AddressSanitizer + UndefinedBehaviorSanitizer, Debian's clang) and runs them for
+# SECONDS in total (default 60): two thirds for the decoder on hostile messages (decoderFuzz.cc, seeded from the
+# committed seeds/), one third for encoder+decoder round trips (roundTripFuzz.cc). Exit status 0 = no crash found.
 #   native/codec/fuzz/run.sh 60          # the bounded run CI does (native/codec/fuzz.test.ts)
 #   native/codec/fuzz/run.sh 3600 -jobs=2 -workers=2   # a longer run; extra arguments go to libFuzzer
 # Crash inputs are written to $TESSERA_FUZZ_ARTIFACTS (default: a temporary folder, printed at the end).
@@ -11,13 +12,19 @@ shift || true
 CLANGXX="${CLANGXX:-clang++}"
 work="$(mktemp -d)"
 artifacts="${TESSERA_FUZZ_ARTIFACTS:-$work/artifacts}"
-mkdir -p "$artifacts" "$work/corpus"
+mkdir -p "$artifacts" "$work/corpus" "$work/roundtrip"
 cp native/codec/fuzz/seeds/* "$work/corpus/"
-"$CLANGXX" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -Inative native/codec/fuzz/decoderFuzz.cc native/codec/decoder.cc -lzstd -o "$work/decoder_fuzz"
+flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative)
+"$CLANGXX" "${flags[@]}" native/codec/fuzz/decoderFuzz.cc native/codec/decoder.cc -lzstd -o "$work/decoder_fuzz"
+"$CLANGXX" "${flags[@]}" native/codec/fuzz/roundTripFuzz.cc native/codec/encoder.cc native/codec/decoder.cc -lzstd \
+  -o "$work/roundtrip_fuzz"
 status=0
-"$work/decoder_fuzz" "$work/corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=3072 \
+"$work/decoder_fuzz" "$work/corpus" -max_total_time="$((seconds * 2 / 3))" -max_len=65536 -rss_limit_mb=3072 \
   -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" || status=$?
+if [ "$status" -eq 0 ]; then
+  "$work/roundtrip_fuzz" "$work/roundtrip" -max_total_time="$((seconds / 3))" -max_len=4096 -rss_limit_mb=3072 \
+    -timeout=20 -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" || status=$?
+fi
 if [ "$status" -ne 0 ]; then
   echo "fuzzer found a problem; inputs in $artifacts" >&2
   exit "$status"
