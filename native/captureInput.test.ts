@@ -150,6 +150,48 @@ describe('input injection (XTest)', () => {
     }
   });
 
+  it('follows a layout change and types through it, using Shift and AltGr where the layout puts a character', async () => {
+    // German layout: z and y swapped, @ is AltGr+q, € is AltGr+e, { is AltGr+7, ü has its own key.
+    await runX(x, 'setxkbmap', ['-layout', 'de']);
+    try {
+      input.move(700, 450); // over xev
+      await new Promise((r) => setTimeout(r, 100)); // the injector reads the new keymap on its next call
+      const before = events(xev).length;
+      input.type('@');
+      await waitUntil(() => events(xev).slice(before).some((e) => e.type === 'KeyRelease' && e.keysymName === 'at'), 'the @');
+      const at = events(xev).slice(before).find((e) => e.type === 'KeyPress' && e.keysymName === 'at');
+      expect(at?.state).toBe(0x80); // Mod5 = ISO_Level3_Shift (AltGr): the layout's own key, no spare key
+      expect((await runX(x, 'xmodmap', ['-pke'])).toString()).toMatch(/keycode +24 = q Q q Q at/);
+
+      const file = join(dir, 'typed-de.txt');
+      const term = spawnX(
+        x,
+        'xterm',
+        ['-u8', '-geometry', '60x5+20+300', '-fa', 'DejaVu Sans Mono', '-fs', '10', '-e', 'sh', '-c', `stty -echo; cat > '${file}'`],
+        { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
+      );
+      try {
+        await waitUntil(async () => (await runX(x, 'xwininfo', ['-root', '-tree'])).toString().includes('+20+300'), 'xterm mapped');
+        input.move(150, 330);
+        await new Promise((r) => setTimeout(r, 300));
+        const text = 'zy ZY @€{}[]|<> üÜöäß ~ Grüße, 世界';
+        input.type(`${text}\n`);
+        await waitUntil(() => {
+          try {
+            return readFileSync(file, 'utf8').endsWith('\n');
+          } catch {
+            return false;
+          }
+        }, 'the typed text', 5000);
+        expect(readFileSync(file, 'utf8')).toBe(`${text}\n`);
+      } finally {
+        term.stop();
+      }
+    } finally {
+      await runX(x, 'setxkbmap', ['-layout', 'us']);
+    }
+  });
+
   it('names the special key combos and rejects bad arguments with clear errors', () => {
     for (const { id } of SPECIAL_KEY_COMBOS) expect(comboKeysyms(id).length).toBeGreaterThan(0);
     for (const name of SPECIAL_COMBOS) expect(comboKeysyms(name).length).toBeGreaterThan(0); // the wire's names

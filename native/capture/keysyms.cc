@@ -1,5 +1,9 @@
 #include "capture/keysyms.h"
 
+#include <algorithm>
+
+#include "capture/keysymTable.h"
+
 namespace tessera::capture {
 
 std::u32string decodeUtf8(const std::string& s) {
@@ -104,9 +108,13 @@ char32_t codepointForKeysym(uint32_t keysym) {
   if ((keysym >= 0x20 && keysym <= 0x7e) || (keysym >= 0xa0 && keysym <= 0xff)) return keysym;
   if ((keysym & 0xff000000u) == 0x01000000u) {
     const char32_t c = keysym & 0x00ffffffu;
-    if (c <= 0x10ffff && !(c >= 0xd800 && c <= 0xdfff)) return c;
+    if (c >= 0x20 && c <= 0x10ffff && !(c >= 0xd800 && c <= 0xdfff)) return c;
+    return 0;
   }
-  return 0;
+  const auto* end = std::end(kLegacyKeysyms);
+  const auto* it = std::lower_bound(std::begin(kLegacyKeysyms), end, keysym,
+                                    [](const LegacyKeysym& entry, uint32_t k) { return entry.keysym < k; });
+  return it != end && it->keysym == keysym ? it->codepoint : 0;
 }
 
 }  // namespace tessera::capture

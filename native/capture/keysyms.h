@@ -15,7 +15,8 @@ std::string encodeUtf8(const std::u32string& text);
 // ESC -> Escape, DEL -> Delete). Other control characters and non-characters give 0 (nothing to type).
 uint32_t keysymForCodepoint(char32_t c);
 
-// The code point a keysym types, or 0 (inverse of the above for printable keysyms; legacy keysyms are not mapped).
+// The character a keysym types, or 0: Latin-1 and Unicode keysyms, and the legacy ones of keysymdef.h
+// (Cyrillic_pe, Greek_alpha, EuroSign...). Keys such as Return give 0.
 char32_t codepointForKeysym(uint32_t keysym);
 
 }  // namespace tessera::capture

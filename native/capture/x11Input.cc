@@ -65,9 +65,6 @@ class X11Input final : public InputInjector {
     XTestGrabControl(dpy_, True);
     readRootSize();
     loadKeymap();
-    // Spare keys: keycodes the keymap leaves empty.
-    for (int kc = xkb_->min_key_code; kc <= xkb_->max_key_code; ++kc)
-      if (XkbKeyNumGroups(xkb_, kc) == 0) spares_.push_back(KeyCode(kc));
   }
 
   ~X11Input() override {
@@ -232,6 +229,7 @@ class X11Input final : public InputInjector {
     if (xkb_) XkbFreeKeyboard(xkb_, 0, True);
     xkb_ = fresh;
     keysToKeycodes_.clear();
+    charsToKeycodes_.clear();
     shiftKey_ = level3Key_ = 0;
     level3Mask_ = 0;
     for (int kc = xkb_->min_key_code; kc <= xkb_->max_key_code; ++kc) {
@@ -243,6 +241,11 @@ class X11Input final : public InputInjector {
           if (ks == NoSymbol) continue;
           auto& list = keysToKeycodes_[uint32_t(ks)];
           if (std::find(list.begin(), list.end(), KeyCode(kc)) == list.end()) list.push_back(KeyCode(kc));
+          // The same character under another keysym (Cyrillic_pe vs U+043F, EuroSign vs U+20AC).
+          if (const char32_t c = codepointForKeysym(uint32_t(ks))) {
+            auto& chars = charsToKeycodes_[c];
+            if (std::find(chars.begin(), chars.end(), KeyCode(kc)) == chars.end()) chars.push_back(KeyCode(kc));
+          }
         }
       }
       if (groups > 0) {
@@ -259,6 +262,20 @@ class X11Input final : public InputInjector {
       if (it != keysToKeycodes_.end()) shiftKey_ = it->second.front();
     }
     if (!level3Mask_) level3Key_ = 0;
+    // Spare keys: keycodes the keymap leaves empty, and those still carrying a keysym we put there (a new layout
+    // replaces the whole map, and with it our mappings).
+    spares_.clear();
+    for (auto it = spareUse_.begin(); it != spareUse_.end();) {
+      const KeyCode kc = it->first;
+      if (XkbKeyNumGroups(xkb_, kc) > 0 && XkbKeySymEntry(xkb_, kc, 0, 0) == it->second.keysym) {
+        spares_.push_back(kc);
+        ++it;
+      } else {
+        it = spareUse_.erase(it);
+      }
+    }
+    for (int kc = xkb_->min_key_code; kc <= xkb_->max_key_code; ++kc)
+      if (XkbKeyNumGroups(xkb_, kc) == 0) spares_.push_back(KeyCode(kc));
   }
 
   void readState(XkbStateRec& state) {
@@ -285,11 +302,22 @@ class X11Input final : public InputInjector {
     const unsigned mods = state.mods;
     const bool shiftOn = mods & ShiftMask;
     const bool level3On = level3Mask_ && (mods & level3Mask_);
-    auto found = keysToKeycodes_.find(keysym);
-    if (found != keysToKeycodes_.end()) {
+    // Keys that carry this keysym, or the same character under another keysym.
+    const char32_t character = modifierKey ? 0 : codepointForKeysym(keysym);
+    std::vector<KeyCode> candidates;
+    if (auto found = keysToKeycodes_.find(keysym); found != keysToKeycodes_.end()) candidates = found->second;
+    if (character) {
+      if (auto found = charsToKeycodes_.find(character); found != charsToKeycodes_.end())
+        for (KeyCode kc : found->second)
+          if (std::find(candidates.begin(), candidates.end(), kc) == candidates.end()) candidates.push_back(kc);
+    }
+    auto makes = [&](KeySym produced) {
+      return produced == keysym || (character && produced != NoSymbol && codepointForKeysym(uint32_t(produced)) == character);
+    };
+    if (!candidates.empty()) {
       Plan best;
       int bestCost = 99;
-      for (KeyCode kc : found->second) {
+      for (KeyCode kc : candidates) {
         if (isSpare(kc)) continue;  // ours: may be stale, handled below
         if (modifierKey) return Plan{kc, shiftOn, level3On, false};
         for (int shift = 0; shift < 2; ++shift) {
@@ -299,7 +327,7 @@ class X11Input final : public InputInjector {
             unsigned m = mods & ~ShiftMask;
             if (shift) m |= ShiftMask;
             if (level3Mask_) m = (m & ~level3Mask_) | (wantLevel3 ? level3Mask_ : 0);
-            if (translate(kc, m, state.group) != keysym) continue;
+            if (!makes(translate(kc, m, state.group))) continue;
             const int cost = (bool(shift) != shiftOn) + (wantLevel3 != level3On);
             if (cost < bestCost) {
               bestCost = cost;
@@ -428,6 +456,7 @@ class X11Input final : public InputInjector {
   XkbDescPtr xkb_ = nullptr;
   uint32_t width_ = 1, height_ = 1;
   std::unordered_map<uint32_t, std::vector<KeyCode>> keysToKeycodes_;
+  std::unordered_map<char32_t, std::vector<KeyCode>> charsToKeycodes_;
   KeyCode shiftKey_ = 0, level3Key_ = 0;
   unsigned level3Mask_ = 0;
   std::vector<KeyCode> spares_;
