@@ -112,8 +112,11 @@ export interface Clipboard {
   readonly maxBytes: number;
   /** The clipboard text; null when the clipboard is empty or holds no text. Rejects when over maxBytes. */
   get(): Promise<string | null>;
-  /** Puts text on the clipboard (this process then owns it until another program takes it). Throws over maxBytes. */
-  set(text: string): void;
+  /**
+   * Puts text on the clipboard (this process then owns it until another program takes it); resolves once it does.
+   * Throws at once when the text is over maxBytes.
+   */
+  set(text: string): Promise<void>;
   /** Called when another program changes the clipboard (only when it differs from the last text seen or set). */
   onChange(listener: (change: ClipboardChange) => void): () => void;
   close(): void;
@@ -144,7 +147,7 @@ type ClipboardEventKind = 'text' | 'change' | 'error';
 
 interface NativeClipboard {
   request(id: number): void;
-  set(text: string): void;
+  set(id: number, text: string): void;
   close(): void;
 }
 
@@ -323,7 +326,9 @@ export function openClipboard(display?: string, options: ClipboardOptions = {}):
     },
     set(text) {
       if (typeof text !== 'string') throw new TypeError('clipboard text must be a string');
-      native.set(text);
+      const id = nextId++;
+      native.set(id, text); // throws over maxBytes or when closed
+      return new Promise<void>((resolve, reject) => pending.set(id, { resolve: () => resolve(), reject }));
     },
     onChange(listener) {
       if (!watch) throw new Error('clipboard: opened with watch: false');

@@ -411,7 +411,7 @@ class InputWrap : public Napi::ObjectWrap<InputWrap> {
   std::unique_ptr<tessera::capture::InputInjector> input_;
 };
 
-// Clipboard(display, maxBytes, watch, onEvent) with request(id), set(text), close().
+// Clipboard(display, maxBytes, watch, onEvent) with request(id), set(id, text), close().
 // onEvent(kind: 'text' | 'change' | 'error', id, text, flag) runs on the JS thread; flag is noText for 'text' and
 // tooLarge for 'change'.
 class ClipboardWrap : public Napi::ObjectWrap<ClipboardWrap> {
@@ -491,14 +491,16 @@ class ClipboardWrap : public Napi::ObjectWrap<ClipboardWrap> {
 
   Napi::Value Set(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
+    int64_t id = 0;
     std::string text;
-    if (!readString(info, 0, "text", text, false)) return env.Undefined();
+    if (!readExactInt(info, 0, "id", 1, 9007199254740991.0, id)) return env.Undefined();
+    if (!readString(info, 1, "text", text, false)) return env.Undefined();
     if (!clipboard_) {
       throwClosed(env, "clipboard");
       return env.Undefined();
     }
     try {
-      clipboard_->setText(text);
+      clipboard_->setText(text, uint64_t(id));
     } catch (const std::exception& e) {
       throwError(env, e);
     }

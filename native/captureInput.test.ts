@@ -227,7 +227,7 @@ describe('clipboard (CLIPBOARD selection)', () => {
     clipboard.onChange((change) => changes.push(change.text));
     try {
       const ours = 'tëxt ✓ 你好\nsecond line';
-      clipboard.set(ours);
+      await clipboard.set(ours);
       expect(await clipboard.get()).toBe(ours);
       const pasted = await runX(x, 'xclip', ['-selection', 'clipboard', '-o', '-t', 'UTF8_STRING']);
       expect(pasted.toString('utf8')).toBe(ours);
@@ -245,6 +245,8 @@ describe('clipboard (CLIPBOARD selection)', () => {
       await waitUntil(() => changes.at(-1)?.length === big.length, 'the big change', 10_000);
       expect(await clipboard.get()).toBe(big);
       expect(changes.every((c) => c !== ours)).toBe(true); // our own set() is not reported back
+      await clipboard.set('back to us');
+      expect((await runX(x, 'xclip', ['-selection', 'clipboard', '-o', '-t', 'UTF8_STRING'])).toString()).toBe('back to us');
     } finally {
       clipboard.close();
     }
@@ -256,7 +258,8 @@ describe('clipboard (CLIPBOARD selection)', () => {
     clipboard.onChange((change) => changes.push(change));
     try {
       expect(() => clipboard.set('x'.repeat(1001))).toThrow(/1001 bytes is over the 1000 byte limit/);
-      clipboard.set('€'.repeat(333)); // 999 bytes in UTF-8
+      await clipboard.set('€'.repeat(333)); // 999 bytes in UTF-8
+      expect(await clipboard.get()).toBe('€'.repeat(333));
       await copyWithXclip(x, 'y'.repeat(5000));
       await waitUntil(() => changes.some((c) => c.tooLarge), 'a too-large change');
       expect(changes.at(-1)).toEqual({ text: null, tooLarge: true });

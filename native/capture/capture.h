@@ -101,7 +101,7 @@ class InputInjector {
 // on that thread.
 struct ClipboardEvent {
   enum class Kind { Text, Change, Error } kind = Kind::Text;
-  uint64_t requestId = 0;  // for Text/Error answers to get(); 0 for Change
+  uint64_t requestId = 0;  // for Text/Error answers to requestText() and setText(); 0 for Change
   std::string text;        // Text/Change: the clipboard text; Error: the reason
   bool tooLarge = false;   // Change: the new clipboard content exceeded the limit (text is empty)
   bool noText = false;     // Text: the clipboard is empty or holds no text (an image, files...)
@@ -112,8 +112,9 @@ class Clipboard {
   virtual ~Clipboard() = default;
   // Asks for the current clipboard text; the answer is one Text or Error event with this requestId.
   virtual void requestText(uint64_t requestId) = 0;
-  // Takes the clipboard with this text (throws when it is larger than the limit).
-  virtual void setText(const std::string& utf8) = 0;
+  // Takes the clipboard with this text (throws when it is larger than the limit); the outcome is one Text event
+  // (empty text) or Error event with this requestId.
+  virtual void setText(const std::string& utf8, uint64_t requestId) = 0;
   // Stops the thread; no event is delivered after it returns.
   virtual void close() = 0;
 };

@@ -90,14 +90,14 @@ class X11Clipboard final : public Clipboard {
     wake();
   }
 
-  void setText(const std::string& utf8) override {
+  void setText(const std::string& utf8, uint64_t requestId) override {
     if (utf8.size() > maxBytes_) {
       throw CaptureError("clipboard: text of " + std::to_string(utf8.size()) + " bytes is over the " +
                          std::to_string(maxBytes_) + " byte limit");
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) throw CaptureError("clipboard: closed");
-    commands_.push_back(Command{Command::Set, 0, utf8});
+    commands_.push_back(Command{Command::Set, requestId, utf8});
     wake();
   }
 
@@ -152,13 +152,22 @@ class X11Clipboard final : public Clipboard {
       }
       for (auto& command : commands) {
         if (conn_.lost()) {
-          if (command.kind == Command::Get) emit(errorEvent(command.id, "clipboard: lost the X display"));
+          emit(errorEvent(command.id, "clipboard: lost the X display"));
           continue;
         }
-        if (command.kind == Command::Set)
-          take(std::move(command.text));
-        else
+        if (command.kind == Command::Set) {
+          if (take(std::move(command.text))) {
+            ClipboardEvent done;
+            done.kind = ClipboardEvent::Kind::Text;
+            done.requestId = command.id;
+            emit(std::move(done));
+          } else {
+            emit(errorEvent(command.id, conn_.lost() ? "clipboard: lost the X display"
+                                                     : "clipboard: another program kept the clipboard"));
+          }
+        } else {
           answer(command.id);
+        }
       }
       if (conn_.lost()) {
         pollfd wait{wake_[0], POLLIN, 0};
@@ -223,13 +232,14 @@ class X11Clipboard final : public Clipboard {
     return ok ? event.xproperty.time : CurrentTime;
   }
 
-  void take(std::string text) {
+  bool take(std::string text) {
     ownText_ = std::move(text);
     lastReported_ = ownText_;
     const Time time = serverTime();
     XSetSelectionOwner(dpy_, clipboard_, window_, time);
     owned_ = XGetSelectionOwner(dpy_, clipboard_) == window_;
     ownTime_ = time;
+    return owned_ && !conn_.lost();
   }
 
   void answer(uint64_t id) {
