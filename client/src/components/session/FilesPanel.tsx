@@ -171,11 +171,12 @@ export function FilesPanel(props: { sessionId: number; canSend: boolean }) {
                     {u.phase === 'hashing' ? 'Checking…' : u.phase === 'error' ? 'Stopped' : `${percent(u.done, u.file.size)}%`}
                   </span>
                 </div>
-                <progress
-                  max={u.file.size || 1}
-                  value={u.phase === 'hashing' ? undefined : u.done}
-                  aria-label={`Sending ${u.file.name}`}
-                />
+                <Show
+                  when={u.phase !== 'hashing'}
+                  fallback={<progress aria-label={`Checking ${u.file.name}`} />}
+                >
+                  <progress max={u.file.size || 1} value={u.done} aria-label={`Sending ${u.file.name}`} />
+                </Show>
                 <Show when={u.error}>
                   <p class="field-error" role="alert">
                     {u.error}{' '}

@@ -1,0 +1,226 @@
+// End to end in real Chromium against the real server, from the engineers' side: a customer's request (sent
+// through the API; the portal has its own test) is taken from the Queue page, the two chat, a file goes to the
+// customer through the browser and arrives intact, the session is handed to a second engineer who accepts in
+// their own browser, a supervisor watches (and the owner sees it), an outside expert joins with a password in a
+// third context and chats, the owner ends it, and the session log finds it with the chat in its log.txt.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { TestClient } from '../../server/testing/startTestServer.ts';
+import { ensureClientBuilt, startServer, type SpawnedServer } from '../helpers/server.ts';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'correct horse battery' };
+const ANN = { username: 'ann', displayName: 'Ann Able', password: 'blue-lagoon-4821' };
+const BO = { username: 'bo', displayName: 'Bo Baker', password: 'green-meadow-7313' };
+const SUE = { username: 'sue', displayName: 'Sue Super', password: 'red-canyon-5150' };
+const WELCOME = 'Hello, this is your engineer. How can I help?';
+const EXPERT_PASSWORD = 'vendor-secret-2024';
+
+let server: SpawnedServer;
+let browser: Browser;
+let admin: TestClient;
+const pageErrors: string[] = [];
+const openPages: Page[] = [];
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  server = await startServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  admin = new TestClient(server.url);
+  const setup = await admin.post('/api/setup', { token: server.setupToken, ...ADMIN });
+  expect(setup.status, setup.text).toBe(200);
+  const settings = await admin.put('/api/admin/portal-settings', { notice: '', contact: '', welcomeMessage: WELCOME, surveyUrl: '' });
+  expect(settings.status, settings.text).toBe(200);
+  const replies = await admin.put('/api/admin/canned-replies', [{ title: 'Restart', text: 'Please restart the printer.' }]);
+  expect(replies.status, replies.text).toBe(200);
+  for (const [who, role] of [[ANN, 'engineer'], [BO, 'engineer'], [SUE, 'supervisor']] as const) {
+    const created = await admin.post('/api/engineers', { ...who, role, deskIds: [1], stationIds: [] });
+    expect(created.status, created.text).toBe(200);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: server.url, acceptDownloads: true });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+  openPages.push(page);
+  return { context, page };
+}
+
+async function signIn(page: Page, who: { username: string; password: string }): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(who.username);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Connection: Live' }).waitFor();
+}
+
+async function withDiagnostics(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const pages = await Promise.all(
+      openPages
+        .filter((p) => !p.isClosed())
+        .map(async (p) => `--- ${p.url()} ---\n${await p.locator('body').innerText({ timeout: 2_000 }).catch(() => '(unreadable)')}`),
+    );
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\n${pages.join('\n')}\n--- page errors ---\n${pageErrors.join('\n')}\n--- server output ---\n${server.output().slice(-3_000)}`);
+  }
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+test('queue -> take -> chat -> file -> transfer -> watched -> expert -> end -> session log', () => withDiagnostics(async () => {
+  const { page: a } = await newPage();
+  const { page: b } = await newPage();
+  const { page: s } = await newPage();
+  await signIn(a, ANN);
+  await signIn(b, BO);
+  await signIn(s, SUE);
+  await a.getByRole('heading', { name: 'No requests waiting' }).waitFor();
+
+  // The customer asks for a chat (the portal's own test drives its UI).
+  const anon = new TestClient(server.url);
+  const request = await anon.post('/api/portal/requests', { deskId: 1, channel: 'chat', fields: { '1': 'Pat Doe', '2': 'pat@example.com' } });
+  expect(request.status, request.text).toBe(200);
+  const sessionId = request.json.session.id as number;
+  const customer = new TestClient(server.url, { 'x-tessera-customer': request.json.customerToken });
+
+  // Ann sees it live in the queue, with the values and a ticking wait, and takes it.
+  const item = a.getByRole('listitem', { name: 'Request from Pat Doe' });
+  await item.getByText('pat@example.com').waitFor();
+  await item.getByText(/waiting \d+s/).waitFor();
+  await b.getByRole('listitem', { name: 'Request from Pat Doe' }).waitFor();
+  await a.getByRole('button', { name: 'Take request from Pat Doe' }).click();
+  await a.waitForURL(`**/sessions/${sessionId}`);
+  await a.getByRole('heading', { name: `Session #${sessionId} · Pat Doe` }).waitFor();
+  // Bo's queue empties as soon as it is taken.
+  await b.getByRole('heading', { name: 'No requests waiting' }).waitFor();
+
+  // Chat both ways: the welcome message went out; the customer answers and Ann sees it live.
+  const chat = a.getByRole('log', { name: 'Conversation' });
+  await chat.getByText(WELCOME).waitFor();
+  expect((await customer.post('/api/portal/session/chat', { text: 'The printer prints blank pages.' })).status).toBe(200);
+  await chat.getByText('The printer prints blank pages.').waitFor();
+  await a.getByRole('button', { name: /Canned replies/ }).click();
+  await a.getByRole('button', { name: /^Restart/ }).click();
+  expect(await a.getByLabel('Message').inputValue()).toBe('Please restart the printer.');
+  await a.getByLabel('Message').press('Enter');
+  await chat.getByText('Please restart the printer.').waitFor();
+  await expect
+    .poll(async () => ((await customer.get('/api/portal/session/log')).json as Array<{ text: string }>).map((e) => e.text))
+    .toContain('Please restart the printer.');
+
+  // A file to the customer through the browser: hashed, uploaded, verified; the customer's copy matches.
+  const data = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31 + 7) & 255);
+  await a.locator('#send-files').setInputFiles({ name: 'driver.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(data) });
+  const files = a.getByRole('list', { name: 'Session files' });
+  await files.getByRole('listitem').filter({ hasText: 'driver.bin' }).getByText('verified').waitFor();
+  const listed = (await customer.get('/api/portal/session/files')).json as Array<{ id: number; name: string; sha256: string; status: string }>;
+  const sent = listed.find((f) => f.name === 'driver.bin')!;
+  expect(sent).toMatchObject({ status: 'complete', sha256: sha(data) });
+  const download = await fetch(`${server.url}/api/portal/session/files/${sent.id}/content`, { headers: { 'x-tessera-customer': request.json.customerToken } });
+  expect(sha(new Uint8Array(await download.arrayBuffer()))).toBe(sha(data));
+
+  // Ann hands the session to Bo, who accepts in his own browser.
+  await a.getByRole('button', { name: 'Transfer…' }).click();
+  const transfer = a.getByRole('dialog', { name: 'Transfer the session' });
+  await transfer.getByLabel(BO.displayName).check();
+  await transfer.getByRole('button', { name: 'Offer the session' }).click();
+  await transfer.waitFor({ state: 'detached' });
+  const offer = b.getByRole('alertdialog', { name: 'Session transfer' });
+  await offer.getByText(`${ANN.displayName} wants to hand session #${sessionId} over to you.`).waitFor();
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await b.waitForURL(`**/sessions/${sessionId}`);
+  const people = b.getByRole('list', { name: 'Participants' });
+  await people.getByRole('listitem').filter({ hasText: BO.displayName }).getByText('Owner').waitFor();
+  await a.getByRole('list', { name: 'Participants' }).getByRole('listitem').filter({ hasText: BO.displayName }).getByText('Owner').waitFor();
+  await b.getByRole('log', { name: 'Conversation' }).getByText('The printer prints blank pages.').waitFor();
+
+  // The supervisor watches from the desk's live list; Bo sees who is watching.
+  await s.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sessions' }).click();
+  await s.getByRole('button', { name: `Watch session ${sessionId} of Pat Doe` }).click();
+  await s.waitForURL(`**/sessions/${sessionId}`);
+  await s.getByText('You are watching this session as a supervisor').waitFor();
+  expect(await s.getByLabel('Message').count()).toBe(0);
+  await b.getByText(`Being watched by ${SUE.displayName}`).waitFor();
+
+  // Bo invites an outside expert with a password; the expert opens the link in a third context.
+  await b.getByRole('button', { name: 'Invite outside expert…' }).click();
+  const invite = b.getByRole('dialog', { name: 'Invite an outside expert' });
+  await invite.getByLabel("Expert's name").fill('Vic Vendor');
+  await invite.getByLabel('A password I set now').check();
+  await invite.getByLabel('Password for the expert').fill(EXPERT_PASSWORD);
+  await invite.getByRole('button', { name: 'Create link' }).click();
+  const link = await invite.getByLabel('One-time link for Vic Vendor').inputValue();
+  expect(link).toMatch(new RegExp(`^${server.url}/expert/\\S+$`));
+  await invite.getByRole('button', { name: 'Done' }).click();
+
+  const { page: x } = await newPage();
+  await x.goto(link);
+  await x.getByText(`${BO.displayName} invited you`).waitFor();
+  await x.getByLabel('Password').fill('not the password');
+  await x.getByRole('button', { name: 'Join the session' }).click();
+  await x.getByRole('alert').getByText(/Wrong password; 4 attempts left/).waitFor();
+  await x.getByLabel('Password').fill(EXPERT_PASSWORD);
+  await x.getByRole('button', { name: 'Join the session' }).click();
+  await x.getByRole('heading', { name: 'Session with Pat Doe' }).waitFor();
+  const expertLog = x.getByRole('log', { name: 'Session log' });
+  await expertLog.getByText('The printer prints blank pages.').waitFor();
+  await x.getByLabel('Message').fill('Try the firmware update 2.1 first.');
+  await x.getByLabel('Message').press('Enter');
+  await expertLog.getByText('Try the firmware update 2.1 first.').waitFor();
+  await b.getByRole('log', { name: 'Conversation' }).getByText('Try the firmware update 2.1 first.').waitFor();
+  await b.getByRole('log', { name: 'Conversation' }).getByText('Vic Vendor (expert)').waitFor();
+
+  // Bo ends the session: everyone sees it ended; the expert's access ends with it.
+  await b.getByRole('button', { name: 'End session' }).click();
+  await b.getByRole('dialog', { name: 'End the session' }).getByRole('button', { name: 'End session' }).click();
+  await b.getByText(/This session ended/).waitFor();
+  await x.getByText('Your access to this session has ended.').waitFor();
+  expect((await customer.get('/api/portal/session')).json.status).toBe('ended');
+
+  // The session log finds it; its log.txt holds the whole conversation.
+  await b.goto('/sessions/log');
+  await b.getByLabel('Customer or notes').fill('Pat Doe');
+  await b.getByRole('button', { name: 'Search' }).click();
+  const row = b.getByRole('table', { name: 'Sessions found' }).getByRole('row').filter({ hasText: 'pat@example.com' });
+  await row.getByRole('link', { name: `Open session ${sessionId}` }).waitFor();
+  const [saved] = await Promise.all([b.waitForEvent('download'), row.getByRole('link', { name: `Download the log of session ${sessionId}` }).click()]);
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile((await saved.path())!, 'utf8');
+  expect(text).toContain('Pat Doe');
+  expect(text).toContain(`[chat] Pat Doe: The printer prints blank pages.`);
+  expect(text).toContain(`[chat] ${ANN.displayName}: Please restart the printer.`);
+  expect(text).toContain('[chat] Vic Vendor (expert): Try the firmware update 2.1 first.');
+  expect(text).toContain(`took over the session from ${ANN.displayName}`);
+  expect(text).toContain('session ended');
+
+  // Read-only afterwards, with its file still there for Ann, who handed it over.
+  await row.getByRole('link', { name: `Open session ${sessionId}` }).click();
+  await b.getByText(/This session ended/).waitFor();
+  expect(await b.getByLabel('Message').count()).toBe(0);
+  await a.goto(`/sessions/${sessionId}`);
+  await a.getByRole('list', { name: 'Session files' }).getByRole('link', { name: 'driver.bin' }).waitFor();
+
+  expect(pageErrors).toEqual([]);
+}));
