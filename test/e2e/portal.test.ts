@@ -2,6 +2,8 @@
 // engineer comes online, the identity form refuses a bad value, a chat request waits, is taken, and the two
 // talk both ways until the engineer ends it and the customer answers the survey. Then the access-code path, and
 // the help button pasted into a page of another origin.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { TestClient } from '../../server/testing/startTestServer.ts';
@@ -32,6 +34,7 @@ let site: ReturnType<typeof Bun.serve> | null = null;
 const pageErrors: string[] = [];
 const openPages: Page[] = [];
 const sockets: WebSocket[] = [];
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
   await ensureClientBuilt();
@@ -192,7 +195,7 @@ test('request, queue, take, chat both ways, end, survey', () => withDiagnostics(
   expect(pageErrors).toEqual([]);
 }));
 
-test('an access code from the engineer drops the customer into their session', () => withDiagnostics(async () => {
+test('an access code from the engineer drops the customer into their session; files both ways', () => withDiagnostics(async () => {
   const { page: p } = await newPage();
   await p.goto('/portal');
   const issued = await engineer.post('/api/sessions/code', {});
@@ -211,14 +214,38 @@ test('an access code from the engineer drops the customer into their session', (
   await log.getByText(WELCOME).waitFor();
 
   await p.getByLabel('Message').fill('Thanks for calling back.');
-  await p.getByRole('button', { name: 'Send' }).click();
+  await p.getByRole('button', { name: 'Send', exact: true }).click();
   await log.getByText('Thanks for calling back.').waitFor();
   expect((await engineer.post(`/api/sessions/${issued.json.sessionId}/chat`, { text: 'You are welcome.' })).status).toBe(200);
   await log.getByText('You are welcome.').waitFor();
 
+  // Files both ways: the engineer's arrives as a download, the customer's is hashed, sent and checked.
+  const sessionId = issued.json.sessionId as number;
+  const manual = new TextEncoder().encode('Step 1: open the tray.\nStep 2: close it again.\n'.repeat(2000));
+  const announced = await engineer.post(`/api/sessions/${sessionId}/files`, { name: 'printer manual.txt', size: manual.length, sha256: sha256(manual) });
+  expect(announced.status, announced.text).toBe(200);
+  const put = await fetch(`${server.url}/api/sessions/${sessionId}/files/${announced.json.id}?offset=0`, {
+    method: 'PUT',
+    headers: { cookie: engineer.cookieHeader, 'content-type': 'application/octet-stream' },
+    body: manual,
+  });
+  expect(put.status).toBe(200);
+  const files = p.getByRole('region', { name: 'Files' });
+  const [download] = await Promise.all([p.waitForEvent('download'), files.getByRole('button', { name: 'Download printer manual.txt' }).click()]);
+  expect(download.suggestedFilename()).toBe('printer manual.txt');
+  expect(sha256(new Uint8Array(readFileSync((await download.path())!)))).toBe(sha256(manual));
+
+  const screenshot = new Uint8Array(300_000).map((_, i) => (i * 7) & 255);
+  await files.getByLabel('Send a file').setInputFiles({ name: 'error screen.png', mimeType: 'image/png', buffer: Buffer.from(screenshot) });
+  await files.getByText('Sent, checked').waitFor();
+  const sent = ((await engineer.get(`/api/sessions/${sessionId}/files`)).json as Array<{ id: number; name: string; status: string }>).find((f) => f.name === 'error screen.png');
+  expect(sent?.status).toBe('complete');
+  const got = await fetch(`${server.url}/api/sessions/${sessionId}/files/${sent!.id}/content`, { headers: { cookie: engineer.cookieHeader } });
+  expect(sha256(new Uint8Array(await got.arrayBuffer()))).toBe(sha256(screenshot));
+
   // The code was single-use.
   expect((await new TestClient(server.url).post('/api/portal/access-codes', { code })).status).toBe(404);
-  expect((await engineer.post(`/api/sessions/${issued.json.sessionId}/end`)).status).toBe(200);
+  expect((await engineer.post(`/api/sessions/${sessionId}/end`)).status).toBe(200);
   await p.getByRole('heading', { name: 'The session has ended' }).waitFor();
   expect(pageErrors).toEqual([]);
 }));

@@ -3,6 +3,7 @@ import { createEffect, Match, on, Show, Switch } from 'solid-js';
 import { portalApi } from './api.ts';
 import { ChatList } from './ChatList.tsx';
 import { Composer } from './Composer.tsx';
+import { FilesPanel } from './FilesPanel.tsx';
 import type { CustomerSession } from './customerSession.ts';
 import { Survey } from './Survey.tsx';
 
@@ -89,6 +90,8 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
           />
         </Show>
       </section>
+
+      <FilesPanel live={props.live} token={props.token} status={s().status} />
 
       <Show when={s().status === 'ended'}>
         <Survey

@@ -1,7 +1,7 @@
 // One customer's live session: the state pushed over /api/portal/ws (reconnecting with backoff), the chat
 // lines caught up by REST after every (re)connect, and sending.
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
-import type { PortalSession, SessionLogEntry } from '../../../server/protocol/support.ts';
+import type { FileProgress, PortalSession, SessionLogEntry } from '../../../server/protocol/support.ts';
 import { ApiError } from '../api/http.ts';
 import { ReconnectingSocket, type SocketLike } from '../live/reconnectingSocket.ts';
 import { portalApi, portalSocketUrl } from './api.ts';
@@ -13,6 +13,8 @@ export interface CustomerSession {
   session: Accessor<PortalSession>;
   entries: Accessor<SessionLogEntry[]>;
   link: Accessor<LinkState>;
+  /** The latest file-progress push (a file moving in this session), for the files panel. */
+  fileProgress: Accessor<FileProgress | null>;
   send(text: string): Promise<void>;
   /** Marks the built-in survey answered (the server does not push that). */
   surveyAnswered(): void;
@@ -32,6 +34,7 @@ export function createCustomerSession(token: string, initial: PortalSession, opt
   const [session, setSession] = createSignal<PortalSession>(initial);
   const [entries, setEntries] = createSignal<SessionLogEntry[]>([]);
   const [link, setLink] = createSignal<LinkState>('connecting');
+  const [fileProgress, setFileProgress] = createSignal<FileProgress | null>(null, { equals: false });
   let stopped = false;
   let catchingUp: Promise<void> | null = null;
 
@@ -80,12 +83,14 @@ export function createCustomerSession(token: string, initial: PortalSession, opt
         );
     },
     onMessage: (data) => {
-      const message = data as { type?: string; session?: PortalSession; entries?: SessionLogEntry[] };
+      const message = data as { type?: string; session?: PortalSession; entries?: SessionLogEntry[] } & Partial<FileProgress>;
       if (message.type === 'session' && message.session) {
         setSession(message.session);
         if (message.session.status === 'ended') finish();
       } else if (message.type === 'log' && Array.isArray(message.entries)) {
         addEntries(message.entries);
+      } else if (message.type === 'file-progress' && typeof message.fileId === 'number') {
+        setFileProgress(message as FileProgress);
       }
     },
   });
@@ -113,6 +118,7 @@ export function createCustomerSession(token: string, initial: PortalSession, opt
     session,
     entries,
     link,
+    fileProgress,
     async send(text: string) {
       const entry = await api.chat(token, text);
       addEntries([entry]);

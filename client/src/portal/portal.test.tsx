@@ -1,6 +1,6 @@
-import { createRoot } from 'solid-js';
+import { createRoot, createSignal } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { IdentityFieldPublic, PortalSession, SessionLogEntry } from '../../../server/protocol/support.ts';
+import type { FileProgress, IdentityFieldPublic, PortalSession, SessionLogEntry } from '../../../server/protocol/support.ts';
 import { ApiError } from '../api/http.ts';
 import type { SocketLike } from '../live/reconnectingSocket.ts';
 import { byLabel, byRole, flush, key, mount, queryText, submit, type } from '../test/dom.ts';
@@ -8,7 +8,9 @@ import { AccessCodeForm } from './AccessCodeForm.tsx';
 import { ChatList } from './ChatList.tsx';
 import { Composer } from './Composer.tsx';
 import { mergeEntries } from './chatLog.ts';
-import { createCustomerSession } from './customerSession.ts';
+import { createCustomerSession, type CustomerSession } from './customerSession.ts';
+import { FilesPanel } from './FilesPanel.tsx';
+import type { SessionFile } from './fileTransfer.ts';
 import { deskParam } from './PortalApp.tsx';
 import { RequestForm } from './RequestForm.tsx';
 import { Survey, safeSurveyUrl } from './Survey.tsx';
@@ -333,5 +335,46 @@ describe('Composer', () => {
     await flush();
     expect(box.value).toBe('anyone?');
     expect(byRole(view.container, 'alert').textContent).toBe('The session has ended.');
+  });
+});
+
+describe('FilesPanel', () => {
+  it('lists files both ways, follows live progress, and offers the engineer’s complete files for download', async () => {
+    const [progress, setProgress] = createSignal<FileProgress | null>(null, { equals: false });
+    const [link] = createSignal<'open'>('open');
+    const base = { sessionId: 7, sha256: 'a'.repeat(64), createdAt: '', completedAt: null, uploader: 'engineer:1' };
+    let list: SessionFile[] = [
+      { ...base, id: 1, direction: 'to-customer', name: 'driver.zip', size: 2048, received: 1024, status: 'uploading' },
+      { ...base, id: 2, direction: 'from-customer', name: 'screen.png', size: 10, received: 10, status: 'complete' },
+    ];
+    const api = { list: vi.fn(async () => list), announce: vi.fn(), content: vi.fn(async () => new Blob(['x'])) };
+    const live = { fileProgress: progress, link } as unknown as CustomerSession;
+    const view = mount(() => <FilesPanel live={live} token="tok" status="active" api={api as never} />);
+    cleanup = view.unmount;
+    await flush();
+    const region = view.container.querySelector('section.files')!;
+    expect(queryText(region, 'from the engineer')).toBe(true);
+    expect(view.container.querySelector('progress')!.getAttribute('aria-label')).toBe('Receiving driver.zip');
+    expect(queryText(region, 'Sent, checked')).toBe(true);
+
+    setProgress({ sessionId: 7, fileId: 1, name: 'driver.zip', received: 2048, size: 2048, status: 'complete', by: 'Erin' });
+    await flush();
+    expect(view.container.querySelector('progress')).toBeNull();
+    expect(byRole(view.container, 'button', 'Download driver.zip')).toBeTruthy();
+    expect(byLabel(view.container, 'Send a file').getAttribute('type')).toBe('file');
+
+    // A file not seen yet makes the panel fetch the list again.
+    list = [{ ...list[0]!, received: 2048, status: 'complete' }, list[1]!, { ...base, id: 3, direction: 'to-customer', name: 'fix.ps1', size: 5, received: 0, status: 'uploading' }];
+    setProgress({ sessionId: 7, fileId: 3, name: 'fix.ps1', received: 0, size: 5, status: 'uploading', by: 'Erin' });
+    await flush();
+    expect(queryText(region, 'fix.ps1')).toBe(true);
+
+    const created = vi.fn(() => 'blob:x');
+    URL.createObjectURL = created;
+    URL.revokeObjectURL = () => {};
+    byRole(view.container, 'button', 'Download driver.zip').click();
+    await flush();
+    expect(api.content).toHaveBeenCalledWith('tok', 1);
+    expect(created).toHaveBeenCalledTimes(1);
   });
 });
