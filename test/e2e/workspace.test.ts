@@ -224,3 +224,80 @@ test('queue -> take -> chat -> file -> transfer -> watched -> expert -> end -> s
 
   expect(pageErrors).toEqual([]);
 }));
+
+test('admin settings: identity fields with a CRM link, canned replies, help button; access codes from the queue', () => withDiagnostics(async () => {
+  const { page: p } = await newPage();
+  await signIn(p, ADMIN);
+  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+  const adminNav = p.getByRole('navigation', { name: 'Admin' });
+
+  // Identity fields: a bad pattern is marked before saving; the CRM address needs {value}.
+  await adminNav.getByRole('link', { name: 'Identity fields' }).click();
+  const third = p.getByRole('group', { name: 'Field 3' });
+  await third.getByLabel('Shown').check();
+  await third.getByLabel('Label').fill('Customer no.');
+  await third.getByLabel('Type').selectOption('text');
+  await third.getByLabel('Pattern (regular expression, optional)').fill('C-[0-9]{4');
+  await third.getByLabel('CRM lookup address (optional)').fill('https://crm.example/customers');
+  await p.getByRole('button', { name: 'Save fields' }).click();
+  await p.getByRole('alert').getByText(/need a fix/).waitFor();
+  await third.getByText('Put {value} where').waitFor();
+  await third.getByLabel('Pattern (regular expression, optional)').fill('C-[0-9]{4}');
+  await third.getByLabel('CRM lookup address (optional)').fill('https://crm.example/customers?q={value}');
+  await p.getByRole('button', { name: 'Save fields' }).click();
+  await p.getByText('Identity fields saved.').waitFor();
+  const fields = (await admin.get('/api/admin/identity-fields')).json as Array<{ slot: number; label: string; crmUrl: string }>;
+  expect(fields[2]).toMatchObject({ label: 'Customer no.', crmUrl: 'https://crm.example/customers?q={value}' });
+
+  // Canned replies: add one and keep the order.
+  await adminNav.getByRole('link', { name: 'Canned replies' }).click();
+  const replies = p.getByRole('form', { name: 'Canned replies' });
+  await replies.getByText('1 of 30').waitFor();
+  await replies.getByRole('button', { name: 'Add reply' }).click();
+  await replies.getByLabel('Title').nth(1).fill('Thanks');
+  await replies.getByLabel('Text').nth(1).fill('Thank you for your patience.');
+  await replies.getByRole('button', { name: 'Move reply 2 up' }).click();
+  await replies.getByRole('button', { name: 'Save canned replies' }).click();
+  await p.getByText('Canned replies saved.').waitFor();
+  expect(((await admin.get('/api/admin/canned-replies')).json as Array<{ title: string }>).map((r) => r.title)).toEqual(['Thanks', 'Restart']);
+
+  // Help button: the snippet for the desk, and the real button in the preview.
+  await adminNav.getByRole('link', { name: 'Help button' }).click();
+  await p.getByLabel('Button text').fill('Need help?');
+  await p.getByLabel('Style').selectOption('pill');
+  await expect.poll(() => p.getByLabel('Snippet to paste').inputValue()).toContain('label=Need+help%3F');
+  const snippet = await p.getByLabel('Snippet to paste').inputValue();
+  expect(snippet).toContain(`<script src="${server.url}/embed/help-button.js?desk=1&amp;style=pill`);
+  const preview = p.frameLocator('iframe[title="Help button preview"]');
+  await preview.getByRole('link', { name: /^Need help\?/ }).waitFor();
+  await expect.poll(() => preview.getByRole('link', { name: /^Need help\?/ }).getAttribute('data-state')).toBe('online');
+
+  // A request with the new field: its value is a CRM link in the queue.
+  const request = await new TestClient(server.url).post('/api/portal/requests', { deskId: 1, channel: 'remote', fields: { '1': 'Quinn', '3': 'C-1234' } });
+  expect(request.status, request.text).toBe(200);
+  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
+  const item = p.getByRole('listitem', { name: 'Request from Quinn' });
+  await item.getByText('Remote assistance').waitFor();
+  const crm = item.getByRole('link', { name: /C-1234/ });
+  expect(await crm.getAttribute('href')).toBe('https://crm.example/customers?q=C-1234');
+  expect(await crm.getAttribute('target')).toBe('_blank');
+
+  // j/k and Enter take it from the keyboard.
+  await p.locator('body').press('j');
+  await p.locator('body').press('Enter');
+  await p.getByRole('heading', { name: /· Quinn$/ }).waitFor();
+
+  // An access code to read over the phone; the customer redeems it and lands in this admin's session.
+  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
+  await p.getByRole('button', { name: 'New session with access code' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Session with access code' });
+  const shown = await dialog.locator('output').innerText();
+  expect(shown).toMatch(/^\d{3} \d{3}$/);
+  await dialog.getByText(/Expires in (9|10):\d\d/).waitFor();
+  const joined = await new TestClient(server.url).post('/api/portal/access-codes', { code: shown.replace(' ', '') });
+  expect(joined.status, joined.text).toBe(200);
+  await dialog.getByRole('button', { name: 'Open the session' }).click();
+  await p.getByRole('heading', { name: `Session #${joined.json.session.id} · Customer` }).waitFor();
+  await p.getByRole('log', { name: 'Conversation' }).getByText('customer joined with an access code').waitFor();
+  expect(pageErrors).toEqual([]);
+}));

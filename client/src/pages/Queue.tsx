@@ -91,7 +91,10 @@ export function QueueList(props: QueueListProps) {
     const at = list.findIndex((i) => i.id === selected());
     const next = list[Math.min(list.length - 1, Math.max(0, at + step))]!;
     setSelected(next.id);
-    root.querySelector<HTMLElement>(`[data-queue-id="${next.id}"]`)?.scrollIntoView?.({ block: 'nearest' });
+    // Focus follows the selection, so Enter (or Space) presses that request's Take button.
+    const row = root.querySelector<HTMLElement>(`[data-queue-id="${next.id}"]`);
+    row?.querySelector<HTMLButtonElement>('button')?.focus();
+    row?.scrollIntoView?.({ block: 'nearest' });
   };
 
   const onKey = (event: KeyboardEvent) => {

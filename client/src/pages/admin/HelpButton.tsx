@@ -102,7 +102,7 @@ export function HelpButtonPage() {
               />
             }
           >
-            <TextField label="Label" value={label()} maxLength={40} onInput={(e) => setLabel(e.currentTarget.value)} />
+            <TextField label="Button text" value={label()} maxLength={40} onInput={(e) => setLabel(e.currentTarget.value)} />
           </Show>
           <ErrorMessage error={error()} />
         </form>
