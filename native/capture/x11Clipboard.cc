@@ -252,6 +252,10 @@ class X11Clipboard final : public Clipboard {
       return;
     }
     Fetched fetched = fetch();
+    if (conn_.lost()) {
+      emit(errorEvent(id, "clipboard: lost the X display"));
+      return;
+    }
     switch (fetched.result) {
       case Fetched::Ok:
         event.text = std::move(fetched.text);
