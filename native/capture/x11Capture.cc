@@ -133,7 +133,7 @@ class X11Capture final : public ScreenCapture {
     frame.y = r.y;
     frame.width = r.width;
     frame.height = r.height;
-    frame.stride = uint32_t(image_->bytes_per_line);
+    frame.stride = useShm_ ? uint32_t(image_->bytes_per_line) : plainStride_;
     return frame;
   }
 
@@ -327,10 +327,11 @@ class X11Capture final : public ScreenCapture {
     return ok && trap.code() == 0;
   }
 
+  // Without shared memory: XGetImage (the pixels come over the socket; XGetSubImage would be ~7x slower, it
+  // converts pixel by pixel), then rows copied into the reused buffer.
   bool grabPlain(const Rect& r) {
     const size_t bytes = size_t(r.width) * r.height * 4;
     if (!heap_ || heap_->capacity < bytes) {
-      dropImage();
       auto buffer = std::make_shared<HeapBuffer>();
       const size_t capacity = std::max(bytes, size_t(width_) * height_ * 4);
       buffer->storage.reset(new uint8_t[capacity]);
@@ -338,17 +339,23 @@ class X11Capture final : public ScreenCapture {
       buffer->capacity = capacity;
       heap_ = std::move(buffer);
     }
-    if (!image_ || imageWidth_ != r.width || imageHeight_ != r.height) {
-      dropImage();
-      image_ = XCreateImage(dpy_, visual_, unsigned(depth_), ZPixmap, 0, reinterpret_cast<char*>(heap_->data),
-                            r.width, r.height, 32, int(r.width * 4));
-      if (!image_) throw CaptureError("screen capture: XCreateImage failed");
-      imageWidth_ = r.width;
-      imageHeight_ = r.height;
-    }
     x11::ErrorTrap trap(dpy_);
-    XImage* result = XGetSubImage(dpy_, root_, r.x, r.y, r.width, r.height, AllPlanes, ZPixmap, image_, 0, 0);
-    return result && trap.code() == 0;
+    XImage* image = XGetImage(dpy_, root_, r.x, r.y, r.width, r.height, AllPlanes, ZPixmap);
+    if (!image || trap.code() != 0) {
+      if (image) XDestroyImage(image);
+      return false;
+    }
+    const bool fits = image->bits_per_pixel == 32 && image->width == int(r.width) && image->height == int(r.height) &&
+                      image->bytes_per_line >= int(r.width * 4);
+    if (fits) {
+      for (uint32_t y = 0; y < r.height; ++y)
+        std::memcpy(heap_->data + size_t(y) * r.width * 4, image->data + size_t(y) * image->bytes_per_line,
+                    size_t(r.width) * 4);
+    }
+    XDestroyImage(image);
+    if (!fits) throw CaptureError("screen capture: the X server returned an image in an unexpected format");
+    plainStride_ = r.width * 4;
+    return true;
   }
 
   x11::Connection conn_;
@@ -367,6 +374,7 @@ class X11Capture final : public ScreenCapture {
   std::shared_ptr<HeapBuffer> heap_;
   XImage* image_ = nullptr;
   uint32_t imageWidth_ = 0, imageHeight_ = 0;
+  uint32_t plainStride_ = 0;
   bool cursorDirty_ = true, haveShape_ = false;
   unsigned long shapeSerial_ = 0;
   std::vector<Monitor> lastMonitors_;
