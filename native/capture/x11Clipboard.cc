@@ -12,6 +12,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -106,6 +108,7 @@ class X11Clipboard final : public Clipboard {
       std::lock_guard<std::mutex> lock(mutex_);
       if (closed_) return;
       closed_ = true;
+      closing_ = true;  // also cuts short a transfer in progress
       wake();
     }
     if (thread_.joinable()) thread_.join();
@@ -287,11 +290,11 @@ class X11Clipboard final : public Clipboard {
     };
     for (;;) {
       if (XCheckIfEvent(dpy_, &out, predicate, reinterpret_cast<XPointer>(&context))) return true;
-      if (conn_.lost()) return false;
+      if (conn_.lost() || closing_) return false;
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) return false;
       pollfd fd{ConnectionNumber(dpy_), POLLIN, 0};
-      poll(&fd, 1, int(left));
+      poll(&fd, 1, int(std::min<long long>(left, 50)));  // short slices: close() must not wait for a slow owner
       XEventsQueued(dpy_, QueuedAfterReading);
     }
   }
@@ -474,6 +477,7 @@ class X11Clipboard final : public Clipboard {
   std::mutex mutex_;
   std::deque<Command> commands_;
   bool closed_ = false;
+  std::atomic<bool> closing_{false};
   int wake_[2] = {-1, -1};
   std::thread thread_;
 };

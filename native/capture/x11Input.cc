@@ -161,10 +161,15 @@ class X11Input final : public InputInjector {
     for (uint32_t ks : keysyms)
       if (ks == 0 || ks > 0x1ffffff) throw CaptureError("input: keysym out of range");
     std::vector<uint32_t> pressedHere;
-    for (uint32_t ks : keysyms) {
-      if (pressed_.count(ks)) continue;  // already held by the viewer: leave it to them
-      key(ks, true);
-      pressedHere.push_back(ks);
+    try {
+      for (uint32_t ks : keysyms) {
+        if (pressed_.count(ks)) continue;  // already held by the viewer: leave it to them
+        key(ks, true);
+        pressedHere.push_back(ks);
+      }
+    } catch (...) {
+      for (auto it = pressedHere.rbegin(); it != pressedHere.rend(); ++it) key(*it, false);
+      throw;
     }
     for (auto it = pressedHere.rbegin(); it != pressedHere.rend(); ++it) key(*it, false);
   }
