@@ -234,6 +234,8 @@ function ShortcutHelp(props: { isAdmin: boolean; onClose: () => void }) {
     ['g p', 'Go to your profile'] as const,
     ['g t', 'Go to your API tokens'] as const,
     ['/', 'Focus the search box'] as const,
+    ['j / k', 'Queue: move to the next or previous request'] as const,
+    ['Enter', 'Queue: take the selected request'] as const,
     ['?', 'Show this help'] as const,
     ['Esc', 'Close a dialog or menu'] as const,
   ];

@@ -21,6 +21,14 @@ export function formatBytes(n: number): string {
   return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
+/** "driver.iso is 2.1 GB; the limit is 1.0 GB." from the server's "... limit of 1073741824 bytes". */
+export function sizeLimitMessage(serverText: string, size: number): string {
+  const limit = /limit of (\d+) bytes/.exec(serverText)?.[1];
+  return limit
+    ? `Too large to send: the file is ${formatBytes(size)}, the limit is ${formatBytes(Number(limit))}.`
+    : `Too large to send: ${errorMessage(new Error(serverText)).replace(/\.$/, '')}.`;
+}
+
 const percent = (done: number, size: number) => (size === 0 ? 100 : Math.floor((done / size) * 100));
 
 interface Upload {
@@ -103,8 +111,7 @@ export function FilesPanel(props: { sessionId: number; canSend: boolean }) {
       void load();
     } catch (e) {
       const retryable = e instanceof UploadError ? e.retryable : !(e instanceof ApiError) || e.status === 0 || e.status >= 500;
-      const message =
-        e instanceof ApiError && e.status === 413 ? `Too large to send: ${errorMessage(e).replace(/\.$/, '')}.` : errorMessage(e);
+      const message = e instanceof ApiError && e.status === 413 ? sizeLimitMessage(e.message, file.size) : errorMessage(e);
       patch(key, { phase: 'error', error: message, retryable });
     }
   };
