@@ -3,7 +3,7 @@
 // one monitor can be streamed and input lands relative to it; a dying X server stops the loop with an error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCapture, openInput, type ScreenCapture } from '../../native/capture.ts';
-import { runX, startXvfb, waitUntil, type XServer } from '../../native/captureTesting.ts';
+import { runX, spawnX, startXvfb, waitUntil, type XServer } from '../../native/captureTesting.ts';
 import { createDecoder } from '../../native/index.ts';
 import { DesktopFrame, splitFrame } from '../../server/protocol/desktop.ts';
 import { DesktopStream, type FrameSink } from './desktopStream.ts';
@@ -147,6 +147,52 @@ describe('desktop stream (agent)', () => {
       input.close();
       await runX(x, 'xrandr', ['--delmonitor', 'LEFT']).catch(() => {});
       await runX(x, 'xrandr', ['--delmonitor', 'RIGHT']).catch(() => {});
+    }
+  });
+
+  it('fits messages to a slow link (30 KB/s): a small first picture soon, then exact, never more than one message in flight', async () => {
+    await runX(x, 'xsetroot', ['-mod', '2', '3', '-fg', '#102030', '-bg', '#e0d0c0']);
+    const term = spawnX(x, 'xterm', ['-geometry', '70x24+10+10', '-fa', 'DejaVu Sans Mono', '-fs', '9', '-e', 'sh', '-c', 'ls -la /usr/lib /usr/bin | head -300; exec sleep 60']);
+    await waitUntil(async () => (await runX(x, 'xwininfo', ['-root', '-tree'])).toString().includes('+10+10'), 'xterm');
+    await new Promise((r) => setTimeout(r, 300)); // let it draw
+    const v = viewer();
+    const RATE = 30_000;
+    // The link: bytes leave at RATE; the viewer decodes on arrival (what matters here is when they would arrive).
+    let queued = 0, last = performance.now(), maxQueued = 0;
+    const drain = () => {
+      const now = performance.now();
+      queued = Math.max(0, queued - ((now - last) * RATE) / 1000);
+      last = now;
+    };
+    const arrivals: { at: number; bytes: number; kind: DesktopFrame }[] = [];
+    const sink: FrameSink = {
+      send(bytes) {
+        drain();
+        queued += bytes.length;
+        maxQueued = Math.max(maxQueued, queued);
+        arrivals.push({ at: performance.now() + (queued * 1000) / RATE, bytes: bytes.length, kind: bytes[0] as DesktopFrame });
+        v.sink.send(bytes);
+      },
+      bufferedAmount() {
+        drain();
+        return queued;
+      },
+    };
+    const started = performance.now();
+    const stream = new DesktopStream({ sink, capture, maxFps: 30 });
+    stream.start();
+    try {
+      await waitUntil(() => v.exact(), 'an exact picture over the slow link', 20_000, 100);
+      const updates = arrivals.filter((a) => a.kind === DesktopFrame.Update);
+      expect(updates[0]!.at - started).toBeLessThan(2000); // a first picture within 2 s
+      expect(updates[0]!.bytes).toBeLessThan(40_000);
+      expect(Math.max(...updates.map((u) => u.bytes))).toBeLessThan(48 * 1024); // fitted to the link
+      expect(maxQueued).toBeLessThan(50 * 1024); // one message (plus a cursor frame) in flight, never a queue
+      expect(stream.linkRate).toBeGreaterThan(RATE * 0.5);
+      expect(stream.linkRate).toBeLessThan(RATE * 2);
+    } finally {
+      stream.stop();
+      term.stop();
     }
   });
 

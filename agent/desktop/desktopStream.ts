@@ -13,7 +13,11 @@ import { DesktopFrame, frame, MAX_CURSOR_SIDE } from '../../server/protocol/desk
 export interface FrameSink {
   /** Sends one binary desktop frame ([kind][payload], server/protocol/desktop.ts). */
   send(bytes: Uint8Array): void;
-  /** Bytes given to send() that have not left yet (a WebSocket's bufferedAmount). */
+  /**
+   * Bytes given to send() that have not arrived yet. A WebSocket's bufferedAmount is a start, but the operating
+   * system's socket buffer (megabytes on a fast LAN) hides a slow link behind it: counting the bytes the server has
+   * not acknowledged yet is what keeps lag from building up.
+   */
   bufferedAmount(): number;
 }
 
@@ -21,9 +25,16 @@ export interface DesktopStreamOptions {
   sink: FrameSink;
   /** An open capture (default: openCapture() on $DISPLAY); closed by stop() only when the stream opened it. */
   capture?: ScreenCapture;
-  /** Default: createEncoder(encoderOptions). */
+  /** Default: createEncoder(encoderOptions), in progressive mode with an adaptive message budget. */
   encoder?: DesktopEncoder;
   encoderOptions?: EncoderOptions;
+  /**
+   * Fit each message to the link: the encoder's message budget follows the measured drain rate (about
+   * budgetMs worth of bytes), so a slow link gets a quick coarse picture that then sharpens. Default on when the
+   * stream makes its own encoder.
+   */
+  adaptiveBudget?: boolean;
+  budgetMs?: number;
   /** Monitor index (ScreenCapture.monitors()) or 'all' (default). */
   monitor?: number | 'all';
   maxFps?: number;
@@ -65,12 +76,23 @@ export class DesktopStream {
   private lastChange = 0;
   private forceCursorShape = true;
   private lastCursor: { x: number; y: number; visible: boolean; serial: number } | null = null;
+  private readonly adaptive: boolean;
+  private readonly budgetMs: number;
+  private budget = INITIAL_BUDGET;
+  private inFlight: { bytes: number; since: number } | null = null;
+  /** Estimated link rate in bytes per second (0 until measured). */
+  linkRate = 0;
 
   constructor(private readonly options: DesktopStreamOptions) {
     this.sink = options.sink;
     this.ownsCapture = !options.capture;
     this.capture = options.capture ?? openCapture();
-    this.encoder = options.encoder ?? createEncoder(options.encoderOptions ?? {});
+    this.adaptive = options.adaptiveBudget ?? !options.encoder;
+    this.budgetMs = clampNumber(options.budgetMs ?? 200, 10, 5000, 'budgetMs');
+    this.encoder =
+      options.encoder ??
+      createEncoder({ ...(this.adaptive ? { maxMessageBytes: INITIAL_BUDGET } : {}), ...options.encoderOptions });
+    if (this.adaptive) this.encoder.setMaxMessageBytes(this.budget);
     this.frameMs = 1000 / clampNumber(options.maxFps ?? 30, 1, 120, 'maxFps');
     this.idleMs = 1000 / clampNumber(options.idleFps ?? 5, 0.2, 120, 'idleFps');
     this.idleAfterMs = clampNumber(options.idleAfterMs ?? 1000, 0, 60_000, 'idleAfterMs');
@@ -150,6 +172,7 @@ export class DesktopStream {
       return;
     }
     const started = performance.now();
+    if (this.inFlight) this.measure(started);
     try {
       if (this.capture.layoutVersion() !== this.layout) this.regionValue = this.resolveRegion();
       const picture = this.capture.grab(this.monitor === 'all' ? undefined : this.regionValue);
@@ -158,6 +181,7 @@ export class DesktopStream {
       }
       this.stats.grabs++;
       const message = this.encoder.encode(picture.data, picture.width, picture.height, picture.stride, 'bgrx');
+      const bytesBefore = this.stats.bytes;
       if (message) {
         this.send(frame(DesktopFrame.Update, message));
         this.stats.updates++;
@@ -165,6 +189,8 @@ export class DesktopStream {
       }
       this.sendCursor(this.capture.cursor(this.forceCursorShape));
       this.forceCursorShape = false;
+      const sent = this.stats.bytes - bytesBefore;
+      if (sent >= MIN_SAMPLE_BYTES) this.inFlight = { bytes: sent, since: performance.now() };
     } catch (error) {
       this.running = false;
       this.options.onError?.(error as Error);
@@ -173,6 +199,20 @@ export class DesktopStream {
     const idle = performance.now() - this.lastChange > this.idleAfterMs && this.encoder.isExact();
     const interval = idle ? this.idleMs : this.frameMs;
     this.schedule(Math.max(0, interval - (performance.now() - started)));
+  }
+
+  // The last message has drained: its size over the time it took is a (low) estimate of the link rate.
+  private measure(now: number): void {
+    const { bytes, since } = this.inFlight!;
+    this.inFlight = null;
+    const rate = (bytes * 1000) / Math.max(now - since, 1);
+    this.linkRate = this.linkRate ? this.linkRate * 0.7 + rate * 0.3 : rate;
+    if (!this.adaptive) return;
+    const budget = Math.round(Math.min(MAX_BUDGET, Math.max(MIN_BUDGET, (this.linkRate * this.budgetMs) / 1000)));
+    if (Math.abs(budget - this.budget) > this.budget * 0.2) {
+      this.budget = budget;
+      this.encoder.setMaxMessageBytes(budget);
+    }
   }
 
   private sendCursor(cursor: CursorInfo): void {
@@ -210,6 +250,12 @@ export class DesktopStream {
     this.sink.send(bytes);
   }
 }
+
+const INITIAL_BUDGET = 32 * 1024;
+const MIN_BUDGET = 8 * 1024;
+const MAX_BUDGET = 4 * 1024 * 1024;
+/** Messages smaller than this drain too fast to say anything about the link. */
+const MIN_SAMPLE_BYTES = 4 * 1024;
 
 function clampNumber(value: number, min: number, max: number, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${name} must be a finite number`);
