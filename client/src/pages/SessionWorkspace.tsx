@@ -21,7 +21,7 @@ import { toast } from '../lib/toasts.ts';
 import { channelLabel } from './Queue.tsx';
 
 export const STATUS_LABELS: Record<SessionDetail['status'], string> = {
-  queued: 'Back in the queue',
+  queued: 'Waiting in the queue',
   'waiting-code': 'Waiting for the customer (access code)',
   active: 'Live',
   ended: 'Ended',
@@ -166,7 +166,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
 
       <Show when={watched()}>
         <p class="watched-banner" role="status">
-          <span aria-hidden="true">👁</span> Being watched by {watched()} (supervisor, view only).
+          <span class="dot warn" aria-hidden="true" /> Being watched by {watched()} (supervisor, view only).
         </p>
       </Show>
       <Show when={watching()}>
