@@ -55,6 +55,7 @@ export function FilesPanel(props: { sessionId: number; canSend: boolean }) {
   const [uploads, setUploads] = createSignal<Upload[]>([]);
   const [error, setError] = createSignal<string | null>(null);
   const [dragging, setDragging] = createSignal(false);
+  const [closed, setClosed] = createSignal(false);
   let nextKey = 1;
   let input!: HTMLInputElement;
 
@@ -62,8 +63,10 @@ export function FilesPanel(props: { sessionId: number; canSend: boolean }) {
     try {
       setFiles(await supportApi.files(props.sessionId));
       setError(null);
+      setClosed(false);
     } catch (e) {
-      if (!(e instanceof ApiError && e.status === 404)) setError(errorMessage(e));
+      if (e instanceof ApiError && e.status === 404) setClosed(true);
+      else setError(errorMessage(e));
     }
   };
   onMount(() => void load());
@@ -199,7 +202,14 @@ export function FilesPanel(props: { sessionId: number; canSend: boolean }) {
           </For>
         </ul>
       </Show>
-      <Show when={files().length > 0} fallback={<p class="muted small">No files in this session yet.</p>}>
+      <Show
+        when={files().length > 0}
+        fallback={
+          <p class="muted small">
+            {closed() ? 'Only the engineers working in a live session see its files.' : 'No files in this session yet.'}
+          </p>
+        }
+      >
         <ul class="file-list" aria-label="Session files">
           <For each={files()}>
             {(f) => (
