@@ -5,20 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { TestClient } from '../../server/testing/startTestServer.ts';
+import { launchChromium, PageTracker } from '../helpers/browser.ts';
 import { ensureClientBuilt, startServer, type SpawnedServer } from '../helpers/server.ts';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'correct horse battery' };
 const ENGINEER = { username: 'erin', displayName: 'Erin Engineer', password: 'blue-lagoon-4821' };
@@ -31,15 +21,15 @@ let admin: TestClient;
 let engineer: TestClient;
 let printersDesk: number;
 let site: ReturnType<typeof Bun.serve> | null = null;
-const pageErrors: string[] = [];
-const openPages: Page[] = [];
+const pages = new PageTracker(() => browser, () => server);
+const { pageErrors } = pages;
 const sockets: WebSocket[] = [];
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
   await ensureClientBuilt();
   server = await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 
   admin = new TestClient(server.url);
   const setup = await admin.post('/api/setup', { token: server.setupToken, ...ADMIN });
@@ -66,19 +56,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: server.url });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  watch(page);
-  return { context, page };
-}
-
-function watch(page: Page) {
-  page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-  openPages.push(page);
-}
-
 /** The engineer's console socket: while it is open, the engineer counts as online in their desks. */
 async function goOnline(client: TestClient): Promise<WebSocket> {
   const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/console`, { headers: { cookie: client.cookieHeader } } as unknown as string[]);
@@ -96,22 +73,8 @@ async function refocus(page: Page) {
   await page.evaluate(() => window.dispatchEvent(new Event('focus')));
 }
 
-async function withDiagnostics(body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    const pages = await Promise.all(
-      openPages
-        .filter((p) => !p.isClosed())
-        .map(async (p) => `--- ${p.url()} ---\n${await p.locator('body').innerText({ timeout: 2_000 }).catch(() => '(unreadable)')}`),
-    );
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\n${pages.join('\n')}\n--- page errors ---\n${pageErrors.join('\n')}\n--- server output ---\n${server.output().slice(-3_000)}`);
-  }
-}
-
-test('request, queue, take, chat both ways, end, survey', () => withDiagnostics(async () => {
-  const { page: p } = await newPage();
+test('request, queue, take, chat both ways, end, survey', () => pages.withDiagnostics(async () => {
+  const { page: p } = await pages.newPage();
   await p.goto('/portal');
   await expect.poll(() => p.title()).toBe(`Help · ${PROVIDER}`);
   await p.getByText(PROVIDER, { exact: true }).waitFor();
@@ -195,8 +158,8 @@ test('request, queue, take, chat both ways, end, survey', () => withDiagnostics(
   expect(pageErrors).toEqual([]);
 }));
 
-test('an access code from the engineer drops the customer into their session; files both ways', () => withDiagnostics(async () => {
-  const { page: p } = await newPage();
+test('an access code from the engineer drops the customer into their session; files both ways', () => pages.withDiagnostics(async () => {
+  const { page: p } = await pages.newPage();
   await p.goto('/portal');
   const issued = await engineer.post('/api/sessions/code', {});
   expect(issued.status).toBe(200);
@@ -250,7 +213,7 @@ test('an access code from the engineer drops the customer into their session; fi
   expect(pageErrors).toEqual([]);
 }));
 
-test('the help button on another site shows the desk state and opens the portal', () => withDiagnostics(async () => {
+test('the help button on another site shows the desk state and opens the portal', () => pages.withDiagnostics(async () => {
   const snippet = async (params: Record<string, string>) => {
     const res = await admin.get(`/api/portal/embed-snippet?${new URLSearchParams(params)}`);
     expect(res.status, res.text).toBe(200);
@@ -269,7 +232,7 @@ test('the help button on another site shows the desk state and opens the portal'
   const siteUrl = `http://127.0.0.1:${site.port}/`;
   expect(new URL(siteUrl).origin).not.toBe(server.url);
 
-  const { context, page: p } = await newPage();
+  const { context, page: p } = await pages.newPage();
   await p.goto(siteUrl);
   const help = p.getByRole('link', { name: /^Need help\?/ });
   await expect.poll(() => help.getAttribute('data-state')).toBe('online');
@@ -279,7 +242,7 @@ test('the help button on another site shows the desk state and opens the portal'
   expect(await printer.evaluate((a) => getComputedStyle((a.getRootNode() as ShadowRoot).host).position)).toBe('fixed');
 
   const [portal] = await Promise.all([context.waitForEvent('page'), help.click()]);
-  watch(portal);
+  pages.watch(portal);
   await portal.waitForLoadState();
   expect(portal.url()).toBe(`${server.url}/portal?desk=1`);
   // Opened for one desk: only that desk, lit.
