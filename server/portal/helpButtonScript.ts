@@ -73,7 +73,7 @@ export const HELP_BUTTON_SCRIPT = `/* Tessera help button */
   if (image) {
     var img = document.createElement('img');
     img.src = image;
-    img.alt = '';
+    img.alt = label;
     link.appendChild(img);
     link.appendChild(dot);
   } else {
