@@ -86,6 +86,7 @@ struct Encoder::State {
 
   bool epoch = false;
   bool exact = false;
+  bool refining = false;  // the picture still shows a preview somewhere (progressive refinement under way)
   uint32_t width = 0, height = 0, tilesX = 0, tilesY = 0;
   PixelFormat format = PixelFormat::BGRX;
 
@@ -163,7 +164,7 @@ struct Encoder::State {
   // Which freshly coded tiles also go into the cache. Measured on the corpus: keeping key-frame tiles and merged
   // (window-edge) tiles crowds out the saved wallpaper that moved windows uncover; the rest pays off.
   bool keepPolicy(uint8_t kind, bool full, bool merged) const {
-    if (!opt.cache || stats.key || merged) return false;
+    if (!opt.cache || stats.key || refining || merged) return false;
     return !(kind == kKindSolid && full);
   }
   void recomputePictureHash(uint32_t index);
@@ -253,6 +254,7 @@ void Encoder::State::startEpoch(uint32_t w, uint32_t h, PixelFormat f) {
   head = tail = -1;
   epoch = true;
   exact = false;
+  refining = false;
   ZSTD_CCtx_reset(zstd, ZSTD_reset_session_and_parameters);
   ZSTD_CCtx_setParameter(zstd, ZSTD_c_compressionLevel, opt.zstdLevel);
   ZSTD_CCtx_setParameter(zstd, ZSTD_c_windowLog, std::min(opt.windowLog, kWindowLogMax));
@@ -696,7 +698,9 @@ bool Encoder::State::encodeTile(uint32_t index) {
           residual += ((v ^ p[x]) & kPixelMask) != 0 && ((v ^ cached[r * kTile + x]) & kPixelMask) != 0;
         }
       }
-      if (residual < best) {
+      // The merge must also explain at least 3/4 of the changed pixels (measured: looser merges lose to plain
+      // MED coding that zstd matches against recent history, e.g. on scrolled text).
+      if (residual < best && residual * 4 <= count) {
         best = residual;
         merge = slot;
       }
@@ -988,6 +992,7 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
     const size_t tiles = size_t(s.tilesX) * s.tilesY;
     for (uint32_t i = 0; i < tiles; ++i) s.recomputePictureHash(uint32_t(i));
     s.exact = false;
+    s.refining = true;
     s.stats.preview = true;
     return s.finish(true, out);
   }
@@ -1005,6 +1010,7 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   s.stats.changedTiles = uint32_t(s.changed.size());
   if (s.changed.empty()) {
     s.exact = true;
+    s.refining = false;
     return false;
   }
 
@@ -1073,6 +1079,7 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   }
   s.stats.codedTiles = coded;
   s.exact = complete;
+  if (complete) s.refining = false;
   if (coded == 0 && s.copies.empty() && s.saves.empty() && !key) return false;
   // Insert the tile count before the entries.
   uint8_t tmp[5];
