@@ -6,6 +6,7 @@ import { CUSTOMER_HEADER } from '../portal/routes.ts';
 import { Participants } from '../support/participants.ts';
 import { SessionStore, type SupportSession } from '../support/sessionStore.ts';
 import { SupportViews } from '../support/views.ts';
+import { SessionJournal } from '../support/journal.ts';
 import { canReadSession } from '../support/visibility.ts';
 import { IdentityFields } from '../support/identityFields.ts';
 import { ChunkError, FileStore, type FileDirection, type SessionFile } from './fileStore.ts';
@@ -49,6 +50,7 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
   const sessions = new SessionStore(ctx.db);
   const participants = new Participants(ctx.db);
   const views = new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants);
+  const journal = new SessionJournal(ctx, sessions, views);
 
   const progressSent = new Map<number, number>();
   function report(s: SupportSession, actor: string, file: SessionFile, announced: boolean) {
@@ -60,8 +62,7 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
           : file.status === 'failed'
             ? `file "${file.name}" failed its checksum and was discarded`
             : `started sending file "${file.name}" (${file.size} bytes)`;
-      const entry = views.logEntry(sessions.log(s.id, actor, 'file', text, { fileId: file.id }), views.customerName(s));
-      ctx.events.emit('session-log', { sessionId: s.id, entry });
+      journal.write(s.id, actor, 'file', text, { fileId: file.id });
     }
     // Progress goes out at most 4 times a second per file.
     const last = progressSent.get(file.id) ?? 0;

@@ -14,6 +14,7 @@ import { MAX_CHAT_CHARS } from '../support/routes.ts';
 import { SessionStore, type SupportSession } from '../support/sessionStore.ts';
 import { Participants } from '../support/participants.ts';
 import { SupportViews } from '../support/views.ts';
+import { SessionJournal } from '../support/journal.ts';
 
 export const CUSTOMER_HEADER = 'x-tessera-customer';
 
@@ -32,6 +33,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
   const provider = new ProviderStore(ctx.db);
   const desks = new DeskStore(ctx.db, 'desks');
   const views = new SupportViews(fields, auth.engineers, new Participants(ctx.db));
+  const journal = new SessionJournal(ctx, sessions, views);
   // 6-digit codes have a million values: 5 guesses per address and 60 overall per 10 minutes make a brute
   // force hopeless within a code's 10-minute life.
   const codeLimiter = new RateLimiter(5, 60, 10 * MINUTE);
@@ -164,9 +166,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         if (wait) return status(429, tooMany(wait, set));
         const text = body.text.trim();
         if (!text) return status(422, { error: 'message is empty' });
-        const entry = views.logEntry(sessions.log(s.id, 'customer', 'chat', text), views.customerName(s));
-        ctx.events.emit('session-log', { sessionId: s.id, entry });
-        return entry;
+        return journal.write(s.id, 'customer', 'chat', text);
       },
       { access: 'public', body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
     )
@@ -178,7 +178,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         if (s.status !== 'ended') return status(409, { error: 'the survey opens when the session has ended' });
         if (!sessions.saveSurvey(s.id, body.rating, body.solved ?? null, body.comment?.trim() ?? ''))
           return status(409, { error: 'the survey was already answered' });
-        sessions.log(s.id, 'customer', 'survey', `rated ${body.rating}/5`, { rating: body.rating, solved: body.solved ?? null });
+        journal.write(s.id, 'customer', 'survey', `rated ${body.rating}/5`, { rating: body.rating, solved: body.solved ?? null });
         return { ok: true as const };
       },
       {

@@ -34,6 +34,8 @@ export interface SessionSummary {
   channel: SupportChannel;
   status: SupportStatus;
   ownerId: number | null;
+  /** The owner's name, also once the session has ended and everybody has left. */
+  ownerName: string | null;
   customer: CustomerValue[];
   createdAt: string;
   takenAt: string | null;

@@ -47,6 +47,11 @@ describe('working together on a session', () => {
     expect((await bo.client.post(`/api/sessions/${id}/accept`)).status).toBe(404); // offers are single-use
     const log = (await bo.client.get(`/api/sessions/${id}/log`)).json as Array<{ text: string }>;
     expect(log.map((e) => e.text)).toContain('took over the session from ANN');
+    // every operation is pushed live to the session's engineers, not only written
+    await until(() =>
+      sockets.bo.messages.some((m) => m.type === 'session-log' && (m.entries as Array<{ text: string }>)[0]!.text === 'took over the session from ANN'),
+    );
+    expect((await bo.client.get(`/api/sessions/${id}`)).json.ownerName).toBe('BO');
   });
 
   it('invites another engineer, who can decline or join', async () => {

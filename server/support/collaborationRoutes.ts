@@ -5,13 +5,20 @@ import type { ConsoleHub } from '../presence/consoleHub.ts';
 import type { PresenceTracker } from '../presence/tracker.ts';
 import { Participants } from './participants.ts';
 import { SessionStore } from './sessionStore.ts';
+import { SessionJournal } from './journal.ts';
+import { IdentityFields } from './identityFields.ts';
+import { SupportViews } from './views.ts';
 
 type OfferKind = 'transfer' | 'invite';
 interface Offer {
   kind: OfferKind;
   from: number;
   to: number;
+  expires: number;
 }
+
+/** An unanswered transfer or invitation lapses after this long (the target may have walked away). */
+const OFFER_MS = 2 * 60_000;
 
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
 
@@ -22,6 +29,7 @@ const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
 export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub, presence: PresenceTracker) {
   const sessions = new SessionStore(ctx.db);
   const participants = new Participants(ctx.db);
+  const journal = new SessionJournal(ctx, sessions, new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants));
   const offers = new Map<string, Offer>(); // `${sessionId}:${to}` -> offer
   const graceTimers = new Map<number, ReturnType<typeof setTimeout>>();
   const nameOf = (id: number) => {
@@ -30,7 +38,7 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
   };
 
   function logAndPush(sessionId: number, actor: string, text: string) {
-    sessions.log(sessionId, actor, 'operation', text);
+    journal.write(sessionId, actor, 'operation', text);
     ctx.events.emit('support-changed', undefined);
   }
 
@@ -73,9 +81,9 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
     if (target.id === me) return [422, `you cannot ${kind} to yourself`];
     if (!presence.isOnline(target.id)) return [409, `${nameOf(target.id)} is not online`];
     if (kind === 'invite' && participants.roleOf(s.id, target.id) === 'engineer') return [409, `${nameOf(target.id)} is already in the session`];
-    offers.set(`${s.id}:${target.id}`, { kind, from: me, to: target.id });
+    offers.set(`${s.id}:${target.id}`, { kind, from: me, to: target.id, expires: Date.now() + OFFER_MS });
     hub.sendTo([target.id], { type: 'session-offer', sessionId: s.id, kind, from: nameOf(me) });
-    sessions.log(s.id, `engineer:${me}`, 'operation', `${kind === 'transfer' ? 'offered the session to' : 'invited'} ${nameOf(target.id)}`);
+    journal.write(s.id, `engineer:${me}`, 'operation', `${kind === 'transfer' ? 'offered the session to' : 'invited'} ${nameOf(target.id)}`);
     return null;
   }
 
@@ -106,7 +114,7 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
         const o = offers.get(key);
         const s = live(params.id);
         offers.delete(key);
-        if (!o || !s) return status(404, { error: 'there is no offer for you in this session any more' });
+        if (!o || !s || o.expires < Date.now()) return status(404, { error: 'there is no offer for you in this session any more' });
         if (o.kind === 'transfer') {
           if (s.ownerId !== o.from) return status(409, { error: 'the session changed hands meanwhile' });
           participants.transfer(s.id, o.from, me.id, false);
@@ -126,7 +134,7 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
         const o = offers.get(`${params.id}:${me.id}`);
         if (!o) return status(404, { error: 'there is no offer for you in this session' });
         offers.delete(`${params.id}:${me.id}`);
-        sessions.log(params.id, `engineer:${me.id}`, 'operation', `declined the ${o.kind}`);
+        journal.write(params.id, `engineer:${me.id}`, 'operation', `declined the ${o.kind}`);
         hub.sendTo([o.from], { type: 'offer-declined', sessionId: params.id, by: nameOf(me.id), kind: o.kind });
         return { ok: true as const };
       },

@@ -8,6 +8,7 @@ import { Participants } from './participants.ts';
 import { MAX_CHAT_CHARS } from './routes.ts';
 import { SessionStore } from './sessionStore.ts';
 import { SupportViews } from './views.ts';
+import { SessionJournal } from './journal.ts';
 import { IdentityFields } from './identityFields.ts';
 
 export const EXPERT_COOKIE = 'tessera_expert';
@@ -25,11 +26,12 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
   const participants = new Participants(ctx.db);
   const views = new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants);
   const mailer = new Mailer(ctx.config);
+  const journal = new SessionJournal(ctx, sessions, views);
   const codeMails = new Map<number, number>();
 
   ctx.events.on('session-unstaffed', ({ sessionId }) => {
     for (const name of experts.revokeSession(sessionId))
-      sessions.log(sessionId, 'system', 'operation', `expert ${name} was removed: no engineer is left in the session`);
+      journal.write(sessionId, 'system', 'operation', `expert ${name} was removed: no engineer is left in the session`);
   });
 
   const cookie = (token: string, expires: Date) => ({
@@ -68,7 +70,7 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
           passwordHash: body.method === 'password' ? await hashPassword(body.password!) : null,
           hours: body.hours ?? 1,
         });
-        sessions.log(s.id, `engineer:${me.id}`, 'operation', `invited outside expert ${body.name.trim()} (${body.method})`);
+        journal.write(s.id, `engineer:${me.id}`, 'operation', `invited outside expert ${body.name.trim()} (${body.method})`);
         return { link: `/expert/${link}`, expiresAt };
       },
       {
@@ -130,8 +132,7 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
         const token = experts.login(inv, EXPERT_LOGIN_HOURS);
         if (!token) return status(404, { error: 'this invitation was just used' });
         cookies[EXPERT_COOKIE]!.set(cookie(token, new Date(Date.now() + EXPERT_LOGIN_HOURS * 3600_000)));
-        sessions.log(s.id, 'system', 'join', `outside expert ${inv.name} joined`);
-        ctx.events.emit('session-log', { sessionId: s.id, entry: views.logEntry(sessions.logOf(s.id).at(-1)!, views.customerName(s)) });
+        journal.write(s.id, 'system', 'join', `outside expert ${inv.name} joined`);
         return { sessionId: s.id };
       },
       {
@@ -163,9 +164,7 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
         if (s.status !== 'active') return status(409, { error: 'the session is not live' });
         const text = body.text.trim();
         if (!text) return status(422, { error: 'message is empty' });
-        const entry = views.logEntry(sessions.log(s.id, `expert:${inv.id}`, 'chat', text, { expert: inv.name }), views.customerName(s));
-        ctx.events.emit('session-log', { sessionId: s.id, entry });
-        return entry;
+        return journal.write(s.id, `expert:${inv.id}`, 'chat', text, { expert: inv.name });
       },
       { access: 'public', body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
     )
@@ -177,7 +176,7 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
         if (!inv) return status(401, { error: 'your expert access has ended' });
         experts.logout(token);
         cookies[EXPERT_COOKIE]!.remove();
-        sessions.log(inv.sessionId, 'system', 'leave', `outside expert ${inv.name} left`);
+        journal.write(inv.sessionId, 'system', 'leave', `outside expert ${inv.name} left`);
         return { ok: true as const };
       },
       { access: 'public' },

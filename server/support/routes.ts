@@ -8,6 +8,7 @@ import { PortalSettings } from './portalSettings.ts';
 import { SessionStore } from './sessionStore.ts';
 import { Participants } from './participants.ts';
 import { SupportViews } from './views.ts';
+import { SessionJournal } from './journal.ts';
 import { canReadSession } from './visibility.ts';
 
 export const MAX_CHAT_CHARS = 4000;
@@ -20,14 +21,14 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
   const identity = new IdentityFields(ctx.db);
   const views = new SupportViews(identity, auth.engineers, new Participants(ctx.db));
   const settings = new PortalSettings(ctx.db);
+  const journal = new SessionJournal(ctx, sessions, views);
 
   /** The automatic welcome message, in the owner's name, when a customer meets their engineer. */
   function welcome(sessionId: number, engineerId: number) {
     const text = settings.get().welcomeMessage.trim();
     const s = sessions.get(sessionId);
     if (!text || !s) return;
-    const entry = views.logEntry(sessions.log(sessionId, `engineer:${engineerId}`, 'chat', text, { automatic: true }), views.customerName(s));
-    ctx.events.emit('session-log', { sessionId, entry });
+    journal.write(sessionId, `engineer:${engineerId}`, 'chat', text, { automatic: true });
   }
   ctx.events.on('customer-joined', ({ sessionId }) => {
     const s = sessions.get(sessionId);
@@ -127,9 +128,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         if (s.status === 'ended') return status(409, { error: 'the session has ended' });
         const text = body.text.trim();
         if (!text) return status(422, { error: 'message is empty' });
-        const entry = views.logEntry(sessions.log(s.id, `engineer:${me.id}`, 'chat', text), views.customerName(s));
-        ctx.events.emit('session-log', { sessionId: s.id, entry });
-        return entry;
+        return journal.write(s.id, `engineer:${me.id}`, 'chat', text);
       },
       { access: { role: 'engineer' }, params: idParam, body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
     )

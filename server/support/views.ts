@@ -43,6 +43,7 @@ export class SupportViews {
       channel: s.channel,
       status: s.status,
       ownerId: s.ownerId,
+      ownerName: s.ownerId ? this.name(s.ownerId) : null,
       customer: this.customer(s.customerFields),
       createdAt: s.createdAt,
       takenAt: s.takenAt,

@@ -46,7 +46,7 @@ export function SessionLogPage() {
     () => me()?.role === 'admin',
     () => api.engineers().catch(() => [] as Engineer[]),
   );
-  // Names for owner ids: admins have the whole list; others know who is online, and themselves.
+  // Names for the engineer filter: admins have the whole list; others know who is online, and themselves.
   const names = createMemo(() => {
     const map = new Map<number, string>();
     for (const d of presence() ?? []) for (const e of d.engineers) map.set(e.id, e.displayName);
@@ -157,7 +157,7 @@ function LogTable(props: { sessions: readonly HistoryItem[]; nameOf: (id: number
                   {deskName(s.deskId)}
                   <div class="muted small">{channelLabel(s.channel)}</div>
                 </td>
-                <td>{props.nameOf(s.ownerId)}</td>
+                <td>{s.ownerName ?? props.nameOf(s.ownerId)}</td>
                 <td>{formatDateTime(s.createdAt)}</td>
                 <td>
                   <Badge tone={s.status === 'active' ? 'ok' : s.status === 'ended' ? 'subtle' : 'warn'}>{STATUS_LABELS[s.status]}</Badge>

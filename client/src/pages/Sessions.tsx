@@ -14,7 +14,7 @@ import { channelLabel } from './Queue.tsx';
 import { STATUS_LABELS } from './SessionWorkspace.tsx';
 
 const deskName = (id: number | null) => (id === null ? 'Any desk' : (desks()?.find((d) => d.id === id)?.name ?? `Desk #${id}`));
-const ownerName = (s: SessionSummary) => s.participants.find((p) => p.role === 'owner')?.name ?? '—';
+const ownerName = (s: SessionSummary) => s.ownerName ?? '—';
 const watchers = (s: SessionSummary) => s.participants.filter((p) => p.role === 'supervisor').map((p) => p.name);
 
 function SessionsTable(props: { label: string; sessions: readonly SessionSummary[]; action: (s: SessionSummary) => import('solid-js').JSX.Element }) {
