@@ -32,7 +32,9 @@ export interface ScenarioResult {
   kbps: number;
   encodeMsMedian: number;
   encodeMsP95: number;
+  encodeWallMsMedian: number;
   decodeMsMedian: number;
+  decodeWallMsMedian: number;
   browserDecodeMsMedian: number | null;
   exact: boolean;
   encoderMemoryBytes: number;
@@ -206,7 +208,9 @@ export async function runScenario(dir: string, limit = Infinity) {
   const zstd = createTileAnchor('zstd');
   const messages: Uint8Array[][] = [];
   const encodeMs: number[] = [];
+  const encodeWallMs: number[] = [];
   const decodeMs: number[] = [];
+  const decodeWallMs: number[] = [];
   let bytes = 0, firstFrameBytes = 0, previewBytes = 0, exact = true, frames = 0;
   let encoderMemory = 0, decoderMemory = 0;
   const anchors = { zrle: 0, zstd: 0, png: 0, firstFramePng: 0 };
@@ -216,22 +220,29 @@ export async function runScenario(dir: string, limit = Infinity) {
     const { width, height, rgba } = frame;
     // Ours. Frame 0 is progressive: coarse preview, then refinements until the picture is exact.
     const msgs: Uint8Array[] = [];
-    let spent = 0;
+    let spent = 0, cpu = 0;
     for (;;) {
       const t0 = performance.now();
       const m = encoder.encode(rgba, width, height, width * 4, 'rgba');
       spent += performance.now() - t0;
+      cpu += encoder.stats().cpuMs;
       if (!m) break;
       msgs.push(m);
       if (frame.index > 0) break;
     }
     if (frame.index === 0) encoder.setMaxMessageBytes(0);
-    encodeMs.push(spent);
+    encodeMs.push(cpu);
+    encodeWallMs.push(spent);
     encoderMemory = Math.max(encoderMemory, encoder.memoryBytes());
     if (msgs.length) {
       const t0 = performance.now();
-      for (const m of msgs) decoder.apply(m);
-      decodeMs.push(performance.now() - t0);
+      let cpuDecode = 0;
+      for (const m of msgs) {
+        decoder.apply(m);
+        cpuDecode += decoder.lastCpuMs();
+      }
+      decodeWallMs.push(performance.now() - t0);
+      decodeMs.push(cpuDecode);
     }
     decoderMemory = Math.max(decoderMemory, decoder.memoryBytes());
     const size = msgs.reduce((a, m) => a + m.length, 0);
@@ -265,7 +276,9 @@ export async function runScenario(dir: string, limit = Infinity) {
     kbps: bytesAfterFirst / seconds / 1000,
     encodeMsMedian: quantile(encodeMs, 0.5),
     encodeMsP95: quantile(encodeMs, 0.95),
+    encodeWallMsMedian: quantile(encodeWallMs, 0.5),
     decodeMsMedian: quantile(decodeMs, 0.5),
+    decodeWallMsMedian: quantile(decodeWallMs, 0.5),
     browserDecodeMsMedian: null,
     exact,
     encoderMemoryBytes: encoderMemory,
@@ -279,11 +292,11 @@ const kB = (n: number | null) => (n === null ? 'n/a' : (n / 1000).toFixed(1));
 
 export function table(results: Record<string, ScenarioResult>): string {
   const lines = [
-    '| scenario | frames | exact | ours total kB | ours after first kB | ours kB/s | first frame kB (preview kB) | first frame PNG-9 kB | ZRLE-like kB | zstd-like kB | PNG rects kB | x264 ultrafast kB | x264 veryslow kB | encode ms median / p95 | decode ms median C++ / browser | encoder MB |',
+    '| scenario | frames | exact | ours total kB | ours after first kB | ours kB/s | first frame kB (preview kB) | first frame PNG-9 kB | ZRLE-like kB | zstd-like kB | PNG rects kB | x264 ultrafast kB | x264 veryslow kB | encode CPU ms median / p95 (wall median) | decode ms median C++ CPU / browser | encoder MB |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [name, r] of Object.entries(results)) {
-    lines.push(`| ${name} | ${r.frames} | ${r.exact ? 'yes' : 'NO'} | ${kB(r.bytes)} | ${kB(r.bytesAfterFirst)} | ${r.kbps.toFixed(2)} | ${kB(r.firstFrameBytes)} (${kB(r.previewBytes)}) | ${kB(r.anchors.firstFramePng)} | ${kB(r.anchors.zrle)} | ${kB(r.anchors.zstd)} | ${kB(r.anchors.png)} | ${kB(r.anchors.x264Ultrafast)} | ${kB(r.anchors.x264Veryslow)} | ${r.encodeMsMedian.toFixed(2)} / ${r.encodeMsP95.toFixed(2)} | ${r.decodeMsMedian.toFixed(2)} / ${r.browserDecodeMsMedian === null ? 'n/a' : r.browserDecodeMsMedian.toFixed(2)} | ${(r.encoderMemoryBytes / 1048576).toFixed(1)} |`);
+    lines.push(`| ${name} | ${r.frames} | ${r.exact ? 'yes' : 'NO'} | ${kB(r.bytes)} | ${kB(r.bytesAfterFirst)} | ${r.kbps.toFixed(2)} | ${kB(r.firstFrameBytes)} (${kB(r.previewBytes)}) | ${kB(r.anchors.firstFramePng)} | ${kB(r.anchors.zrle)} | ${kB(r.anchors.zstd)} | ${kB(r.anchors.png)} | ${kB(r.anchors.x264Ultrafast)} | ${kB(r.anchors.x264Veryslow)} | ${r.encodeMsMedian.toFixed(2)} / ${r.encodeMsP95.toFixed(2)} (${r.encodeWallMsMedian.toFixed(2)}) | ${r.decodeMsMedian.toFixed(2)} / ${r.browserDecodeMsMedian === null ? 'n/a' : r.browserDecodeMsMedian.toFixed(2)} | ${(r.encoderMemoryBytes / 1048576).toFixed(1)} |`);
   }
   return lines.join('\n');
 }

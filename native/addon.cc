@@ -1,6 +1,8 @@
 // The N-API face of the native code: argument checks and conversions only; the work is in codec/ and capture/.
 #include <napi.h>
 
+#include <time.h>
+
 #include <cstring>
 #include <vector>
 
@@ -71,6 +73,17 @@ Napi::Value ChangedTiles(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// CPU time of the calling thread in milliseconds: what a call costs on one core, whatever else the machine runs.
+double threadCpuMs() {
+#if defined(CLOCK_THREAD_CPUTIME_ID)
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+#else
+  return 0;
+#endif
+}
+
 Napi::Uint8Array copyOut(Napi::Env env, const uint8_t* data, size_t n) {
   auto result = Napi::Uint8Array::New(env, n);
   if (n) std::memcpy(result.Data(), data, n);
@@ -135,10 +148,12 @@ class EncoderWrap : public Napi::ObjectWrap<EncoderWrap> {
     }
     tessera::FrameView frame{};
     if (!readFrame(env, info[0], width, height, stride, frame, "pixels")) return env.Undefined();
+    const double cpu0 = threadCpuMs();
     const bool any = encoder_->encode(frame.data, width, height, stride,
                                       format == "rgba" ? tessera::codec::PixelFormat::RGBA
                                                        : tessera::codec::PixelFormat::BGRX,
                                       out_);
+    cpuMs_ = threadCpuMs() - cpu0;
     if (!any) return env.Null();
     return copyOut(env, out_.data(), out_.size());
   }
@@ -174,10 +189,12 @@ class EncoderWrap : public Napi::ObjectWrap<EncoderWrap> {
     o.Set("usMotion", st.usMotion);
     o.Set("usTiles", st.usTiles);
     o.Set("usZstd", st.usZstd);
+    o.Set("cpuMs", cpuMs_);
     return o;
   }
   std::unique_ptr<tessera::codec::Encoder> encoder_;
   std::vector<uint8_t> out_;
+  double cpuMs_ = 0;
 };
 
 // Decoder() with apply(message) -> {width, height} (throws on malformed input), rgba() -> copy of the picture,
@@ -187,7 +204,8 @@ class DecoderWrap : public Napi::ObjectWrap<DecoderWrap> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Decoder",
                        {InstanceMethod("apply", &DecoderWrap::Apply), InstanceMethod("rgba", &DecoderWrap::Rgba),
-                        InstanceMethod("memoryBytes", &DecoderWrap::MemoryBytes)});
+                        InstanceMethod("memoryBytes", &DecoderWrap::MemoryBytes),
+                        InstanceMethod("lastCpuMs", &DecoderWrap::LastCpuMs)});
   }
   explicit DecoderWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DecoderWrap>(info) {}
 
@@ -200,7 +218,10 @@ class DecoderWrap : public Napi::ObjectWrap<DecoderWrap> {
       return env.Undefined();
     }
     auto message = info[0].As<Napi::Uint8Array>();
-    if (!decoder_.decode(message.Data(), message.ByteLength())) {
+    const double cpu0 = threadCpuMs();
+    const bool ok = decoder_.decode(message.Data(), message.ByteLength());
+    cpuMs_ = threadCpuMs() - cpu0;
+    if (!ok) {
       Napi::Error::New(env, std::string("malformed codec message: ") + decoder_.error()).ThrowAsJavaScriptException();
       return env.Undefined();
     }
@@ -219,7 +240,9 @@ class DecoderWrap : public Napi::ObjectWrap<DecoderWrap> {
   Napi::Value MemoryBytes(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), double(decoder_.memoryBytes()));
   }
+  Napi::Value LastCpuMs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), cpuMs_); }
   tessera::codec::Decoder decoder_;
+  double cpuMs_ = 0;
 };
 
 // TileAnchor('zlib' | 'zstd') with push(rgba, width, height) -> bytes for this frame.

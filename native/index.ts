@@ -35,6 +35,8 @@ export interface EncodeStats {
   usMotion: number;
   usTiles: number;
   usZstd: number;
+  /** CPU time of the last encode() call on the calling thread (ms): its cost on one core. */
+  cpuMs: number;
 }
 
 interface NativeEncoder {
@@ -50,6 +52,7 @@ interface NativeDecoder {
   apply(message: Uint8Array): { width: number; height: number };
   rgba(): Uint8Array;
   memoryBytes(): number;
+  lastCpuMs(): number;
 }
 
 interface NativeAddon {
@@ -119,6 +122,8 @@ export interface DesktopDecoder {
   /** A copy of the current picture (RGBA). */
   rgba(): Uint8Array;
   memoryBytes(): number;
+  /** CPU time of the last apply()/decode() call on the calling thread (ms). */
+  lastCpuMs(): number;
 }
 
 export function createDecoder(): DesktopDecoder {
@@ -131,6 +136,7 @@ export function createDecoder(): DesktopDecoder {
     apply: (message) => native.apply(message),
     rgba: () => native.rgba(),
     memoryBytes: () => native.memoryBytes(),
+    lastCpuMs: () => native.lastCpuMs(),
   };
 }
 

@@ -125,13 +125,8 @@ struct Encoder::State {
   std::vector<OpenRect> openRects;
   std::vector<int32_t> previewRows;
 
-  // Per-tile scratch.
-  uint32_t rgb[kTilePixels];
-  uint32_t colourKeys[512];
-  uint16_t colourStamp[512];
-  uint8_t colourIndex[512];
-  uint16_t stamp = 0;
-  uint32_t paletteColours[256];
+  // Per-tile scratch: canonical RGB of a rectangle with its context row and column.
+  uint32_t rgb[(kTile + 1) * (kTile + 1)];
 
   // Frame being encoded.
   const uint8_t* frame = nullptr;
@@ -158,9 +153,6 @@ struct Encoder::State {
   bool encodeTile(uint32_t index);
   bool diffBox(uint32_t x0, uint32_t y0, uint32_t tw, uint32_t th, uint32_t box[4], uint32_t& count);
   void chooseSaves();
-  // Palettes only for two-colour rectangles (1 bit per pixel). Measured on the corpus: MED residuals through zstd
-  // beat 4/16/256-colour palettes by 3-13 % (zstd's Huffman stage already codes a few residual values compactly).
-  uint32_t paletteMax() const { return 2; }
   // Which freshly coded tiles also go into the cache. Measured on the corpus: keeping key-frame tiles and merged
   // (window-edge) tiles crowds out the saved wallpaper that moved windows uncover; the rest pays off.
   bool keepPolicy(uint8_t kind, bool full, bool merged) const {
@@ -270,26 +262,31 @@ void Encoder::State::startEpoch(uint32_t w, uint32_t h, PixelFormat f) {
   ZSTD_CCtx_setParameter(zstd, ZSTD_c_contentSizeFlag, 0);
 }
 
+// 64-bit tile hash. Full-width rows: 16 bytes per 64x64->128-bit multiply, folded (as in xxh3), accumulated with a
+// rotation so row order matters. The secrets' 4th and 8th bytes are non-zero while the masked pixel words have
+// zeros there, so a multiplicand is never zero (a zero factor would hide the other word).
 uint64_t Encoder::State::hashTile(const uint8_t* origin, size_t rowStride, uint32_t tw, uint32_t th) const {
-  uint64_t l0 = 0x243f6a8885a308d3ull, l1 = 0x13198a2e03707344ull, l2 = 0xa4093822299f31d0ull,
-           l3 = 0x082efa98ec4e6c89ull;
+  constexpr uint64_t s0 = 0xbe4ba423396cfeb8ull, s1 = 0x1cad21f72c81017cull, s2 = 0xdb979083e96dd4deull,
+                     s3 = 0x1f67b3b7a4a44072ull, s4 = 0x78e5c0cc4ee679cbull, s5 = 0x2172ffcc7dd05a82ull,
+                     s6 = 0x8e2443f7744608b8ull, s7 = 0x4c263a81e69035e0ull;
+  auto mum = [](uint64_t a, uint64_t b) {
+    const unsigned __int128 p = (unsigned __int128)a * b;
+    return uint64_t(p) ^ uint64_t(p >> 64);
+  };
+  uint64_t l0 = 0x243f6a8885a308d3ull, l1 = 0x13198a2e03707344ull;
   for (uint32_t r = 0; r < th; ++r) {
     const uint8_t* p = origin + r * rowStride;
     if (tw == kTile) {
-      l0 = mixLane(l0, load64(p) & kPairMask);
-      l1 = mixLane(l1, load64(p + 8) & kPairMask);
-      l2 = mixLane(l2, load64(p + 16) & kPairMask);
-      l3 = mixLane(l3, load64(p + 24) & kPairMask);
-      l0 = mixLane(l0, load64(p + 32) & kPairMask);
-      l1 = mixLane(l1, load64(p + 40) & kPairMask);
-      l2 = mixLane(l2, load64(p + 48) & kPairMask);
-      l3 = mixLane(l3, load64(p + 56) & kPairMask);
+      l0 = rotl(l0, 17) + mum((load64(p) & kPairMask) ^ s0, (load64(p + 8) & kPairMask) ^ s1) +
+           mum((load64(p + 16) & kPairMask) ^ s2, (load64(p + 24) & kPairMask) ^ s3);
+      l1 = rotl(l1, 23) + mum((load64(p + 32) & kPairMask) ^ s4, (load64(p + 40) & kPairMask) ^ s5) +
+           mum((load64(p + 48) & kPairMask) ^ s6, (load64(p + 56) & kPairMask) ^ s7);
     } else {
       for (uint32_t x = 0; x < tw; ++x) l0 = mixLane(l0, load32(p + x * 4) & kPixelMask);
       l1 = mixLane(l1, r);
     }
   }
-  return finalMix(l0 ^ rotl(l1, 16) ^ rotl(l2, 32) ^ rotl(l3, 48) ^ (uint64_t(tw) << 8 | th));
+  return finalMix(l0 ^ rotl(l1, 32) ^ (uint64_t(tw) << 8 | th));
 }
 
 void Encoder::State::hashFrame() {
@@ -735,83 +732,84 @@ bool Encoder::State::encodeTile(uint32_t index) {
 
   const uint32_t rw = bx1 - bx0, rh = by1 - by0, area = rw * rh;
   const bool full = bx0 == 0 && by0 == 0 && bx1 == tw && by1 == th;
-  // Canonical RGB of the rectangle, and its colours (up to 257).
-  if (++stamp == 0) {
-    std::memset(colourStamp, 0, sizeof colourStamp);
-    stamp = 1;
-  }
-  uint32_t colours = 0;
+  // Canonical RGB of the rectangle with a one-pixel border above and to the left (prediction context from the
+  // picture, 0 outside it), and whether it has one, two or more colours.
+  const uint32_t ax0 = x0 + bx0, ay0 = y0 + by0;
+  const uint32_t cw = rw + 1;  // context width
+  uint32_t* ctx = rgb;         // (rh + 1) x (rw + 1)
+  ctx[0] = ax0 && ay0 ? toRgb(*picturePixel(ax0 - 1, ay0 - 1)) : 0;
+  for (uint32_t x = 0; x < rw; ++x) ctx[1 + x] = ay0 ? toRgb(*picturePixel(ax0 + x, ay0 - 1)) : 0;
+  uint32_t c0 = 0, c1 = 0, colours = 0;
   for (uint32_t r = 0; r < rh; ++r) {
-    const uint8_t* f = framePixel(x0 + bx0, y0 + by0 + r);
+    uint32_t* row = ctx + (r + 1) * cw;
+    row[0] = ax0 ? toRgb(*picturePixel(ax0 - 1, ay0 + r)) : 0;
+    const uint8_t* f = framePixel(ax0, ay0 + r);
     for (uint32_t x = 0; x < rw; ++x) {
       const uint32_t c = toRgb(load32(f + x * 4));
-      rgb[r * rw + x] = c;
-      if (colours > 256) continue;
-      uint32_t h = (c * 0x9e3779b1u) >> 23;
-      while (colourStamp[h] == stamp && colourKeys[h] != c) h = (h + 1) & 511;
-      if (colourStamp[h] != stamp) {
-        colourStamp[h] = stamp;
-        colourKeys[h] = c;
-        if (colours < 256) {
-          colourIndex[h] = uint8_t(colours);
-          paletteColours[colours] = c;
+      row[1 + x] = c;
+      if (colours == 0) {
+        c0 = c;
+        colours = 1;
+      } else if (c != c0 && colours < 3) {
+        if (colours == 1) {
+          c1 = c;
+          colours = 2;
+        } else if (c != c1) {
+          colours = 3;
         }
-        ++colours;
       }
     }
   }
 
-  // Write the new pixels into the picture (the decoder's view) before predicting from it.
+  // Write the new pixels into the picture (the decoder's view).
   for (uint32_t r = 0; r < rh; ++r)
-    std::memcpy(picturePixel(x0 + bx0, y0 + by0 + r), framePixel(x0 + bx0, y0 + by0 + r), size_t(rw) * 4);
+    std::memcpy(picturePixel(ax0, ay0 + r), framePixel(ax0, ay0 + r), size_t(rw) * 4);
 
+  // Classes: solid (1 colour), palette (2 colours, 1 bit per pixel), else MED-predicted. Measured on the corpus:
+  // MED residuals through zstd beat 4/16/256-colour palettes and raw RGB by 3-13 % (zstd's Huffman stage already
+  // codes the few residual values of flat and text areas compactly), so wider palettes are not produced.
   uint8_t kind;
   if (colours == 1) {
     kind = kKindSolid;
-    const uint32_t c = rgb[0];
-    b.push_back(uint8_t(c));
-    b.push_back(uint8_t(c >> 8));
-    b.push_back(uint8_t(c >> 16));
-  } else if (colours <= paletteMax()) {
-    kind = kKindPalette;
-    for (uint32_t k = 0; k < colours; ++k) {
-      b.push_back(uint8_t(paletteColours[k]));
-      b.push_back(uint8_t(paletteColours[k] >> 8));
-      b.push_back(uint8_t(paletteColours[k] >> 16));
-    }
-    const uint32_t bits = bitsForColours(colours);
+    const uint8_t bytes[3] = {uint8_t(c0), uint8_t(c0 >> 8), uint8_t(c0 >> 16)};
+    b.insert(b.end(), bytes, bytes + 3);
+  } else if (colours == 2) {
+    kind = kKindPalette;  // 1 bit per pixel; index 0 = the first colour in raster order
+    const uint8_t bytes[6] = {uint8_t(c0), uint8_t(c0 >> 8), uint8_t(c0 >> 16),
+                              uint8_t(c1), uint8_t(c1 >> 8), uint8_t(c1 >> 16)};
+    b.insert(b.end(), bytes, bytes + 6);
+    const size_t at = b.size();
+    b.resize(at + (area + 7) / 8);
+    uint8_t* out = b.data() + at;
     uint32_t acc = 0, nbits = 0;
-    for (uint32_t i = 0; i < area; ++i) {
-      const uint32_t c = rgb[i];
-      uint32_t h = (c * 0x9e3779b1u) >> 23;
-      while (colourKeys[h] != c) h = (h + 1) & 511;
-      acc = acc << bits | colourIndex[h];
-      nbits += bits;
-      if (nbits == 8) {
-        b.push_back(uint8_t(acc));
-        acc = nbits = 0;
+    for (uint32_t r = 0; r < rh; ++r) {
+      const uint32_t* row = ctx + (r + 1) * cw + 1;
+      for (uint32_t x = 0; x < rw; ++x) {
+        acc = acc << 1 | (row[x] != c0 ? 1u : 0u);
+        if (++nbits == 8) {
+          *out++ = uint8_t(acc);
+          acc = nbits = 0;
+        }
       }
     }
-    if (nbits) b.push_back(uint8_t(acc << (8 - nbits)));
+    if (nbits) *out = uint8_t(acc << (8 - nbits));
   } else {
     kind = kKindGrad;
-    const uint32_t ax0 = x0 + bx0, ay0 = y0 + by0;
+    const size_t at = b.size();
+    b.resize(at + size_t(area) * 3);
+    uint8_t* out = b.data() + at;
     for (uint32_t r = 0; r < rh; ++r) {
-      const uint32_t py = ay0 + r;
-      const uint32_t* row = picture.data() + size_t(py) * width;
-      const uint32_t* up = py ? row - width : nullptr;
-      for (uint32_t x = 0; x < rw; ++x) {
-        const uint32_t px = ax0 + x;
-        const uint32_t pa = px ? toRgb(row[px - 1]) : 0, pb = up ? toRgb(up[px]) : 0;
-        const uint32_t pc = px && up ? toRgb(up[px - 1]) : 0;
-        const uint32_t c = rgb[r * rw + x];
+      const uint32_t* up = ctx + r * cw;
+      const uint32_t* row = ctx + (r + 1) * cw;
+      for (uint32_t x = 0; x < rw; ++x, out += 3) {
+        const uint32_t pa = row[x], pb = up[x + 1], pc = up[x], c = row[x + 1];
         const int pr = med(int(pa & 255), int(pb & 255), int(pc & 255));
         const int pg = med(int((pa >> 8) & 255), int((pb >> 8) & 255), int((pc >> 8) & 255));
         const int pbl = med(int((pa >> 16) & 255), int((pb >> 16) & 255), int((pc >> 16) & 255));
         const int eg = int((c >> 8) & 255) - pg;
-        b.push_back(uint8_t(eg));
-        b.push_back(uint8_t(int(c & 255) - pr - eg));
-        b.push_back(uint8_t(int((c >> 16) & 255) - pbl - eg));
+        out[0] = uint8_t(eg);
+        out[1] = uint8_t(int(c & 255) - pr - eg);
+        out[2] = uint8_t(int((c >> 16) & 255) - pbl - eg);
       }
     }
   }
@@ -822,7 +820,7 @@ bool Encoder::State::encodeTile(uint32_t index) {
     a.push_back(uint8_t(bx0 << 4 | by0));
     a.push_back(uint8_t((bx1 - 1) << 4 | (by1 - 1)));
   }
-  if (kind == kKindPalette) a.push_back(uint8_t(colours - 1));
+  if (kind == kKindPalette) a.push_back(uint8_t(1));  // two colours
   if (keep) cacheInsert(index, frameHash[index]);
   return true;
 }
