@@ -190,6 +190,36 @@ describe('codec edge cases', () => {
   });
 });
 
+describe('progressive updates on a slow link', () => {
+  it('previews a large change first, refines it to exact, and does not preview a scroll', () => {
+    const width = 1280, height = 720;
+    const encoder = createEncoder({ maxMessageBytes: 30_000 });
+    const decoder = createDecoder();
+    const first = picture(width, height, 21);
+    for (let m; (m = encoder.encode(first, width, height, width * 4, 'rgba')); ) decoder.apply(m);
+    expect(same(decoder.rgba(), first)).toBe(true);
+    // Another application in front: most of the screen changes and motion does not explain it.
+    const other = picture(width, height, 22).map((v, i) => (i % 4 === 3 ? 255 : 255 - v));
+    const preview = encoder.encode(other, width, height, width * 4, 'rgba')!;
+    expect(encoder.stats().preview).toBe(true);
+    expect(preview.length).toBeLessThanOrEqual(30_000);
+    decoder.apply(preview);
+    let messages = 0;
+    for (let m; (m = encoder.encode(other, width, height, width * 4, 'rgba')); messages++) decoder.apply(m);
+    expect(messages).toBeGreaterThan(1);
+    expect(encoder.isExact()).toBe(true);
+    expect(same(decoder.rgba(), other)).toBe(true);
+    // A scroll of the whole screen is motion: exact at once, no preview.
+    const scrolled = new Uint8Array(other.length);
+    scrolled.set(other.subarray(64 * width * 4));
+    scrolled.set(other.subarray(0, 64 * width * 4), (height - 64) * width * 4);
+    const m = encoder.encode(scrolled, width, height, width * 4, 'rgba')!;
+    expect(encoder.stats().preview).toBe(false);
+    decoder.apply(m);
+    expect(same(decoder.rgba(), scrolled)).toBe(true);
+  });
+});
+
 describe('decoder on malformed input', () => {
   const stream = () => {
     const encoder = createEncoder();

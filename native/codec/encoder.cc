@@ -149,7 +149,7 @@ struct Encoder::State {
   void hashFrame();
   void findMotion();
   void applyCopy(const CopyOp& op);
-  void encodePreview();
+  void encodePreview(uint32_t x, uint32_t y, uint32_t w, uint32_t h);
   bool encodeTile(uint32_t index);
   bool diffBox(uint32_t x0, uint32_t y0, uint32_t tw, uint32_t th, uint32_t box[4], uint32_t& count);
   void chooseSaves();
@@ -827,23 +827,24 @@ bool Encoder::State::encodeTile(uint32_t index) {
 
 // ---- preview ---------------------------------------------------------------------------------------------------
 
-void Encoder::State::encodePreview() {
-  // Pick the finest preview whose trial compression fits the budget (about 40 kB at 1080p).
+void Encoder::State::encodePreview(uint32_t px, uint32_t py, uint32_t pw, uint32_t ph) {
+  // Pick the finest preview whose trial compression fits the budget (~20 kB for a 1080p screen, proportionally
+  // less for a smaller area).
   static const uint8_t choices[][2] = {{2, 6}, {2, 5}, {2, 4}, {3, 6}, {3, 5}, {3, 4}, {4, 4}, {5, 3}};
-  const size_t budget = 20000;
+  const size_t budget = std::max<size_t>(2000, size_t(20000.0 * double(pw) * ph / (1920.0 * 1080.0)));
   std::vector<uint8_t>& trial = b;
   uint32_t scaleLog = 5, bits = 3;
   for (const auto& choice : choices) {
     const uint32_t sl = choice[0], q = choice[1];
     const uint32_t s = 1u << sl, m = (1u << q) - 1;
-    const uint32_t lw = (width + s - 1) >> sl, lh = (height + s - 1) >> sl;
+    const uint32_t lw = (pw + s - 1) >> sl, lh = (ph + s - 1) >> sl;
     trial.clear();
     int32_t* above = previewRows.data();
     int32_t* cur = previewRows.data() + size_t(width) * 3;
     for (uint32_t ly = 0; ly < lh; ++ly) {
       for (uint32_t lx = 0; lx < lw; ++lx) {
-        const uint32_t bx = lx * s, by = ly * s;
-        const uint32_t bw = std::min(s, width - bx), bh = std::min(s, height - by);
+        const uint32_t bx = px + lx * s, by = py + ly * s;
+        const uint32_t bw = std::min(s, px + pw - bx), bh = std::min(s, py + ph - by);
         uint32_t sum[3] = {0, 0, 0};
         for (uint32_t yy = 0; yy < bh; ++yy) {
           const uint8_t* f = framePixel(bx, by + yy);
@@ -877,7 +878,7 @@ void Encoder::State::encodePreview() {
   }
   // `trial` (= b) now holds the chosen preview's residuals; paint the picture the way the decoder will.
   const uint32_t s = 1u << scaleLog, m = (1u << bits) - 1;
-  const uint32_t lw = (width + s - 1) >> scaleLog, lh = (height + s - 1) >> scaleLog;
+  const uint32_t lw = (pw + s - 1) >> scaleLog, lh = (ph + s - 1) >> scaleLog;
   int32_t* above = previewRows.data();
   int32_t* cur = previewRows.data() + size_t(width) * 3;
   const uint8_t* e = b.data();
@@ -893,8 +894,8 @@ void Encoder::State::encodePreview() {
         out[c] = (uint32_t(v) * 255 + (m >> 1)) / m;
       }
       const uint32_t colour = fromRgb(out[0] | out[1] << 8 | out[2] << 16);
-      const uint32_t bx = lx * s, by = ly * s;
-      const uint32_t bw = std::min(s, width - bx), bh = std::min(s, height - by);
+      const uint32_t bx = px + lx * s, by = py + ly * s;
+      const uint32_t bw = std::min(s, px + pw - bx), bh = std::min(s, py + ph - by);
       for (uint32_t yy = 0; yy < bh; ++yy) {
         uint32_t* row = picturePixel(bx, by + yy);
         for (uint32_t xx = 0; xx < bw; ++xx) row[xx] = colour;
@@ -903,10 +904,10 @@ void Encoder::State::encodePreview() {
     std::swap(above, cur);
   }
   putVarint(a, 1);
-  putVarint(a, 0);
-  putVarint(a, 0);
-  putVarint(a, width);
-  putVarint(a, height);
+  putVarint(a, px);
+  putVarint(a, py);
+  putVarint(a, pw);
+  putVarint(a, ph);
   a.push_back(uint8_t(scaleLog));
   a.push_back(uint8_t(bits));
 }
@@ -985,7 +986,7 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
       s.comp.resize(ZSTD_compressBound(size_t(width) * height * 3 / 4) + 64);
     putVarint(s.a, 0);  // no saves
     putVarint(s.a, 0);  // no copies
-    s.encodePreview();
+    s.encodePreview(0, 0, width, height);
     putVarint(s.a, 0);  // no tiles
     const size_t tiles = size_t(s.tilesX) * s.tilesY;
     for (uint32_t i = 0; i < tiles; ++i) s.recomputePictureHash(uint32_t(i));
@@ -1022,6 +1023,38 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   if (!key && s.opt.motion) s.findMotion();
   if (key) s.copies.clear();
   s.stats.usMotion = microsSince(clock);
+
+  // Progressive mode and a large area changed at once that motion does not explain (a window maximised, another
+  // application in front): a coarse preview of the changed area first (after this message's saves), exact tiles
+  // in the following messages.
+  if (s.opt.maxMessageBytes > 0 && !key && !s.refining) {
+    size_t moved = 0;
+    for (const CopyOp& op : s.copies) moved += size_t(op.w) * op.h / kTilePixels;
+    const size_t remaining = s.changed.size() > moved ? s.changed.size() - moved : 0;
+    const size_t estimate = remaining * kTilePixels * 3 / 4;  // MED + zstd keep roughly 1/4 of the RGB bytes
+    if (remaining * 4 >= tiles && estimate > s.opt.maxMessageBytes * 4) {
+      uint32_t bx0 = width, by0 = height, bx1 = 0, by1 = 0;
+      for (uint32_t index : s.changed) {
+        const uint32_t x0 = (index % s.tilesX) * kTile, y0 = (index / s.tilesX) * kTile;
+        bx0 = std::min(bx0, x0);
+        by0 = std::min(by0, y0);
+        bx1 = std::max(bx1, std::min(width, x0 + kTile));
+        by1 = std::max(by1, std::min(height, y0 + kTile));
+      }
+      if (s.comp.size() < ZSTD_compressBound(size_t(width) * height * 3 / 4) + 64)
+        s.comp.resize(ZSTD_compressBound(size_t(width) * height * 3 / 4) + 64);
+      putVarint(s.a, 0);  // no copies
+      s.encodePreview(bx0, by0, bx1 - bx0, by1 - by0);
+      putVarint(s.a, 0);  // no tiles
+      // Every tile under the preview now shows preview pixels: their hashes describe that, so they get refined.
+      for (uint32_t ty = by0 / kTile; ty * kTile < by1; ++ty)
+        for (uint32_t tx = bx0 / kTile; tx * kTile < bx1; ++tx) s.recomputePictureHash(ty * s.tilesX + tx);
+      s.exact = false;
+      s.refining = true;
+      s.stats.preview = true;
+      return s.finish(false, out);
+    }
+  }
   putVarint(s.a, uint32_t(s.copies.size()));
   for (const CopyOp& op : s.copies) {
     putVarint(s.a, op.x);
