@@ -218,6 +218,17 @@ describe('progressive updates on a slow link', () => {
     decoder.apply(m);
     expect(same(decoder.rgba(), scrolled)).toBe(true);
   });
+
+  it('always makes progress, even with a budget smaller than one tile', () => {
+    const encoder = createEncoder({ maxMessageBytes: 1 });
+    const decoder = createDecoder();
+    const px = picture(100, 60, 30);
+    let messages = 0;
+    for (let m; (m = encoder.encode(px, 100, 60, 400, 'rgba')); messages++) decoder.apply(m);
+    expect(messages).toBeGreaterThan(3);
+    expect(encoder.isExact()).toBe(true);
+    expect(same(decoder.rgba(), px)).toBe(true);
+  });
 });
 
 describe('decoder on malformed input', () => {

@@ -1081,7 +1081,7 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   for (uint32_t i = 0; i < tiles; ++i) {
     const uint8_t flags = s.tileFlags[i];
     if (!flags) continue;
-    if (a.size() + s.b.size() > rawBudget) {
+    if (coded > 0 && a.size() + s.b.size() > rawBudget) {  // at least one tile per message: always progress
       complete = false;
       // Tiles the copies touched but that we do not code now: the hash must describe the picture as it is.
       if (flags & 2) s.recomputePictureHash(i);
