@@ -19,6 +19,8 @@ constexpr uint64_t kPolyBase = 0x100000001b3ull * 0x9e3779b97f4a7c15ull | 1;
 constexpr uint32_t kMotionMinTiles = 4;
 constexpr uint32_t kMaxCandidates = 12;
 constexpr uint32_t kMotionMargin = 64;
+constexpr uint32_t kScanStep = 8;  // the motion scan visits every 8th row; anchors cover every row residue mod 8
+constexpr uint32_t kResidueMask = (1u << kScanStep) - 1;
 constexpr uint32_t kSaveAge = 2;      // a tile unchanged for this many frames is worth saving before it changes
 constexpr uint32_t kMergeGain = 24;   // a merge must spare at least this many residual pixels
 constexpr uint8_t kMaxAnchorHits = 3;  // an anchor row found more often than this is too common to vote
@@ -228,7 +230,7 @@ void Encoder::State::startEpoch(uint32_t w, uint32_t h, PixelFormat f) {
     mapSlots.assign(mapSize, -1);
     mapMask = mapSize - 1;
     size_t anchorSize = 1;
-    while (anchorSize < tiles * 8 || anchorSize < 64) anchorSize <<= 1;
+    while (anchorSize < tiles * kScanStep * 2 || anchorSize < 64) anchorSize <<= 1;
     anchorKeys.assign(anchorSize, 0);
     anchorVals.assign(anchorSize, 0);
     anchorHits.assign(anchorSize, 0);
@@ -416,7 +418,7 @@ void Encoder::State::findMotion() {
   std::fill(bloom.begin(), bloom.end(), 0);
   // The anchor table is sized for this frame (small tables stay in cache).
   size_t tableSize = 64;
-  while (tableSize < changed.size() * 8 && tableSize < anchorKeys.size()) tableSize <<= 1;
+  while (tableSize < changed.size() * kScanStep * 2 && tableSize < anchorKeys.size()) tableSize <<= 1;
   if (tableSize > anchorKeys.size()) tableSize = anchorKeys.size();
   const size_t amask = tableSize - 1;
   size_t anchors = 0;
@@ -429,18 +431,18 @@ void Encoder::State::findMotion() {
     bx1 = std::max(bx1, std::min(width, x0 + kTile));
     by1 = std::max(by1, std::min(height, y0 + kTile));
     if (x0 + kTile > width || y0 + kTile > height) continue;
-    // Anchors: up to four rows of the tile that are not a single colour (uniform rows match everywhere), one for
-    // each row residue mod 4. The scan below visits only every 4th row of the previous picture: for any vertical
-    // offset one anchor row of each tile lands on a scanned row, so each moved tile still votes, at 1/4 of the cost.
+    // Anchors: up to eight rows of the tile that are not a single colour (uniform rows match everywhere), one for
+    // each row residue mod 8. The scan below visits only every 8th row of the previous picture: for any vertical
+    // offset one anchor row of each tile lands on a scanned row, so each moved tile still votes, at 1/8 of the cost.
     uint32_t covered = 0;
-    for (uint32_t r = 0; r < kTile && covered != 15; ++r) {
-      if (covered >> (r & 3) & 1) continue;
+    for (uint32_t r = 0; r < kTile && covered != kResidueMask; ++r) {
+      if (covered >> (r & (kScanStep - 1)) & 1) continue;
       const uint8_t* p = framePixel(x0, y0 + r);
       const uint32_t first = load32(p) & kPixelMask;
       bool uniform = true;
       for (uint32_t x = 1; x < kTile && uniform; ++x) uniform = (load32(p + x * 4) & kPixelMask) == first;
       if (uniform) continue;
-      covered |= 1u << (r & 3);
+      covered |= 1u << (r & (kScanStep - 1));
       uint64_t h = 0;
       for (uint32_t x = 0; x < kTile; ++x) h = h * kPolyBase + (load32(p + x * 4) & kPixelMask);
       const uint64_t key = h | 1;
@@ -468,7 +470,7 @@ void Encoder::State::findMotion() {
   const size_t vmask = voteKeys.size() - 1;
   size_t distinctVotes = 0;
   if (rx1 - rx0 >= kTile) {
-    for (uint32_t y = (ry0 + 3) & ~3u; y < ry1; y += 4) {
+    for (uint32_t y = (ry0 + kScanStep - 1) & ~(kScanStep - 1); y < ry1; y += kScanStep) {
       const uint32_t* row = picture.data() + size_t(y) * width;
       uint64_t h = 0;
       for (uint32_t x = rx0; x < rx0 + kTile; ++x) h = h * kPolyBase + (row[x] & kPixelMask);
