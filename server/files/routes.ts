@@ -7,7 +7,7 @@ import { Participants } from '../support/participants.ts';
 import { SessionStore, type SupportSession } from '../support/sessionStore.ts';
 import { SupportViews } from '../support/views.ts';
 import { SessionJournal } from '../support/journal.ts';
-import { canReadSession } from '../support/visibility.ts';
+import { canReadSession, workingSession } from '../support/visibility.ts';
 import { IdentityFields } from '../support/identityFields.ts';
 import { ChunkError, FileStore, type FileDirection, type SessionFile } from './fileStore.ts';
 
@@ -95,12 +95,7 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
     return file.size === 0 ? store.append(file, 0, new Uint8Array(0)) : file;
   }
 
-  /** The live session this engineer works in (supervisors only watch: no files). */
-  function engineerSession(sessionId: number, engineerId: number): SupportSession | null {
-    const s = sessions.get(sessionId);
-    const role = s ? participants.roleOf(s.id, engineerId) : null;
-    return s && (role === 'owner' || role === 'engineer') ? s : null;
-  }
+  const engineerSession = (sessionId: number, engineerId: number) => workingSession(sessions, participants, sessionId, engineerId);
   /** Reading files: the engineers of a live session; after the end, whoever may read the session's log. */
   function readableSession(sessionId: number, engineerId: number): SupportSession | null {
     const s = sessions.get(sessionId);

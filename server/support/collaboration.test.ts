@@ -74,6 +74,10 @@ describe('working together on a session', () => {
     expect((await sup.client.post(`/api/sessions/${id}/watch`)).status).toBe(200);
     const s = (await ann.client.get(`/api/sessions/${id}`)).json;
     expect(s.participants).toContainEqual({ id: sup.id, name: 'SUP', role: 'supervisor' });
+    // watching is silent and passive: no chat to the customer, no notes, no ending the session
+    expect((await sup.client.post(`/api/sessions/${id}/chat`, { text: 'hello from the supervisor' })).status).toBe(404);
+    expect((await sup.client.put(`/api/sessions/${id}/notes`, { notes: 'x' })).status).toBe(404);
+    expect((await sup.client.post(`/api/sessions/${id}/end`)).status).toBe(404);
     const log = (await ann.client.get(`/api/sessions/${id}/log`)).json as Array<{ text: string; name: string }>;
     expect(log).toContainEqual(expect.objectContaining({ name: 'SUP', text: 'started watching the session (supervisor, view only)' }));
     // the owner leaves: the supervisor is not a fallback; the request goes back to the queue

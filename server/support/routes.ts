@@ -9,7 +9,7 @@ import { SessionStore } from './sessionStore.ts';
 import { Participants } from './participants.ts';
 import { SupportViews } from './views.ts';
 import { SessionJournal } from './journal.ts';
-import { canReadSession } from './visibility.ts';
+import { canReadSession, workingSession } from './visibility.ts';
 
 export const MAX_CHAT_CHARS = 4000;
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
@@ -19,7 +19,8 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
   const sessions = new SessionStore(ctx.db);
   const codes = new AccessCodes(ctx.db);
   const identity = new IdentityFields(ctx.db);
-  const views = new SupportViews(identity, auth.engineers, new Participants(ctx.db));
+  const participants = new Participants(ctx.db);
+  const views = new SupportViews(identity, auth.engineers, participants);
   const settings = new PortalSettings(ctx.db);
   const journal = new SessionJournal(ctx, sessions, views);
 
@@ -123,8 +124,8 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       '/sessions/:id/chat',
       ({ params, body, principal, status }) => {
         const me = required(principal).engineer;
-        const s = sessions.get(params.id);
-        if (!s || !sessions.isParticipant(s.id, me.id)) return status(404, { error: 'no such session' });
+        const s = workingSession(sessions, participants, params.id, me.id);
+        if (!s) return status(404, { error: 'no session you work in with that id' });
         if (s.status === 'ended') return status(409, { error: 'the session has ended' });
         const text = body.text.trim();
         if (!text) return status(422, { error: 'message is empty' });
@@ -136,8 +137,8 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       '/sessions/:id/notes',
       ({ params, body, principal, status }) => {
         const me = required(principal).engineer;
-        const s = sessions.get(params.id);
-        if (!s || !(sessions.isParticipant(s.id, me.id) || s.ownerId === me.id)) return status(404, { error: 'no such session' });
+        const s = workingSession(sessions, participants, params.id, me.id);
+        if (!s) return status(404, { error: 'no session you work in with that id' });
         sessions.setNotes(s.id, body.notes);
         return { ok: true as const };
       },
@@ -211,8 +212,8 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       '/sessions/:id/end',
       ({ params, principal, status }) => {
         const me = required(principal).engineer;
-        const s = sessions.get(params.id);
-        if (!s || !sessions.isParticipant(s.id, me.id)) return status(404, { error: 'no such session' });
+        const s = workingSession(sessions, participants, params.id, me.id);
+        if (!s) return status(404, { error: 'no session you work in with that id' });
         if (!sessions.end(s.id, `engineer:${me.id}`)) return status(409, { error: 'the session has already ended' });
         ctx.events.emit('session-unstaffed', { sessionId: s.id });
         ctx.events.emit('support-changed', undefined);

@@ -162,14 +162,6 @@ export class SessionStore {
       .map(toSession);
   }
 
-  isParticipant(sessionId: number, engineerId: number): boolean {
-    return (
-      this.db
-        .query('SELECT 1 FROM session_participants WHERE session_id = ? AND engineer_id = ? AND left_at IS NULL')
-        .get(sessionId, engineerId) !== null
-    );
-  }
-
   /** Whether the engineer was ever in the session (owner, invited or watching), now or earlier. */
   tookPart(sessionId: number, engineerId: number): boolean {
     return this.db.query('SELECT 1 FROM session_participants WHERE session_id = ? AND engineer_id = ?').get(sessionId, engineerId) !== null;
