@@ -219,6 +219,19 @@ describe('progressive updates on a slow link', () => {
     expect(same(decoder.rgba(), scrolled)).toBe(true);
   });
 
+  it('sends a new single-colour background in one exact message, without a preview', () => {
+    const width = 1280, height = 720;
+    const encoder = createEncoder({ maxMessageBytes: 20_000 });
+    const decoder = createDecoder();
+    const first = picture(width, height, 23);
+    for (let m; (m = encoder.encode(first, width, height, width * 4, 'rgba')); ) decoder.apply(m);
+    const solid = new Uint8Array(width * height * 4).map((_, i) => [0x44, 0x55, 0x66, 255][i % 4]!);
+    decoder.apply(encoder.encode(solid, width, height, width * 4, 'rgba')!);
+    expect(encoder.stats().preview).toBe(false);
+    expect(encoder.isExact()).toBe(true);
+    expect(same(decoder.rgba(), solid)).toBe(true);
+  });
+
   it('always makes progress, even with a budget smaller than one tile', () => {
     const encoder = createEncoder({ maxMessageBytes: 1 });
     const decoder = createDecoder();

@@ -1039,7 +1039,27 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   if (s.opt.maxMessageBytes > 0 && !key && !s.refining) {
     size_t moved = 0;
     for (const CopyOp& op : s.copies) moved += size_t(op.w) * op.h / kTilePixels;
-    const size_t remaining = s.changed.size() > moved ? s.changed.size() - moved : 0;
+    size_t remaining = s.changed.size() > moved ? s.changed.size() - moved : 0;
+    if (remaining * 4 >= tiles) {
+      // Single-colour tiles cost a few bytes (a new desktop background is cheap): count only the others.
+      size_t detailed = 0;
+      for (uint32_t index : s.changed) {
+        const uint32_t x0 = (index % s.tilesX) * kTile, y0 = (index / s.tilesX) * kTile;
+        const uint32_t tw = std::min(kTile, width - x0), th = std::min(kTile, height - y0);
+        const uint32_t first = load32(s.framePixel(x0, y0)) & kPixelMask;
+        bool uniform = true;
+        for (uint32_t r = 0; r < th && uniform; ++r) {
+          const uint8_t* p = s.framePixel(x0, y0 + r);
+          for (uint32_t x = 0; x < tw; ++x)
+            if ((load32(p + x * 4) & kPixelMask) != first) {
+              uniform = false;
+              break;
+            }
+        }
+        detailed += !uniform;
+      }
+      remaining = detailed > moved ? detailed - moved : 0;
+    }
     const size_t estimate = remaining * kTilePixels * 3 / 4;  // MED + zstd keep roughly 1/4 of the RGB bytes
     if (remaining * 4 >= tiles && estimate > s.opt.maxMessageBytes * 4) {
       uint32_t bx0 = width, by0 = height, bx1 = 0, by1 = 0;
