@@ -1,19 +1,9 @@
 // End to end in real Chromium against the real server: setup -> login -> create desk -> create engineer ->
 // a second browser logs in as that engineer -> the first browser sees them online in that desk.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { ensureClientBuilt, startServer, type SpawnedServer } from '../helpers/server.ts';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'correct horse battery' };
 const ENGINEER = { username: 'erin', displayName: 'Erin Engineer', password: 'blue-lagoon-4821' };
@@ -27,7 +17,7 @@ const openPages: Page[] = [];
 beforeAll(async () => {
   await ensureClientBuilt();
   server = await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

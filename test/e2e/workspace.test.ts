@@ -5,20 +5,10 @@
 // third context and chats, the owner ends it, and the session log finds it with the chat in its log.txt.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { TestClient } from '../../server/testing/startTestServer.ts';
 import { ensureClientBuilt, startServer, type SpawnedServer } from '../helpers/server.ts';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'correct horse battery' };
 const ANN = { username: 'ann', displayName: 'Ann Able', password: 'blue-lagoon-4821' };
@@ -36,7 +26,7 @@ const openPages: Page[] = [];
 beforeAll(async () => {
   await ensureClientBuilt();
   server = await startServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   admin = new TestClient(server.url);
   const setup = await admin.post('/api/setup', { token: server.setupToken, ...ADMIN });
   expect(setup.status, setup.text).toBe(200);
