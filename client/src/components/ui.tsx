@@ -12,6 +12,30 @@ export function ErrorMessage(props: { error: string | null | undefined; id?: str
   );
 }
 
+/** The end of a dialog's form: its error, Cancel, and the submit button that says what it is doing while busy. */
+export function FormFooter(props: {
+  error: string | null | undefined;
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+  disabled?: boolean;
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      <ErrorMessage error={props.error} />
+      <div class="actions">
+        <button type="button" class="button" onClick={() => props.onCancel()}>
+          Cancel
+        </button>
+        <button type="submit" class="button primary" disabled={props.busy || props.disabled}>
+          {props.busy ? props.busyLabel : props.label}
+        </button>
+      </div>
+    </>
+  );
+}
+
 export function Loading(props: { label?: string }) {
   return (
     <p class="loading" role="status" aria-live="polite">

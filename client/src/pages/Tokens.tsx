@@ -5,7 +5,7 @@ import { SCOPES, type Scope } from '../../../server/protocol/roles.ts';
 import { api } from '../api/endpoints.ts';
 import { errorMessage } from '../api/http.ts';
 import { ConfirmDialog, Dialog } from '../components/Dialog.tsx';
-import { Badge, CheckboxGroup, EmptyState, ErrorMessage, Loading, PageHeader, SelectField, TextField } from '../components/ui.tsx';
+import { Badge, CheckboxGroup, EmptyState, ErrorMessage, FormFooter, Loading, PageHeader, SelectField, TextField } from '../components/ui.tsx';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
 import { toast } from '../lib/toasts.ts';
 
@@ -186,15 +186,7 @@ function CreateTokenDialog(props: { onClose: () => void; onCreated: (token: Crea
           hint="A token can never do more than you can."
         />
         <SelectField label="Expires after" value={expiry()} options={EXPIRY_OPTIONS} onChange={setExpiry} />
-        <ErrorMessage error={error()} />
-        <div class="actions">
-          <button type="button" class="button" onClick={() => props.onClose()}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary" disabled={busy()}>
-            {busy() ? 'Creating…' : 'Create token'}
-          </button>
-        </div>
+        <FormFooter error={error()} busy={busy()} busyLabel="Creating…" label="Create token" onCancel={props.onClose} />
       </form>
     </Dialog>
   );

@@ -6,7 +6,7 @@ import { errorMessage } from '../../api/http.ts';
 import { copyText } from '../../pages/Tokens.tsx';
 import { presence } from '../../live/liveStore.ts';
 import { Dialog } from '../Dialog.tsx';
-import { ErrorMessage, MIN_PASSWORD_LENGTH, TextField } from '../ui.tsx';
+import { FormFooter, MIN_PASSWORD_LENGTH, TextField } from '../ui.tsx';
 
 /** Online engineers other than me; for an invitation, not those already in the session. */
 export function offerCandidates(
@@ -71,15 +71,7 @@ export function OfferDialog(props: { kind: 'transfer' | 'invite'; session: Sessi
             </div>
           </Show>
         </fieldset>
-        <ErrorMessage error={error()} />
-        <div class="actions">
-          <button type="button" class="button" onClick={() => props.onClose()}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary" disabled={busy() || candidates().length === 0}>
-            {busy() ? 'Sending…' : props.kind === 'transfer' ? 'Offer the session' : 'Send invitation'}
-          </button>
-        </div>
+        <FormFooter error={error()} busy={busy()} busyLabel="Sending…" label={props.kind === 'transfer' ? 'Offer the session' : 'Send invitation'} disabled={candidates().length === 0} onCancel={props.onClose} />
       </form>
     </Dialog>
   );
@@ -170,15 +162,7 @@ export function ExpertDialog(props: { sessionId: number; onClose: () => void }) 
                 <option value="72">3 days</option>
               </select>
             </div>
-            <ErrorMessage error={error()} />
-            <div class="actions">
-              <button type="button" class="button" onClick={() => props.onClose()}>
-                Cancel
-              </button>
-              <button type="submit" class="button primary" disabled={busy()}>
-                {busy() ? 'Creating…' : 'Create link'}
-              </button>
-            </div>
+            <FormFooter error={error()} busy={busy()} busyLabel="Creating…" label="Create link" onCancel={props.onClose} />
           </form>
         }
       >

@@ -4,7 +4,7 @@ import type { Desk } from '../../../../server/protocol/api.ts';
 import { api } from '../../api/endpoints.ts';
 import { errorMessage } from '../../api/http.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
-import { Badge, ErrorMessage, Loading, PageHeader, TextField } from '../../components/ui.tsx';
+import { Badge, ErrorMessage, FormFooter, Loading, PageHeader, TextField } from '../../components/ui.tsx';
 import { setDeskList, setStationList } from '../../lib/directory.ts';
 import { toast } from '../../lib/toasts.ts';
 
@@ -241,15 +241,7 @@ function EditUnitDialog(props: { kind: OrgUnitKind; unit: Desk; onClose: () => v
       <form class="stack" onSubmit={submit} noValidate>
         <TextField label={`${cap(props.kind.noun)} name`} value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={80} autofocus />
         <TextField label="Description" value={description()} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={500} />
-        <ErrorMessage error={error()} />
-        <div class="actions">
-          <button type="button" class="button" onClick={() => props.onClose()}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary" disabled={busy()}>
-            {busy() ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormFooter error={error()} busy={busy()} busyLabel="Saving…" label="Save" onCancel={props.onClose} />
       </form>
     </Dialog>
   );

@@ -4,7 +4,7 @@ import type { Desk, Engineer } from '../../../../server/protocol/api.ts';
 import { api } from '../../api/endpoints.ts';
 import { errorMessage } from '../../api/http.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
-import { Badge, ErrorMessage, Loading, MIN_PASSWORD_LENGTH, PageHeader, passwordProblem, TextField } from '../../components/ui.tsx';
+import { Badge, ErrorMessage, FormFooter, Loading, MIN_PASSWORD_LENGTH, PageHeader, passwordProblem, TextField } from '../../components/ui.tsx';
 import { formatDate } from '../../lib/format.ts';
 import { me } from '../../lib/session.ts';
 import { toast } from '../../lib/toasts.ts';
@@ -261,15 +261,7 @@ function ResetPasswordDialog(props: { engineer: Engineer; onClose: () => void })
           autofocus
         />
         <TextField label="Confirm temporary password" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} />
-        <ErrorMessage error={error()} />
-        <div class="actions">
-          <button type="button" class="button" onClick={() => props.onClose()}>
-            Cancel
-          </button>
-          <button type="submit" class="button primary" disabled={busy()}>
-            {busy() ? 'Resetting…' : 'Reset password'}
-          </button>
-        </div>
+        <FormFooter error={error()} busy={busy()} busyLabel="Resetting…" label="Reset password" onCancel={props.onClose} />
       </form>
     </Dialog>
   );
