@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_PROTOCOL_VERSION } from '../protocol/agent.ts';
+import { AGENT_PROTOCOL_VERSION, MAX_AGENT_MESSAGE_BYTES } from '../protocol/agent.ts';
 import { setupAdmin, startTestServer, type TestClient, type TestServer } from '../testing/startTestServer.ts';
 
 let server: TestServer;
@@ -26,7 +26,7 @@ describe('agent socket limits', () => {
     await Bun.sleep(100);
     const agents = (await admin.get('/api/agents')).json as Array<{ hostname: string; address: string }>;
     expect(agents).toEqual([expect.objectContaining({ hostname: 'pc1', address: '127.0.0.1' })]);
-    a.ws.send(JSON.stringify({ type: 'heartbeat', t: 1, padding: 'x'.repeat(200_000) }));
+    a.ws.send(JSON.stringify({ type: 'heartbeat', t: 1, padding: 'x'.repeat(MAX_AGENT_MESSAGE_BYTES) }));
     const { code, reason } = await a.closed;
     expect(code).toBe(1008);
     expect(reason).toMatch(/larger than/);

@@ -82,7 +82,7 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
           return ws.close(1008, 'hello expected');
         }
         registry.touch(data.agentId);
-        send(ws, { type: 'heartbeat-ack', t: message.t });
+        if (message.type === 'heartbeat') send(ws, { type: 'heartbeat-ack', t: message.t });
       },
       close(ws) {
         const data = ws.data as unknown as AgentSocketData;

@@ -1,22 +1,28 @@
 // The remote-desktop channel, shared by agent, server and console. No runtime dependencies.
 //
-// Binary frames: [u8 kind][payload]. The agent sends them; the server relays them unchanged to every viewer of
-// the session (and the recorder), adding only Keyframe frames of its own when a viewer must be resynchronised.
-// Text frames carry JSON control messages (input, clipboard, monitor choice), validated by the parsers below.
+// Binary frames: [u8 kind][payload]. The agent sends them on /ws/agent; the server relays them unchanged to every
+// viewer of the session on /ws/desktop/:sessionId (and to the recorder), adding only Keyframe frames of its own when
+// a viewer must be resynchronised. Text frames carry JSON control messages: ViewerMessage from a viewer (input,
+// clipboard, monitor choice, ping), DesktopServerMessage to it.
+import type { Capability, MonitorInfo } from './agent.ts';
 
 export enum DesktopFrame {
   /** One codec update message (native/codec/FORMAT.md). */
   Update = 1,
-  /** A server-made full picture (codec key message) to resynchronise one viewer; followed by the agent's refresh. */
+  /**
+   * A codec key message (new epoch: the agent's first picture, a size change, or a reset), or a server-made full
+   * picture that resynchronises one viewer (then followed, for that viewer, by the agent's next Refresh).
+   */
   Keyframe = 2,
   /** Cursor image: u16 width, u16 height, u16 hotX, u16 hotY, u32 serial, then width*height RGBA bytes. */
   CursorShape = 3,
   /** Cursor position: i32 x, i32 y, u8 visible, u32 serial of the shape in use. */
   CursorPosition = 4,
   /**
-   * The agent reset its encoder's context (entropy and tile cache; the picture stays) before this update, on
-   * the server's request: receivers reset their decoder's context the same way, then apply the payload (which
-   * may be empty: nothing changed). A viewer that gets a server Keyframe just before it is in sync from here on.
+   * A codec refresh message (FORMAT.md, flags bit 1): the agent reset its encoder's context (entropy and tile
+   * cache; the picture stays) on the server's request, and the decoder resets its own the same way when it reads
+   * the flag, so a viewer that got a server Keyframe just before is in sync from here on. Sent even when nothing
+   * changed on screen.
    */
   Refresh = 5,
 }
@@ -37,6 +43,22 @@ export type InputEvent =
   | { type: 'text'; text: string }
   | { type: 'combo'; combo: SpecialCombo }
   | { type: 'release-all' };
+
+/** Text messages the server sends a viewer on /ws/desktop/:sessionId. */
+export type DesktopServerMessage =
+  /** First message: what this viewer may do, and the session's desktop state. */
+  | { type: 'hello'; mode: 'control' | 'view'; agent: boolean; consent: Capability[]; monitors: MonitorInfo[]; monitor: number | 'all' }
+  /** The session's agent connected or went away (the picture stays, frozen, until it is back). */
+  | { type: 'agent'; online: boolean }
+  | { type: 'consent'; granted: Capability[] }
+  | { type: 'monitors'; monitors: MonitorInfo[]; monitor: number | 'all' }
+  /** This viewer's mode changed (e.g. it became the owner, or control was taken away). */
+  | { type: 'mode'; mode: 'control' | 'view' }
+  | { type: 'clipboard'; text: string }
+  | { type: 'pong'; t: number }
+  /** The agent refused something this viewer asked for (e.g. input without the control consent). */
+  | { type: 'refused'; what: string; reason: string }
+  | { type: 'error'; error: string };
 
 export type ViewerMessage =
   | { type: 'input'; events: InputEvent[] }
@@ -81,20 +103,26 @@ function parseEvent(e: unknown): InputEvent | string {
   }
 }
 
+/** Parses a list of input events (from a viewer, or forwarded by the server to the agent). */
+export function parseInputEvents(value: unknown): InputEvent[] | string {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_EVENTS) return `input needs 1..${MAX_EVENTS} events`;
+  const events: InputEvent[] = [];
+  for (const raw of value) {
+    const e = parseEvent(raw);
+    if (typeof e === 'string') return e;
+    events.push(e);
+  }
+  return events;
+}
+
 /** Parses a viewer's control message; a string is the reason it was refused (the connection is then closed). */
 export function parseViewerMessage(value: unknown): ViewerMessage | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'message must be an object';
   const m = value as Record<string, unknown>;
   switch (m.type) {
     case 'input': {
-      if (!Array.isArray(m.events) || m.events.length === 0 || m.events.length > MAX_EVENTS) return `input needs 1..${MAX_EVENTS} events`;
-      const events: InputEvent[] = [];
-      for (const raw of m.events) {
-        const e = parseEvent(raw);
-        if (typeof e === 'string') return e;
-        events.push(e);
-      }
-      return { type: 'input', events };
+      const events = parseInputEvents(m.events);
+      return typeof events === 'string' ? events : { type: 'input', events };
     }
     case 'clipboard':
       return typeof m.text === 'string' && m.text.length <= MAX_CLIPBOARD_BYTES ? { type: 'clipboard', text: m.text } : 'clipboard text too long';
@@ -119,7 +147,7 @@ export function splitFrame(frame: Uint8Array): { kind: DesktopFrame; payload: Ui
     case DesktopFrame.Keyframe:
       return payload.length > 0 ? { kind, payload } : 'empty update';
     case DesktopFrame.Refresh:
-      return { kind, payload };
+      return payload.length > 0 ? { kind, payload } : 'empty refresh';
     case DesktopFrame.CursorShape: {
       if (payload.length < 12) return 'cursor shape too short';
       const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
