@@ -90,13 +90,14 @@ Napi::Uint8Array copyOut(Napi::Env env, const uint8_t* data, size_t n) {
   return result;
 }
 
-// Encoder(options?) with encode(pixels, width, height, stride, format) -> Uint8Array | null, reset(),
+// Encoder(options?) with encode(pixels, width, height, stride, format) -> Uint8Array | null, reset(), refresh(),
 // setMaxMessageBytes(n), isExact(), memoryBytes(), stats().
 class EncoderWrap : public Napi::ObjectWrap<EncoderWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Encoder",
                        {InstanceMethod("encode", &EncoderWrap::Encode), InstanceMethod("reset", &EncoderWrap::Reset),
+                        InstanceMethod("refresh", &EncoderWrap::Refresh),
                         InstanceMethod("setMaxMessageBytes", &EncoderWrap::SetMaxMessageBytes),
                         InstanceMethod("isExact", &EncoderWrap::IsExact),
                         InstanceMethod("memoryBytes", &EncoderWrap::MemoryBytes),
@@ -161,6 +162,10 @@ class EncoderWrap : public Napi::ObjectWrap<EncoderWrap> {
     encoder_->reset();
     return info.Env().Undefined();
   }
+  Napi::Value Refresh(const Napi::CallbackInfo& info) {
+    encoder_->refresh();
+    return info.Env().Undefined();
+  }
   Napi::Value SetMaxMessageBytes(const Napi::CallbackInfo& info) {
     if (info.Length() != 1 || !info[0].IsNumber() || info[0].As<Napi::Number>().DoubleValue() < 0) {
       Napi::TypeError::New(info.Env(), "setMaxMessageBytes(bytes >= 0)").ThrowAsJavaScriptException();
@@ -182,6 +187,7 @@ class EncoderWrap : public Napi::ObjectWrap<EncoderWrap> {
     o.Set("cacheHits", st.cacheHits);
     o.Set("codedTiles", st.codedTiles);
     o.Set("key", st.key);
+    o.Set("refresh", st.refresh);
     o.Set("preview", st.preview);
     o.Set("rawBytes", double(st.rawBytes));
     o.Set("usHash", st.usHash);

@@ -27,6 +27,8 @@ export interface EncodeStats {
   cacheHits: number;
   codedTiles: number;
   key: boolean;
+  /** The message is a refresh (fresh entropy context and empty tile cache; the viewer's picture stays). */
+  refresh: boolean;
   preview: boolean;
   rawBytes: number;
   /** Microseconds spent hashing, choosing cache saves, searching motion, coding tiles, and in zstd. */
@@ -42,6 +44,7 @@ export interface EncodeStats {
 interface NativeEncoder {
   encode(pixels: Uint8Array, width: number, height: number, stride: number, format: PixelFormat): Uint8Array | null;
   reset(): void;
+  refresh(): void;
   setMaxMessageBytes(bytes: number): void;
   isExact(): boolean;
   memoryBytes(): number;
@@ -93,6 +96,14 @@ export interface DesktopEncoder {
   encode(pixels: Uint8Array, width: number, height: number, stride: number, format: PixelFormat): Uint8Array | null;
   /** The next message starts a new epoch (full picture, fresh context): for late joiners and lost connections. */
   reset(): void;
+  /**
+   * The next encode() returns a refresh message (stats().refresh), even when the frame is unchanged: a fresh
+   * entropy context and an empty tile cache, diffed against the picture the viewer already has (also in the middle
+   * of progressive refinement). A viewer given a full copy of that picture (a server-made keyframe) is in sync from
+   * the refresh message on, as are the viewers that had the stream all along. A pending reset() (or a size or
+   * format change) wins: the next message is then a key message.
+   */
+  refresh(): void;
   /** Progressive mode budget (0 = off); see EncoderOptions.maxMessageBytes. */
   setMaxMessageBytes(bytes: number): void;
   /** True when the viewer's picture equals the last frame given to encode(). */

@@ -106,6 +106,10 @@ bool Decoder::startEpoch(uint32_t width, uint32_t height) {
   }
   const size_t pixels = size_t(width) * height;
   for (size_t i = 0; i < pixels; ++i) picture_[i] = 0xff000000u;
+  return resetContext();
+}
+
+bool Decoder::resetContext() {
   used_ = 0;
   head_ = tail_ = -1;
   if (!zstd_) {
@@ -124,7 +128,8 @@ bool Decoder::decode(const uint8_t* message, size_t length) {
   if (h.byte() != kMagic) return fail("not a Tessera codec message (bad magic)");
   if (h.byte() != kVersion) return fail("unsupported codec version");
   const uint8_t flags = h.byte();
-  if (flags & ~kFlagKey) return fail("unknown flags");
+  if (flags & ~(kFlagKey | kFlagRefresh)) return fail("unknown flags");
+  if ((flags & kFlagKey) && (flags & kFlagRefresh)) return fail("key and refresh flags together");
   const uint32_t rawLength = h.varint();
   if (h.bad) return fail("truncated message header");
   if (flags & kFlagKey) {
@@ -133,7 +138,12 @@ bool Decoder::decode(const uint8_t* message, size_t length) {
     if (w < 1 || hh < 1 || w > kMaxWidth || hh > kMaxHeight) return fail("picture size out of range");
     if (!startEpoch(w, hh)) return false;
   } else if (!ready_) {
-    return fail("no key message since the stream started or since the last error");
+    return fail(flags & kFlagRefresh ? "refresh message without a picture (no key message since the stream started "
+                                       "or since the last error)"
+                                     : "no key message since the stream started or since the last error");
+  } else if (flags & kFlagRefresh) {
+    // The picture stays: it is what the encoder diffs against (possibly a server-made copy of it).
+    if (!resetContext()) return false;
   }
   if (rawLength == 0 || rawLength > maxPayloadFor(width_, height_)) return fail("declared payload size out of range");
   if (!inflate(h.p, h.left(), rawLength)) return false;

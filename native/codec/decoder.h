@@ -36,6 +36,7 @@ class Decoder {
   struct Reader;
   bool fail(const char* reason);
   bool startEpoch(uint32_t width, uint32_t height);
+  bool resetContext();  // fresh zstd stream and empty tile cache (key and refresh messages)
   bool inflate(const uint8_t* data, size_t length, size_t rawLength);
   bool applyPayload(size_t rawLength);
   bool applySaves(Reader& a);

@@ -87,6 +87,7 @@ struct Encoder::State {
   EncodeStats stats;
 
   bool epoch = false;
+  bool refreshPending = false;  // the next message is a refresh (unless it is a key message)
   bool exact = false;
   bool refining = false;  // the picture still shows a preview somewhere (progressive refinement under way)
   uint32_t width = 0, height = 0, tilesX = 0, tilesY = 0;
@@ -148,6 +149,8 @@ struct Encoder::State {
   }
 
   void startEpoch(uint32_t w, uint32_t h, PixelFormat f);
+  void clearCache();
+  void resetZstd();
   uint64_t hashTile(const uint8_t* origin, size_t rowStride, uint32_t tw, uint32_t th) const;
   void hashFrame();
   void findMotion();
@@ -183,6 +186,7 @@ Encoder::~Encoder() {
 }
 
 void Encoder::reset() { s_->epoch = false; }
+void Encoder::refresh() { s_->refreshPending = true; }
 void Encoder::setMaxMessageBytes(size_t bytes) { s_->opt.maxMessageBytes = bytes; }
 bool Encoder::isExact() const { return s_->epoch && s_->exact; }
 const EncodeStats& Encoder::lastStats() const { return s_->stats; }
@@ -241,10 +245,8 @@ void Encoder::State::startEpoch(uint32_t w, uint32_t h, PixelFormat f) {
     previewRows.assign(size_t(w) * 6 + 16, 0);
   } else {
     std::fill(lastChange.begin(), lastChange.end(), 0);
-    std::fill(history.begin(), history.end(), -1);
     std::fill(picture.begin(), picture.end(), 0);
-    std::fill(mapKeys.begin(), mapKeys.end(), 0);
-    std::fill(mapSlots.begin(), mapSlots.end(), -1);
+    clearCache();
   }
   format = f;
   used = 0;
@@ -252,6 +254,20 @@ void Encoder::State::startEpoch(uint32_t w, uint32_t h, PixelFormat f) {
   epoch = true;
   exact = false;
   refining = false;
+  refreshPending = false;  // the key message resets everything a refresh would
+  resetZstd();
+}
+
+// Empty cache, as the decoder's after a key or refresh message (slots, LRU, hash map, per-position history).
+void Encoder::State::clearCache() {
+  std::fill(history.begin(), history.end(), -1);
+  std::fill(mapKeys.begin(), mapKeys.end(), 0);
+  std::fill(mapSlots.begin(), mapSlots.end(), -1);
+  used = 0;
+  head = tail = -1;
+}
+
+void Encoder::State::resetZstd() {
   ZSTD_CCtx_reset(zstd, ZSTD_reset_session_and_parameters);
   ZSTD_CCtx_setParameter(zstd, ZSTD_c_compressionLevel, opt.zstdLevel);
   ZSTD_CCtx_setParameter(zstd, ZSTD_c_windowLog, std::min(opt.windowLog, kWindowLogMax));
@@ -934,7 +950,7 @@ bool Encoder::State::finish(bool key, std::vector<uint8_t>& out) {
   out.clear();
   out.push_back(kMagic);
   out.push_back(kVersion);
-  out.push_back(key ? kFlagKey : 0);
+  out.push_back(key ? kFlagKey : stats.refresh ? kFlagRefresh : 0);
   putVarint(out, uint32_t(raw));
   if (key) {
     putVarint(out, width);
@@ -983,6 +999,15 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
     key = true;
   }
   s.stats.key = key;
+  if (!key && s.refreshPending) {
+    // Refresh: this message starts a fresh zstd stream and an empty cache on both sides; the picture (and so the
+    // change detection, progressive refinement and motion search against it) carries on unchanged.
+    s.refreshPending = false;
+    s.clearCache();
+    s.resetZstd();
+    s.stats.refresh = true;
+  }
+  const bool refresh = s.stats.refresh;
   s.a.clear();
   s.b.clear();
   auto clock = std::chrono::steady_clock::now();
@@ -1018,7 +1043,10 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   if (s.changed.empty()) {
     s.exact = true;
     s.refining = false;
-    return false;
+    if (!refresh) return false;
+    // A refresh goes out even when nothing changed: a payload without operations (the viewer needs the flag).
+    for (int section = 0; section < 4; ++section) putVarint(s.a, 0);  // saves, copies, preview, tiles
+    return s.finish(false, out);
   }
 
   ++s.frameNo;
@@ -1140,7 +1168,7 @@ bool Encoder::encode(const uint8_t* pixels, uint32_t width, uint32_t height, uin
   s.stats.codedTiles = coded;
   s.exact = complete;
   if (complete) s.refining = false;
-  if (coded == 0 && s.copies.empty() && s.saves.empty() && !key) return false;
+  if (coded == 0 && s.copies.empty() && s.saves.empty() && !key && !refresh) return false;
   // Insert the tile count before the entries.
   uint8_t tmp[5];
   size_t n = 0;

@@ -35,6 +35,7 @@ struct EncodeStats {
   uint32_t cacheHits = 0;
   uint32_t codedTiles = 0;
   bool key = false;
+  bool refresh = false;  // the message is a refresh (fresh zstd stream and empty cache; the picture stays)
   bool preview = false;
   size_t rawBytes = 0;
   // Where the time went (microseconds): hashing, saves, motion search, tile coding, zstd.
@@ -54,6 +55,10 @@ class Encoder {
               std::vector<uint8_t>& out);
   // Next message starts a new epoch (full picture, fresh entropy context and cache).
   void reset();
+  // Next message is a refresh message: fresh entropy context and empty cache, diffed against the picture the
+  // decoder already has; sent even when the frame is unchanged. A pending reset() (or a size/format change) wins:
+  // the key message it makes resets everything anyway.
+  void refresh();
   void setMaxMessageBytes(size_t bytes);
   // True when the decoder's picture equals the last frame given to encode().
   bool isExact() const;

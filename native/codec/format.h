@@ -10,6 +10,9 @@ namespace codec {
 constexpr uint8_t kMagic = 0x54;  // 'T'
 constexpr uint8_t kVersion = 1;
 constexpr uint8_t kFlagKey = 0x01;  // new epoch: fresh entropy context, picture and cache; width/height follow
+// Refresh: fresh entropy context and empty cache, the picture stays (a viewer resynchronised from a full picture
+// joins the stream here). Never together with kFlagKey.
+constexpr uint8_t kFlagRefresh = 0x02;
 
 constexpr uint32_t kTile = 16;  // residual/caching grid (pixels)
 constexpr uint32_t kTilePixels = kTile * kTile;

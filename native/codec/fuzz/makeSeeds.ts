@@ -2,7 +2,7 @@
 // fuzzer's input format (each message prefixed by its 2-byte little-endian length). Run: bun native/codec/fuzz/makeSeeds.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEncoder } from '../../index.ts';
+import { createDecoder, createEncoder } from '../../index.ts';
 
 const out = join(import.meta.dirname, 'seeds');
 mkdirSync(out, { recursive: true });
@@ -32,25 +32,45 @@ function scene(width: number, height: number, t: number, kind: number): Uint8Arr
   return px;
 }
 
-const sets: [string, number, number, number, number, number][] = [
-  // name, width, height, kind, frames, progressive budget
-  ['typing', 48, 40, 0, 4, 0],
-  ['scroll', 64, 64, 1, 4, 0],
-  ['window', 80, 48, 2, 4, 0],
-  ['preview', 64, 48, 0, 2, 300],
-  ['odd', 17, 9, 0, 3, 0],
+const sets: [string, number, number, number, number, number, number][] = [
+  // name, width, height, kind, frames, progressive budget, refresh requested after this many messages (-1: none)
+  ['typing', 48, 40, 0, 4, 0, -1],
+  ['scroll', 64, 64, 1, 4, 0, -1],
+  ['window', 80, 48, 2, 4, 0, -1],
+  ['preview', 64, 48, 0, 2, 300, -1],
+  ['odd', 17, 9, 0, 3, 0, -1],
+  ['refresh-window', 80, 48, 2, 5, 0, 2],
+  ['refresh-preview', 64, 48, 0, 2, 300, 2], // refresh in the middle of progressive refinement
 ];
-for (const [name, width, height, kind, frames, budget] of sets) {
+for (const [name, width, height, kind, frames, budget, refreshAfter] of sets) {
   const encoder = createEncoder({ maxMessageBytes: budget });
+  const relay = createDecoder();
   const messages: Uint8Array[] = [];
+  let joiner: Uint8Array[] | null = null; // a late joiner's stream: the server's keyframe, then the refresh onwards
+  const send = (m: Uint8Array) => {
+    messages.push(m);
+    joiner?.push(m);
+    relay.apply(m);
+    if (messages.length === refreshAfter) {
+      const server = createEncoder();
+      joiner = [server.encode(relay.rgba(), width, height, width * 4, 'rgba')!];
+      encoder.refresh();
+    }
+  };
   for (let t = 0; t < frames; t++) {
     const px = scene(width, height, t, kind);
     for (let m; (m = encoder.encode(px, width, height, width * 4, 'rgba')); ) {
-      messages.push(m);
-      if (!budget) break;
+      send(m);
+      if (!budget && !encoder.stats().refresh) break;
+    }
+    // A refresh goes out even when nothing changed (an empty payload).
+    if (refreshAfter >= 0 && t === frames - 2) {
+      encoder.refresh();
+      send(encoder.encode(px, width, height, width * 4, 'rgba')!);
     }
   }
   writeFileSync(join(out, `${name}.bin`), pack(messages));
-  writeFileSync(join(out, `${name}-first.bin`), pack(messages.slice(0, 1)));
+  if (refreshAfter < 0) writeFileSync(join(out, `${name}-first.bin`), pack(messages.slice(0, 1)));
+  if (joiner) writeFileSync(join(out, `${name}-joiner.bin`), pack(joiner));
 }
 console.log('seeds written to', out);

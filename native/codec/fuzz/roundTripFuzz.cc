@@ -1,6 +1,9 @@
 // libFuzzer target for the encoder and decoder together: the input describes a small picture and a few frames of
-// edits (fills, scrolls, moved blocks, noise); every frame is encoded, decoded and must come back exact. Catches
-// encoder memory errors (ASan/UBSan) and any encoder/decoder disagreement (trap).
+// edits (fills, scrolls, moved blocks, noise); every frame is encoded, decoded and must come back exact. Between
+// frames the input may request a refresh, let a late joiner in (a server keyframe of the decoder's picture from a
+// fresh encoder, then a refresh; the joiner must then show exactly what the first decoder shows), or request a
+// refresh in the middle of progressive refinement. Catches encoder memory errors (ASan/UBSan) and any
+// encoder/decoder disagreement (trap).
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -32,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   EncoderOptions options;
   options.maxMessageBytes = flags & 1 ? 64 + in.next() * 4 : 0;
   Encoder encoder(options);
-  Decoder decoder;
+  Decoder decoder, joiner;
+  bool joined = false;
   std::vector<uint8_t> px(size_t(stride) * height), tmp, out;
   uint32_t palette[4];
   for (auto& c : palette) c = uint32_t(in.next()) << 16 | uint32_t(in.next()) << 8 | in.next();
@@ -62,8 +66,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           d[3] = in.next();  // alpha / X byte: must be ignored
         }
     }
+    const uint8_t control = in.next();
+    if (control & 1) encoder.refresh();
+    if ((control & 2) && decoder.ready()) {
+      Encoder server;  // the server's keyframe for a late joiner: the relay decoder's picture, from a fresh encoder
+      std::vector<uint8_t> key;
+      if (!server.encode(decoder.rgba(), decoder.width(), decoder.height(), decoder.width() * 4, PixelFormat::RGBA, key))
+        __builtin_trap();
+      if (!joiner.decode(key.data(), key.size())) __builtin_trap();
+      encoder.refresh();
+      joined = true;
+    }
     for (int guard = 0; encoder.encode(px.data(), width, height, stride, format, out); ++guard) {
+      const EncodeStats& st = encoder.lastStats();
+      if (st.refresh != (out[2] == kFlagRefresh) || (st.refresh && st.key)) __builtin_trap();
       if (!decoder.decode(out.data(), out.size()) || guard > 100000) __builtin_trap();
+      if (joined) {
+        if (!joiner.decode(out.data(), out.size())) __builtin_trap();
+        if (memcmp(joiner.rgba(), decoder.rgba(), size_t(width) * height * 4) != 0) __builtin_trap();
+      }
+      if ((control & 4) && guard == 0) encoder.refresh();  // in the middle of progressive refinement
     }
     if (!encoder.isExact() || decoder.width() != width || decoder.height() != height) __builtin_trap();
     const uint8_t* shown = decoder.rgba();
