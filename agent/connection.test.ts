@@ -334,3 +334,67 @@ describe('log wording', () => {
     expect(describeFailure('')).toBe('');
   });
 });
+
+// The server is not trusted: a peer that sends malformed, forged-shape and out-of-order messages. The connection
+// logs and drops them; only valid messages after the welcome reach the session.
+describe('what the server sends is checked', () => {
+  test('malformed messages are logged and ignored; valid ones after the welcome reach the listeners; the hello carries the session token', async () => {
+    const hellos: Record<string, unknown>[] = [];
+    const binary: number[] = [];
+    const server = Bun.serve({
+      hostname: '127.0.0.1',
+      port: 0,
+      fetch(req, srv) {
+        return srv.upgrade(req) ? undefined : new Response('no', { status: 400 });
+      },
+      websocket: {
+        message(ws, raw) {
+          if (typeof raw !== 'string') {
+            binary.push(raw.length);
+            return;
+          }
+          const m = JSON.parse(raw) as { type: string };
+          if (m.type !== 'hello') return;
+          hellos.push(m);
+          ws.send(JSON.stringify({ type: 'desktop-start' })); // before the welcome: out of order
+          ws.send(JSON.stringify({ type: 'welcome', id: 'a1', heartbeatMs: 15_000, session: { id: 7, desk: 'Helpdesk' } }));
+          ws.send('{"type":"input","events":[{"type":"key","keysym":"A","down":true}]}'); // bad shape
+          ws.send('{"type":"desktop-ack","bytes":-1}');
+          ws.send('not json');
+          ws.send(new Uint8Array([1, 2, 3]));
+          ws.send(JSON.stringify({ type: 'format-disk' }));
+          ws.send(JSON.stringify({ type: 'input', events: [{ type: 'pointer', x: 5, y: 6 }] }));
+          ws.send(JSON.stringify({ type: 'desktop-ack', bytes: 0 }));
+        },
+      },
+    });
+    const lines: string[] = [];
+    const received: unknown[] = [];
+    const agent = new AgentConnection({ url: `ws://127.0.0.1:${server.port}/ws/agent`, hello, session: 'join-token-1', backoff: FAST, log: (l) => lines.push(l) });
+    agent.onMessage((m) => received.push(m));
+    expect(agent.sendBinary(new Uint8Array([9]))).toBe(false); // nothing open yet
+    agent.start();
+    try {
+      await waitFor('two valid messages', () => received.length >= 2);
+      await Bun.sleep(50);
+      expect(received).toEqual([
+        { type: 'input', events: [{ type: 'pointer', x: 5, y: 6 }] },
+        { type: 'desktop-ack', bytes: 0 },
+      ]);
+      expect(hellos[0]).toMatchObject({ type: 'hello', session: 'join-token-1', hostname: hello.hostname });
+      expect(agent.welcome).toEqual({ type: 'welcome', id: 'a1', heartbeatMs: 15_000, session: { id: 7, desk: 'Helpdesk' } });
+      expect(lines.some((l) => /online as a1 for session 7 \(Helpdesk\)/.test(l))).toBe(true);
+      expect(lines.filter((l) => /^ignored a malformed message/.test(l))).toHaveLength(4);
+      expect(lines.some((l) => /ignored a desktop-start message that came before the welcome/.test(l))).toBe(true);
+      expect(lines.some((l) => /ignored a binary message/.test(l))).toBe(true);
+      expect(agent.sendBinary(new Uint8Array([1, 2, 3, 4]))).toBe(true);
+      await waitFor('the binary frame', () => binary.length === 1);
+      expect(binary).toEqual([4]);
+    } finally {
+      agent.stop();
+      server.stop(true);
+    }
+    expect(agent.welcome).toBeNull();
+    expect(agent.send({ type: 'heartbeat', t: 1 })).toBe(false);
+  });
+});

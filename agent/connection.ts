@@ -1,7 +1,10 @@
 // Keeps one WebSocket to the server's /ws/agent up: hello, heartbeat at the interval the welcome names,
 // and reconnection with capped exponential backoff and full jitter whenever the connection is lost.
+// Every server message is checked with parseServerMessage (the server is not trusted: a malformed or forged
+// shape is logged and ignored); the valid ones after the welcome go to the listeners (the session controller).
 import {
   AGENT_PROTOCOL_VERSION,
+  parseServerMessage,
   type AgentHello,
   type AgentMessage,
   type ServerToAgentMessage,
@@ -14,6 +17,8 @@ export interface AgentConnectionOptions {
   /** ws(s)://host[:port][/prefix]/ws/agent */
   url: string;
   hello: Pick<AgentHello, 'version' | 'os' | 'hostname'>;
+  /** Join token of the support session this agent serves (sent in every hello). */
+  session?: string;
   backoff?: BackoffOptions;
   log?: (line: string) => void;
   /** Time allowed from the socket opening to the server's welcome. */
@@ -26,7 +31,20 @@ const MAX_HEARTBEAT_MS = 10 * 60_000;
 /** Silence from the server for this many heartbeat intervals means the link is dead (e.g. a half-open TCP). */
 const SILENT_INTERVALS = 3;
 
-export class AgentConnection {
+export type WelcomeMessage = Extract<ServerToAgentMessage, { type: 'welcome' }>;
+/** What the connection hands on: every valid server message after the welcome (heartbeat acks included). */
+export type SessionMessage = Exclude<ServerToAgentMessage, WelcomeMessage>;
+
+/** The part of the connection a session needs: send JSON and binary frames, see what is still buffered. */
+export interface AgentLink {
+  /** False when there is no open connection (the message is dropped). */
+  send(message: AgentMessage): boolean;
+  sendBinary(bytes: Uint8Array): boolean;
+  /** Bytes the WebSocket has accepted but not yet handed to the operating system. */
+  bufferedAmount(): number;
+}
+
+export class AgentConnection implements AgentLink {
   private socket: WebSocket | null = null;
   private backoff: Backoff;
   private stateValue: AgentState = 'stopped';
@@ -36,9 +54,12 @@ export class AgentConnection {
   private onlineSince = 0;
   private lastHeard = 0;
   private listeners = new Set<(state: AgentState) => void>();
+  private messageListeners = new Set<(message: SessionMessage) => void>();
   private readonly log: (line: string) => void;
   /** The id the server gave this connection in its welcome (null when not online). */
   agentId: string | null = null;
+  /** The server's welcome on the current connection (null when not online): names the session, if any. */
+  welcome: WelcomeMessage | null = null;
   /** Heartbeats the server acknowledged over the agent's lifetime. */
   acks = 0;
   /** Connections that reached the welcome over the agent's lifetime. */
@@ -59,6 +80,12 @@ export class AgentConnection {
     return () => this.listeners.delete(listener);
   }
 
+  /** Calls `listener` with every valid server message after the welcome; returns a function that removes it. */
+  onMessage(listener: (message: SessionMessage) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
   start(): void {
     if (this.stateValue !== 'stopped') return;
     this.connect();
@@ -73,6 +100,8 @@ export class AgentConnection {
     const socket = this.socket;
     this.socket = null;
     this.agentId = null;
+    this.welcome = null;
+    this.onlineSince = 0;
     socket?.close(1000, 'agent stopping');
     this.setState('stopped', 'stopped');
   }
@@ -97,13 +126,18 @@ export class AgentConnection {
     socket.addEventListener('open', () => {
       if (this.socket !== socket) return;
       this.lastHeard = Date.now();
-      this.send({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, ...this.options.hello });
+      const session = this.options.session;
+      this.send({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, ...this.options.hello, ...(session ? { session } : {}) });
       this.welcomeTimer = setTimeout(() => socket.close(4000, 'no welcome'), this.options.welcomeTimeoutMs ?? 15_000);
     });
     socket.addEventListener('message', (event) => {
       if (this.socket !== socket) return;
       this.lastHeard = Date.now();
-      this.receive(typeof event.data === 'string' ? event.data : String(event.data));
+      if (typeof event.data !== 'string') {
+        this.log('ignored a binary message from the server (it sends JSON only)');
+        return;
+      }
+      this.receive(event.data);
     });
     let failure = '';
     socket.addEventListener('close', (event) => {
@@ -121,34 +155,40 @@ export class AgentConnection {
   }
 
   private receive(text: string): void {
-    let message: ServerToAgentMessage;
-    try {
-      message = JSON.parse(text) as ServerToAgentMessage;
-    } catch {
-      this.log('ignored a message from the server that is not JSON');
+    const parsed = parseServerMessage(text);
+    // The parser's refusal has no type; the server's own {type: 'error'} message does.
+    if (!('type' in parsed)) {
+      this.log(`ignored a malformed message from the server (${parsed.error}): ${text.slice(0, 80)}`);
       return;
     }
-    switch (message?.type) {
-      case 'welcome': {
-        if (this.onlineSince) return; // a second welcome on the same connection changes nothing
-        if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
-        this.welcomeTimer = null;
-        const heartbeatMs = clampHeartbeat(message.heartbeatMs);
-        this.agentId = String(message.id);
-        this.onlineSince = Date.now();
-        this.sessions++;
-        this.heartbeatTimer = setInterval(() => this.beat(heartbeatMs), heartbeatMs);
-        this.setState('online', `online as ${this.agentId} (heartbeat every ${formatDuration(heartbeatMs)})`);
-        return;
+    const message = parsed;
+    if (message.type === 'welcome') {
+      if (this.onlineSince) return; // a second welcome on the same connection changes nothing
+      if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
+      this.welcomeTimer = null;
+      const heartbeatMs = clampHeartbeat(message.heartbeatMs);
+      this.agentId = message.id;
+      this.welcome = message;
+      this.onlineSince = Date.now();
+      this.sessions++;
+      this.heartbeatTimer = setInterval(() => this.beat(heartbeatMs), heartbeatMs);
+      const session = message.session ? ` for session ${message.session.id} (${message.session.desk})` : '';
+      this.setState('online', `online as ${this.agentId}${session} (heartbeat every ${formatDuration(heartbeatMs)})`);
+      return;
+    }
+    if (!this.onlineSince) {
+      this.log(`ignored a ${message.type} message that came before the welcome`);
+      return;
+    }
+    if (message.type === 'heartbeat-ack') this.acks++;
+    else if (message.type === 'error') this.log(`server says: ${message.error}`);
+    for (const listener of [...this.messageListeners]) {
+      try {
+        listener(message);
+      } catch (error) {
+        // One failing handler must not take the connection down; the session reports its own failures.
+        this.log(`handling a ${message.type} message failed: ${(error as Error).message}`);
       }
-      case 'heartbeat-ack':
-        this.acks++;
-        return;
-      case 'error':
-        this.log(`server says: ${String(message.error)}`);
-        return;
-      default:
-        this.log(`ignored an unknown message from the server: ${text.slice(0, 80)}`);
     }
   }
 
@@ -160,13 +200,28 @@ export class AgentConnection {
     this.send({ type: 'heartbeat', t: Date.now() });
   }
 
-  private send(message: AgentMessage): void {
-    this.socket?.send(JSON.stringify(message));
+  send(message: AgentMessage): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  sendBinary(bytes: Uint8Array): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN || !this.onlineSince) return false;
+    socket.send(bytes);
+    return true;
+  }
+
+  bufferedAmount(): number {
+    return this.socket?.bufferedAmount ?? 0;
   }
 
   private retry(what: string, lastedMs: number): void {
     this.clearTimers();
     this.agentId = null;
+    this.welcome = null;
     this.onlineSince = 0;
     this.backoff.connectionEnded(lastedMs);
     const delay = this.backoff.next();
