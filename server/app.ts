@@ -1,6 +1,10 @@
 import { Elysia } from 'elysia';
 import { agentRoutes } from './agents/routes.ts';
 import { AgentRegistry } from './agents/registry.ts';
+import { agentTokenRoutes } from './agents/tokenRoutes.ts';
+import { DesktopHub } from './relay/desktopHub.ts';
+import { relayRoutes } from './relay/routes.ts';
+import { recordingRoutes } from './recordings/routes.ts';
 import { createAuth, type Auth } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
 import type { AppContext } from './context.ts';
@@ -37,6 +41,7 @@ export interface App {
 function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
   const hub = new ConsoleHub();
   const agents = new AgentRegistry();
+  const desktops = new DesktopHub(ctx, auth);
   const presence = new PresenceTracker(auth.engineers);
   let locked = !auth.engineers.hasAdmin();
   ctx.events.on('admin-created', () => (locked = false));
@@ -67,7 +72,10 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(portalRoutes(ctx, auth, presence))
     .use(embedRoutes(ctx, auth))
     .use(supportAdminRoutes(ctx, auth))
-    .use(agentRoutes(ctx, auth, agents))
+    .use(agentRoutes(ctx, auth, agents, desktops))
+    .use(agentTokenRoutes(ctx, auth))
+    .use(relayRoutes(ctx, auth, desktops))
+    .use(recordingRoutes(ctx, auth, desktops))
     .use(docsRoutes(auth, ctx.version))
     .use(webRoutes(auth));
 }

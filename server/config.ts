@@ -19,6 +19,12 @@ export interface Config {
   smtpUser: string;
   smtpPassword: string;
   smtpFrom: string;
+  /** Folder of the desktop recordings; empty: <dataDir>/recordings. */
+  recordingsDir: string;
+  /** Recordings older than this many days are deleted by a daily sweep; 0 keeps them for ever. */
+  recordingRetentionDays: number;
+  /** Bytes a live-desktop viewer may have queued before the relay drops its frames and resynchronises it. */
+  viewerBufferBytes: number;
 }
 
 interface Setting {
@@ -70,6 +76,9 @@ export const SETTINGS: Setting[] = [
   { key: 'smtpUser', env: 'TESSERA_SMTP_USER', parse: optionalText, describe: 'SMTP user name (empty: no authentication)' },
   { key: 'smtpPassword', env: 'TESSERA_SMTP_PASSWORD', parse: optionalText, describe: 'SMTP password' },
   { key: 'smtpFrom', env: 'TESSERA_SMTP_FROM', parse: optionalText, describe: 'sender address of e-mail' },
+  { key: 'recordingsDir', env: 'TESSERA_RECORDINGS_DIR', parse: optionalText, describe: 'folder of the desktop recordings (empty: <dataDir>/recordings)' },
+  { key: 'recordingRetentionDays', env: 'TESSERA_RECORDING_RETENTION_DAYS', parse: integer(0, 36500), describe: 'days a desktop recording is kept (0: for ever)' },
+  { key: 'viewerBufferBytes', env: 'TESSERA_VIEWER_BUFFER_BYTES', parse: integer(1, 64 * 1024 * 1024), describe: 'bytes a desktop viewer may have queued before it is resynchronised' },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
 
@@ -90,6 +99,10 @@ export const DEFAULTS: Config = {
   smtpUser: '',
   smtpPassword: '',
   smtpFrom: 'tessera@localhost',
+  recordingsDir: '',
+  recordingRetentionDays: 90,
+  // About 2 s of a 30 KB/s link: more would only be lag.
+  viewerBufferBytes: 64 * 1024,
 };
 
 /**
@@ -128,5 +141,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   config.dataDir = resolve(cwd, config.dataDir);
+  if (config.recordingsDir) config.recordingsDir = resolve(cwd, config.recordingsDir);
   return config;
 }

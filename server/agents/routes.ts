@@ -10,6 +10,8 @@ import {
   parseAgentMessage,
   type ServerToAgentMessage,
 } from '../protocol/agent.ts';
+import type { DesktopHub } from '../relay/desktopHub.ts';
+import type { AgentLink, DesktopSession } from '../relay/desktopSession.ts';
 import type { AgentRegistry } from './registry.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -18,10 +20,16 @@ interface AgentSocketData {
   agentId?: string;
   address: string;
   helloTimer?: ReturnType<typeof setTimeout>;
+  /** The support session this agent serves (a `session` join token in its hello), and its link there. */
+  desktop?: { session: DesktopSession; link: AgentLink };
 }
 
-/** /ws/agent: agents say hello, keep a heartbeat, and are listed live in the console. */
-export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry) {
+/**
+ * /ws/agent: agents say hello, keep a heartbeat, and are listed live in the console. An agent that names a
+ * support session (a join token in its hello) is bound to it: it streams its desktop (binary frames, after the
+ * server's desktop-start) and reports consent, monitors and clipboard, relayed to the session's viewers.
+ */
+export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry, desktops: DesktopHub) {
   const sockets = new Map<string, { close(code?: number, reason?: string): void }>();
   const sweep = setInterval(() => {
     for (const id of registry.stale(new Date(Date.now() - HEARTBEAT_TIMEOUT_MS))) {
@@ -46,6 +54,21 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
       },
       message(ws, raw) {
         const data = ws.data as unknown as AgentSocketData;
+        if (raw instanceof Uint8Array || raw instanceof ArrayBuffer) {
+          const bytes = raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
+          if (!data.desktop) {
+            const error = data.agentId ? 'binary frames need an agent bound to a session' : 'hello expected';
+            send(ws, { type: 'error', error });
+            return ws.close(1008, error);
+          }
+          if (data.agentId) registry.touch(data.agentId);
+          const error = data.desktop.session.agentFrame(data.desktop.link, bytes);
+          if (error) {
+            send(ws, { type: 'error', error });
+            ws.close(1008, error.slice(0, 120));
+          }
+          return;
+        }
         const message =
           messageBytes(raw) > MAX_AGENT_MESSAGE_BYTES
             ? { error: `message larger than ${MAX_AGENT_MESSAGE_BYTES} bytes` }
@@ -60,6 +83,17 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
             return ws.close(1008, 'duplicate hello');
           }
           clearTimeout(data.helloTimer);
+          let session: { id: number; desk: string } | undefined;
+          if (message.session !== undefined) {
+            const link: AgentLink = { send: (m) => send(ws, m), close: (code, reason) => ws.close(code, reason) };
+            const bound = desktops.bindAgent(message.session, link, `${message.hostname}, ${message.os}, version ${message.version}`);
+            if ('error' in bound) {
+              send(ws, { type: 'error', error: bound.error });
+              return ws.close(1008, bound.error);
+            }
+            data.desktop = { session: bound.session, link };
+            session = bound.welcome;
+          }
           const id = randomSecret(9);
           data.agentId = id;
           const now = new Date().toISOString();
@@ -73,8 +107,9 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
             lastSeenAt: now,
           });
           sockets.set(id, ws);
-          send(ws, { type: 'welcome', id, heartbeatMs: HEARTBEAT_INTERVAL_MS });
+          send(ws, { type: 'welcome', id, heartbeatMs: HEARTBEAT_INTERVAL_MS, ...(session ? { session } : {}) });
           ctx.events.emit('agents-changed', undefined);
+          data.desktop?.session.agentReady(data.desktop.link);
           return;
         }
         if (!data.agentId) {
@@ -82,11 +117,26 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
           return ws.close(1008, 'hello expected');
         }
         registry.touch(data.agentId);
-        if (message.type === 'heartbeat') send(ws, { type: 'heartbeat-ack', t: message.t });
+        const desktop = data.desktop;
+        if (desktop) desktop.session.agentHeard(desktop.link);
+        switch (message.type) {
+          case 'heartbeat':
+            return send(ws, { type: 'heartbeat-ack', t: message.t });
+          // Desktop reports mean something only for an agent bound to a session; others are ignored.
+          case 'consent':
+            return desktop?.session.agentConsent(desktop.link, message.granted);
+          case 'monitors':
+            return desktop?.session.agentMonitors(desktop.link, message.monitors, message.current);
+          case 'clipboard':
+            return desktop?.session.agentClipboard(desktop.link, message.text);
+          case 'refused':
+            return desktop?.session.agentRefused(desktop.link, message.what, message.reason);
+        }
       },
       close(ws) {
         const data = ws.data as unknown as AgentSocketData;
         clearTimeout(data.helloTimer);
+        if (data.desktop) desktops.unbindAgent(data.desktop.session, data.desktop.link);
         if (data.agentId) {
           sockets.delete(data.agentId);
           if (registry.remove(data.agentId)) ctx.events.emit('agents-changed', undefined);

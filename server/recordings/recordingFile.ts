@@ -6,20 +6,11 @@
 // crc32 covers timeMs, kind and the payload. A record is only trusted when its whole body is present and its
 // checksum matches, so a tail torn by a crash (kill -9 mid-write) is detected and ignored, and the rest plays.
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { encodeRecord, MAX_RECORD_BYTES, RECORD_HEADER_BYTES, RECORDING_MAGIC, RecordKind } from '../protocol/recording.ts';
 
-export const MAGIC = new TextEncoder().encode('TSREC1\n');
-export const RECORD_HEADER_BYTES = 17;
-/** The largest record a reader accepts; anything larger is treated as corruption, never allocated. */
-export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-
-export enum RecordKind {
-  /** A desktop update exactly as the agent sent it. */
-  Stream = 1,
-  /** A server-made full picture from which playback can start. */
-  Keyframe = 2,
-  /** A cursor or other small event (JSON). */
-  Event = 3,
-}
+// The layout lives in server/protocol/recording.ts (the browser's player parses the same records).
+export { MAX_RECORD_BYTES, RECORD_HEADER_BYTES, RecordKind };
+export const MAGIC = RECORDING_MAGIC;
 
 export interface RecordEntry {
   timeMs: number;
@@ -29,19 +20,9 @@ export interface RecordEntry {
   offset: number;
 }
 
-function crc(timeAndKindAndPayload: Uint8Array): number {
+/** Bun's native CRC-32 (same polynomial as protocol/recording.ts crc32, much faster on large payloads). */
+export function crc(timeAndKindAndPayload: Uint8Array): number {
   return Number(Bun.hash.crc32(timeAndKindAndPayload)) >>> 0;
-}
-
-function encodeRecord(timeMs: number, kind: RecordKind, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(RECORD_HEADER_BYTES + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length, true);
-  view.setFloat64(8, timeMs, true);
-  out[16] = kind;
-  out.set(payload, RECORD_HEADER_BYTES);
-  view.setUint32(4, crc(out.subarray(8)), true);
-  return out;
 }
 
 export class RecordingWriter {
@@ -63,7 +44,7 @@ export class RecordingWriter {
     if (payload.length > MAX_RECORD_BYTES) throw new Error(`record of ${payload.length} bytes is over the limit`);
     if (!Number.isFinite(timeMs) || timeMs < 0) throw new Error('record time must be a non-negative number');
     const offset = this.size;
-    const record = encodeRecord(timeMs, kind, payload);
+    const record = encodeRecord(timeMs, kind, payload, crc);
     let written = 0;
     while (written < record.length) written += writeSync(this.fd, record, written);
     this.size += record.length;

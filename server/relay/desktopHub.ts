@@ -1,0 +1,165 @@
+// Every live desktop on this server, by support session: binds agents by join token, attaches viewers with the mode
+// their role gives them, and follows the sessions (an ended session lets its agent and viewers go; a transfer
+// changes modes).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Auth } from '../auth/guard.ts';
+import type { AppContext } from '../context.ts';
+import { DeskStore } from '../desks/store.ts';
+import { JoinTokens } from '../agents/joinTokens.ts';
+import { recordingPath } from '../recordings/paths.ts';
+import { Experts } from '../support/experts.ts';
+import { IdentityFields } from '../support/identityFields.ts';
+import { SessionJournal } from '../support/journal.ts';
+import { Participants } from '../support/participants.ts';
+import { SessionStore } from '../support/sessionStore.ts';
+import { SupportViews } from '../support/views.ts';
+import { DesktopSession, type AgentLink, type ViewerLink } from './desktopSession.ts';
+import { ViewerAccess, type ViewerGrant, type ViewerIdentity } from './viewerAccess.ts';
+
+export interface HubOptions {
+  /** Seek points in recordings every this many ms while the picture changes (default 10 s). */
+  seekEveryMs?: number;
+}
+
+export class DesktopHub {
+  private live = new Map<number, DesktopSession>();
+  private readonly sessions: SessionStore;
+  private readonly journal: SessionJournal;
+  private readonly tokens: JoinTokens;
+  private readonly desks: DeskStore;
+  readonly access: ViewerAccess;
+  /** Viewer links and who they are, to ask again when the session changes. */
+  private identities = new WeakMap<ViewerLink, ViewerIdentity>();
+  private followUp: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private ctx: AppContext,
+    auth: Auth,
+    private options: HubOptions = {},
+  ) {
+    this.sessions = new SessionStore(ctx.db);
+    const participants = new Participants(ctx.db);
+    this.journal = new SessionJournal(ctx, this.sessions, new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants));
+    this.tokens = new JoinTokens(ctx.db);
+    this.desks = new DeskStore(ctx.db, 'desks');
+    this.access = new ViewerAccess(this.sessions, participants, auth.engineers, new Experts(ctx.db));
+    // Listeners of these events in other features (e.g. experts removed when a session is unstaffed) may run after
+    // this one: look at the sessions once they all have.
+    const later = () => {
+      this.followUp ??= setTimeout(() => {
+        this.followUp = null;
+        this.follow();
+      }, 0);
+    };
+    ctx.events.on('support-changed', later);
+    ctx.events.on('session-unstaffed', later);
+  }
+
+  /** The live desktop of a session, if something is connected to it. */
+  get(sessionId: number): DesktopSession | undefined {
+    return this.live.get(sessionId);
+  }
+
+  private session(sessionId: number): DesktopSession {
+    let s = this.live.get(sessionId);
+    if (!s) {
+      s = new DesktopSession(sessionId, {
+        log: (actor, text, data) => this.journal.write(sessionId, actor, 'operation', text, data),
+        recordingPath: () => {
+          const path = recordingPath(this.ctx.config, sessionId);
+          mkdirSync(join(path, '..'), { recursive: true });
+          return path;
+        },
+        maxBufferedBytes: this.ctx.config.viewerBufferBytes,
+        seekEveryMs: this.options.seekEveryMs,
+      });
+      this.live.set(sessionId, s);
+    }
+    return s;
+  }
+
+  private release(s: DesktopSession): void {
+    if (s.idle && this.live.get(s.id) === s) {
+      s.shutdown();
+      this.live.delete(s.id);
+    }
+  }
+
+  // ---- agents ----
+
+  /**
+   * Binds an agent connection to the session of its join token. Returns the session and what the welcome tells
+   * the agent, or why it is refused (unknown or expired token, ended session, another agent already connected).
+   */
+  bindAgent(token: string, link: AgentLink, describe: string): { session: DesktopSession; welcome: { id: number; desk: string } } | { error: string } {
+    const sessionId = this.tokens.sessionOf(token);
+    if (sessionId === null) return { error: 'unknown or expired session token' };
+    const support = this.sessions.get(sessionId)!;
+    const s = this.session(sessionId);
+    const refusal = s.attachAgent(link, describe);
+    if (refusal) {
+      this.release(s);
+      return { error: refusal };
+    }
+    const desk = support.deskId === null ? '' : (this.desks.get(support.deskId)?.name ?? '');
+    return { session: s, welcome: { id: sessionId, desk } };
+  }
+
+  unbindAgent(s: DesktopSession, link: AgentLink): void {
+    s.detachAgent(link);
+    this.release(s);
+  }
+
+  // ---- viewers ----
+
+  /** What this identity may do in the session's live desktop, or null when it may not see it. */
+  grant(sessionId: number, who: ViewerIdentity): ViewerGrant | null {
+    return this.access.grant(sessionId, who);
+  }
+
+  /** Attaches a viewer (its access was checked with grant()); logs that it watches, once per viewer socket. */
+  addViewer(sessionId: number, viewer: ViewerLink, who: ViewerIdentity): DesktopSession {
+    const s = this.session(sessionId);
+    this.identities.set(viewer, who);
+    const how = viewer.mode === 'control' ? 'opened the remote screen' : 'is watching the remote screen (view only)';
+    this.journal.write(sessionId, viewer.actor, 'operation', `${viewer.name} ${how}`, viewer.actor.startsWith('expert:') ? { expert: viewer.name } : {});
+    s.addViewer(viewer);
+    return s;
+  }
+
+  removeViewer(s: DesktopSession, viewer: ViewerLink): void {
+    s.removeViewer(viewer);
+    this.release(s);
+  }
+
+  // ---- following the sessions ----
+
+  /** Ends desktops of ended sessions; gives viewers the mode their role now allows (or closes them). */
+  follow(): void {
+    for (const s of [...this.live.values()]) {
+      const support = this.sessions.get(s.id);
+      if (!support || support.status === 'ended') {
+        s.end();
+        this.release(s);
+        continue;
+      }
+      for (const viewer of [...s.viewerLinks]) {
+        const who = this.identities.get(viewer);
+        const grant = who ? this.access.grant(s.id, who) : null;
+        if (!grant) {
+          viewer.send({ type: 'error', error: 'you no longer have access to this session' });
+          this.removeViewer(s, viewer);
+          viewer.close(1008, 'no longer allowed to see this session');
+        } else s.setMode(viewer, grant.mode);
+      }
+    }
+  }
+
+  /** The server stops: finish recordings. */
+  stop(): void {
+    if (this.followUp) clearTimeout(this.followUp);
+    for (const s of this.live.values()) s.shutdown();
+    this.live.clear();
+  }
+}

@@ -1,0 +1,331 @@
+// One support session's live desktop: its bound agent, its viewers, the relay between them, the desktop state the
+// agent reported (consent, monitors), and the recorder while the screen is streamed.
+import { existsSync } from 'node:fs';
+import type { Capability, MonitorInfo, ServerToAgentMessage } from '../protocol/agent.ts';
+import type { DesktopServerMessage, InputEvent, ViewerMessage } from '../protocol/desktop.ts';
+import type { RecordingEvent } from '../protocol/recording.ts';
+import { Recorder } from '../recordings/recorder.ts';
+import { CodecPicture } from './codecPicture.ts';
+import { DesktopRelay, type ViewerSink } from './desktopRelay.ts';
+
+/** An agent connection bound to the session. */
+export interface AgentLink {
+  send(message: ServerToAgentMessage): void;
+  close(code: number, reason: string): void;
+}
+
+export type ViewerMode = 'control' | 'view';
+
+/** A viewer's socket on /ws/desktop/:sessionId. */
+export interface ViewerLink {
+  readonly sink: ViewerSink;
+  /** Who it is, for the session log ('engineer:<id>' or 'expert:<id>') and by name. */
+  readonly actor: string;
+  readonly name: string;
+  mode: ViewerMode;
+  send(message: DesktopServerMessage): void;
+  close(code: number, reason: string): void;
+}
+
+export interface DesktopSessionHooks {
+  /** Writes the session log (and pushes it to the consoles). */
+  log(actor: string, text: string, data?: Record<string, unknown>): void;
+  /** The recording file of this session (its folder exists). */
+  recordingPath(): string;
+  maxBufferedBytes: number;
+  seekEveryMs?: number;
+}
+
+/** An agent silent for longer than this may be replaced by a new connection of the same session (see attachAgent). */
+export const AGENT_STALE_MS = 20_000;
+
+export class DesktopSession {
+  readonly relay: DesktopRelay;
+  private readonly picture = new CodecPicture();
+  private agent: AgentLink | null = null;
+  private agentHeardAt = 0;
+  /** desktop-start was sent on the current agent connection (binary frames are accepted from then on). */
+  private startSent = false;
+  private streaming = false;
+  private received = 0;
+  private readonly viewers = new Set<ViewerLink>();
+  private consent: Capability[] = [];
+  private monitors: MonitorInfo[] = [];
+  private monitor: number | 'all' = 'all';
+  private recorder: Recorder | null = null;
+  /** Viewers whose dropped input was logged already (once per viewer). */
+  private readonly refusalLogged = new WeakSet<ViewerLink>();
+
+  constructor(
+    readonly id: number,
+    private hooks: DesktopSessionHooks,
+  ) {
+    this.relay = new DesktopRelay(this.picture, {
+      maxBufferedBytes: hooks.maxBufferedBytes,
+      requestRefresh: () => {
+        if (this.agent && this.startSent) this.agent.send({ type: 'desktop-refresh' });
+      },
+    });
+  }
+
+  /** Nothing is connected: the hub may forget this session. */
+  get idle(): boolean {
+    return !this.agent && this.viewers.size === 0;
+  }
+
+  get viewerLinks(): ReadonlySet<ViewerLink> {
+    return this.viewers;
+  }
+
+  get isStreaming(): boolean {
+    return this.streaming;
+  }
+
+  get recording(): boolean {
+    return this.recorder?.open ?? false;
+  }
+
+  // ---- the agent ----
+
+  /**
+   * Binds an agent connection; returns why it is refused, or null. One live agent per session: a second one is
+   * refused, unless the bound one has been silent for AGENT_STALE_MS (an agent that lost its network reconnects
+   * before the server notices the old connection is dead; a live agent sends a heartbeat every 15 s).
+   */
+  attachAgent(link: AgentLink, describe: string): string | null {
+    if (this.agent) {
+      if (performance.now() - this.agentHeardAt < AGENT_STALE_MS) return 'another agent is already connected to this session';
+      const stale = this.agent;
+      this.detachAgent(stale);
+      stale.close(1001, 'replaced by a new connection of this session’s agent');
+    }
+    this.agent = link;
+    this.agentHeardAt = performance.now();
+    this.startSent = false;
+    this.streaming = false;
+    this.received = 0;
+    this.hooks.log('agent', `agent connected (${describe})`);
+    this.broadcast({ type: 'agent', online: true });
+    return null;
+  }
+
+  /** After the welcome: start streaming at once if someone is already watching. */
+  agentReady(link: AgentLink): void {
+    if (link === this.agent && this.viewers.size > 0) this.startStreaming();
+  }
+
+  agentHeard(link: AgentLink): void {
+    if (link === this.agent) this.agentHeardAt = performance.now();
+  }
+
+  detachAgent(link: AgentLink): void {
+    if (link !== this.agent) return;
+    this.stopRecording({ type: 'agent', online: false });
+    this.agent = null;
+    this.startSent = this.streaming = false;
+    this.relay.agentGone();
+    this.hooks.log('agent', 'agent left');
+    this.broadcast({ type: 'agent', online: false });
+    if (this.consent.length) {
+      this.consent = [];
+      this.broadcast({ type: 'consent', granted: [] });
+    }
+  }
+
+  /** One binary desktop frame from the agent; returns why the connection must close, or null. */
+  agentFrame(link: AgentLink, data: Uint8Array): string | null {
+    if (link !== this.agent) return 'this connection was replaced';
+    if (!this.startSent) return 'desktop frames are only accepted after desktop-start';
+    this.agentHeardAt = performance.now();
+    this.received += data.byteLength;
+    // Acknowledge before decoding: the agent paces its next grab on this, and decoding may take a few ms.
+    link.send({ type: 'desktop-ack', bytes: this.received });
+    return this.relay.fromAgent(data);
+  }
+
+  agentConsent(link: AgentLink, granted: Capability[]): void {
+    if (link !== this.agent) return;
+    const before = [...this.consent].sort().join(',');
+    this.consent = granted;
+    if ([...granted].sort().join(',') === before) return;
+    this.hooks.log('agent', granted.length ? `the customer allows: ${granted.join(', ')}` : 'the customer allows nothing (consent withdrawn)', {
+      consent: granted,
+    });
+    this.recorder?.event({ type: 'consent', granted });
+    this.broadcast({ type: 'consent', granted });
+  }
+
+  agentMonitors(link: AgentLink, monitors: MonitorInfo[], current: number | 'all'): void {
+    if (link !== this.agent) return;
+    this.monitors = monitors;
+    this.monitor = current;
+    this.recorder?.event({ type: 'monitors', monitor: current });
+    this.broadcast({ type: 'monitors', monitors, monitor: current });
+  }
+
+  agentClipboard(link: AgentLink, text: string): void {
+    if (link !== this.agent) return;
+    for (const v of this.viewers) if (v.mode === 'control') v.send({ type: 'clipboard', text });
+  }
+
+  agentRefused(link: AgentLink, what: string, reason: string): void {
+    if (link !== this.agent) return;
+    this.hooks.log('agent', `the agent refused ${what}: ${reason}`);
+    this.broadcast({ type: 'refused', what, reason });
+  }
+
+  // ---- viewers ----
+
+  addViewer(viewer: ViewerLink): void {
+    this.viewers.add(viewer);
+    viewer.send({
+      type: 'hello',
+      mode: viewer.mode,
+      agent: this.agent !== null,
+      consent: this.consent,
+      monitors: this.monitors,
+      monitor: this.monitor,
+    });
+    this.relay.addViewer(viewer.sink);
+    if (this.agent && !this.streaming) this.startStreaming();
+  }
+
+  removeViewer(viewer: ViewerLink): void {
+    if (!this.viewers.delete(viewer)) return;
+    this.relay.removeViewer(viewer.sink);
+    if (this.viewers.size === 0 && this.streaming) this.stopStreaming();
+  }
+
+  setMode(viewer: ViewerLink, mode: ViewerMode): void {
+    if (viewer.mode === mode) return;
+    viewer.mode = mode;
+    viewer.send({ type: 'mode', mode });
+  }
+
+  viewerMessage(viewer: ViewerLink, m: ViewerMessage): void {
+    if (m.type === 'ping') return viewer.send({ type: 'pong', t: m.t });
+    if (viewer.mode !== 'control') {
+      // View-only participants only watch: the server drops their input (and the agent enforces consent too).
+      viewer.send({ type: 'refused', what: m.type, reason: 'you are watching in view-only mode' });
+      if (!this.refusalLogged.has(viewer)) {
+        this.refusalLogged.add(viewer);
+        this.logViewer(viewer, `${viewer.name} tried to ${m.type === 'input' ? 'control the screen' : `use ${m.type}`} in view-only mode; dropped`);
+      }
+      return;
+    }
+    if (!this.agent) return viewer.send({ type: 'refused', what: m.type, reason: 'the agent is not connected' });
+    switch (m.type) {
+      case 'input':
+        this.agent.send({ type: 'input', events: this.clamp(m.events) });
+        return;
+      case 'clipboard':
+        this.agent.send({ type: 'clipboard', text: m.text });
+        this.logViewer(viewer, `${viewer.name} sent clipboard text to the remote machine (${m.text.length} characters)`);
+        return;
+      case 'clipboard-request':
+        this.agent.send({ type: 'clipboard-request' });
+        return;
+      case 'monitor':
+        this.agent.send({ type: 'monitor', index: m.index });
+        return;
+    }
+  }
+
+  /** Logs in a viewer's name (an expert's name travels in the entry's data, see support/views.ts). */
+  private logViewer(viewer: ViewerLink, text: string): void {
+    this.hooks.log(viewer.actor, text, viewer.actor.startsWith('expert:') ? { expert: viewer.name } : {});
+  }
+
+  /** Keeps pointer positions inside the picture (the agent clamps again; out-of-range input is never applied). */
+  private clamp(events: InputEvent[]): InputEvent[] {
+    const size = this.picture.dimensions;
+    if (!size) return events;
+    const cx = (x: number) => Math.min(Math.max(x, 0), size.width - 1);
+    const cy = (y: number) => Math.min(Math.max(y, 0), size.height - 1);
+    return events.map((e) => (e.type === 'pointer' || e.type === 'button' || e.type === 'wheel' ? { ...e, x: cx(e.x), y: cy(e.y) } : e));
+  }
+
+  // ---- streaming and recording ----
+
+  private startStreaming(): void {
+    if (!this.agent) return;
+    this.agent.send({ type: 'desktop-start' });
+    this.startSent = this.streaming = true;
+    this.startRecording();
+  }
+
+  private stopStreaming(): void {
+    this.agent?.send({ type: 'desktop-stop' });
+    this.streaming = false;
+    this.stopRecording();
+  }
+
+  private startRecording(): void {
+    if (this.recorder) return;
+    let recorder: Recorder;
+    let path: string;
+    let isNew: boolean;
+    try {
+      path = this.hooks.recordingPath();
+      isNew = !existsSync(path);
+      recorder = new Recorder(
+        path,
+        {
+          seekPointDue: () => this.relay.seekPoint(recorder),
+          failed: (error) => {
+            this.relay.removeViewer(recorder);
+            if (this.recorder === recorder) this.recorder = null;
+            this.hooks.log('system', `the screen recording stopped: ${error.message}`);
+          },
+        },
+        this.hooks.seekEveryMs,
+      );
+    } catch (error) {
+      this.hooks.log('system', `the screen cannot be recorded: ${(error as Error).message}`);
+      return;
+    }
+    this.recorder = recorder;
+    recorder.event({ type: 'agent', online: true });
+    if (this.consent.length) recorder.event({ type: 'consent', granted: this.consent });
+    if (isNew) {
+      this.hooks.log('system', `the screen is being recorded: /api/support/sessions/${this.id}/recording`, { recording: this.id });
+    }
+    this.relay.addViewer(recorder);
+  }
+
+  private stopRecording(last?: RecordingEvent): void {
+    const recorder = this.recorder;
+    if (!recorder) return;
+    this.recorder = null;
+    if (last) recorder.event(last);
+    this.relay.removeViewer(recorder);
+    recorder.close();
+  }
+
+  // ---- the end ----
+
+  /** The support session ended: the agent is told and let go, viewers are closed, the recording is finished. */
+  end(): void {
+    const agent = this.agent;
+    if (agent) {
+      agent.send({ type: 'session-ended' });
+      this.detachAgent(agent);
+      agent.close(1000, 'the session has ended');
+    }
+    this.stopRecording();
+    for (const v of [...this.viewers]) {
+      v.send({ type: 'error', error: 'the session has ended' });
+      this.removeViewer(v);
+      v.close(1000, 'the session has ended');
+    }
+  }
+
+  /** The server stops: close files, let connections go. */
+  shutdown(): void {
+    this.stopRecording();
+  }
+
+  private broadcast(message: DesktopServerMessage): void {
+    for (const v of this.viewers) v.send(message);
+  }
+}
