@@ -1,43 +1,33 @@
-// Web Worker entry of the desktop decoder. Protocol (main thread -> worker):
-//   { type: 'message', data: ArrayBuffer }   one codec update message (transfer it)
-//   { type: 'reset' }                         drop the picture; the next message must be a key message
-// Worker -> main thread:
-//   { type: 'frame', width, height, rgba: ArrayBuffer }   the picture after the message (transferred copy)
-//   { type: 'error', message }                            malformed message; send a key message (reset) to recover
-import { createWasmDecoder, type WasmDecoder } from './wasmDecoder.ts';
-
-type Inbound = { type: 'message'; data: ArrayBuffer } | { type: 'reset' };
+// Web Worker entry of the desktop decoder: the WebAssembly decoder and the viewer's canvas (an OffscreenCanvas)
+// live here, so decoding and painting never block the page. The message protocol is in
+// client/src/desktop/workerProtocol.ts; the logic (decode in order, paint once per animation frame, stats, exact
+// picture on request) is client/src/desktop/decodeCore.ts.
+import { DecodeCore } from '../desktop/decodeCore.ts';
+import type { FromWorker, ToWorker } from '../desktop/workerProtocol.ts';
+import { createWasmDecoder } from './wasmDecoder.ts';
 
 const scope = self as unknown as {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  onmessage: ((event: MessageEvent<Inbound>) => void) | null;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  requestAnimationFrame?: (callback: () => void) => number;
 };
 
-let decoder: Promise<WasmDecoder> | null = null;
-const load = () => {
-  decoder ??= fetch(new URL('./tesseraDecoder.wasm', import.meta.url))
-    .then((r) => r.arrayBuffer())
-    .then((bytes) => createWasmDecoder(bytes));
-  return decoder;
-};
-
-// Messages are applied strictly in order (the entropy context spans messages).
-let queue: Promise<void> = Promise.resolve();
-scope.onmessage = (event) => {
-  const msg = event.data;
-  queue = queue.then(async () => {
-    if (msg.type === 'reset') {
-      (await decoder)?.dispose();
-      decoder = null;
-      return;
-    }
-    const d = await load();
-    try {
-      const frame = d.decode(new Uint8Array(msg.data));
-      const rgba = frame.rgba.slice().buffer;
-      scope.postMessage({ type: 'frame', width: frame.width, height: frame.height, rgba }, [rgba]);
-    } catch (e) {
-      scope.postMessage({ type: 'error', message: (e as Error).message });
-    }
+// Fetched and compiled once; a reset makes a new decoder instance from the same module.
+let module: Promise<WebAssembly.Module> | null = null;
+const compile = () => {
+  module ??= fetch(new URL('./tesseraDecoder.wasm', import.meta.url)).then(async (r) => {
+    if (!r.ok) throw new Error(`decoder: cannot load the WebAssembly module (${r.status})`);
+    return WebAssembly.compile(await r.arrayBuffer());
   });
+  return module;
 };
+
+const core = new DecodeCore({
+  loadDecoder: async () => createWasmDecoder(await compile()),
+  post: (message, transfer) => scope.postMessage(message, transfer),
+  // Dedicated workers with an OffscreenCanvas get requestAnimationFrame in Chromium; elsewhere a macrotask.
+  schedulePaint: (callback) => (scope.requestAnimationFrame ? scope.requestAnimationFrame(callback) : setTimeout(callback, 0)),
+  now: () => performance.now(),
+});
+
+scope.onmessage = (event) => void core.handle(event.data);

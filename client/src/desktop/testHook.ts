@@ -1,0 +1,25 @@
+// window.__tesseraDesktop: lets a browser test (and anyone at the console's devtools) read the live viewer's
+// exact decoded picture and its statistics, to compare the picture bit for bit with the remote screen. It exposes
+// only what the page already shows; the last mounted viewer owns it and removes it when it unmounts.
+import type { Picture } from './decoderHost.ts';
+import type { DesktopStats } from './statsMeter.ts';
+
+export interface DesktopTestHook {
+  /** The decoder's current picture (RGBA, A = 255), fetched from the worker after every frame received so far. */
+  picture(): Promise<Picture>;
+  stats(): DesktopStats;
+}
+
+declare global {
+  interface Window {
+    __tesseraDesktop?: DesktopTestHook;
+  }
+}
+
+/** Publishes the hook; the returned function removes it (only if it is still this one). */
+export function exposeDesktopHook(hook: DesktopTestHook, target: Window = window): () => void {
+  target.__tesseraDesktop = hook;
+  return () => {
+    if (target.__tesseraDesktop === hook) delete target.__tesseraDesktop;
+  };
+}
