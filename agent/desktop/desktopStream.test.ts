@@ -10,6 +10,8 @@ import { DesktopStream, type FrameSink } from './desktopStream.ts';
 import { applyInput } from './inputApplier.ts';
 
 const W = 640, H = 480;
+/** Frames that carry a codec message. */
+const PICTURE = new Set([DesktopFrame.Update, DesktopFrame.Keyframe, DesktopFrame.Refresh]);
 let x: XServer;
 let capture: ScreenCapture;
 
@@ -39,7 +41,7 @@ function viewer() {
       const split = splitFrame(bytes);
       if (typeof split === 'string') throw new Error(`malformed frame from the stream: ${split}`);
       state.frames.push(split);
-      if (split.kind === DesktopFrame.Update) {
+      if (PICTURE.has(split.kind)) {
         const { width, height } = decoder.apply(split.payload);
         state.width = width;
         state.height = height;
@@ -66,8 +68,9 @@ function viewer() {
     }
     return true;
   };
-  const updates = () => state.frames.filter((f) => f.kind === DesktopFrame.Update).length;
-  return { sink, state, exact, updates };
+  const updates = () => state.frames.filter((f) => PICTURE.has(f.kind)).length;
+  const kinds = () => state.frames.filter((f) => PICTURE.has(f.kind)).map((f) => DesktopFrame[f.kind]);
+  return { sink, state, exact, updates, kinds };
 }
 
 describe('desktop stream (agent)', () => {
@@ -183,7 +186,7 @@ describe('desktop stream (agent)', () => {
     stream.start();
     try {
       await waitUntil(() => v.exact(), 'an exact picture over the slow link', 20_000, 100);
-      const updates = arrivals.filter((a) => a.kind === DesktopFrame.Update);
+      const updates = arrivals.filter((a) => PICTURE.has(a.kind));
       expect(updates[0]!.at - started).toBeLessThan(2000); // a first picture within 2 s
       expect(updates[0]!.bytes).toBeLessThan(40_000);
       expect(Math.max(...updates.map((u) => u.bytes))).toBeLessThan(48 * 1024); // fitted to the link
@@ -193,6 +196,41 @@ describe('desktop stream (agent)', () => {
     } finally {
       stream.stop();
       term.stop();
+    }
+  });
+
+  it('frames: the first message is a Keyframe, changes are Updates, refresh() sends a Refresh at once (also unchanged), a monitor change a Keyframe', async () => {
+    await runX(x, 'xsetroot', ['-solid', '#204060']);
+    const v = viewer();
+    const stream = new DesktopStream({ sink: v.sink, capture, maxFps: 60, idleAfterMs: 100, idleFps: 0.2 });
+    stream.start();
+    try {
+      await waitUntil(() => v.exact(), 'the first picture');
+      expect(v.kinds()[0]).toBe('Keyframe');
+      expect(v.kinds().slice(1).every((k) => k === 'Update')).toBe(true); // progressive refinement of the first picture
+      await runX(x, 'xsetroot', ['-mod', '4', '4', '-fg', '#ff0000', '-bg', '#00ff00']);
+      await waitUntil(() => v.exact(), 'the change');
+      expect(v.kinds().at(-1)).toBe('Update');
+      await new Promise((r) => setTimeout(r, 300)); // idle now: it looks only every 5 s
+      const before = v.updates();
+      stream.refresh();
+      await waitUntil(() => v.updates() > before, 'the refresh, without waiting for the idle poll', 1000);
+      expect(v.kinds().slice(before)).toEqual(['Refresh']);
+      expect(stream.stats.refreshes).toBe(1);
+      expect(v.exact()).toBe(true); // the decoder took the refresh and still shows the screen
+      await runX(x, 'xsetroot', ['-solid', '#0a0b0c']);
+      await waitUntil(() => v.exact(), 'a change after the refresh');
+      expect(v.kinds().at(-1)).toBe('Update');
+      const region = { x: 0, y: 0, width: W, height: H / 2 };
+      await runX(x, 'xrandr', ['--setmonitor', 'TOP', `${W}/100x${H / 2}/100+0+0`, 'none']);
+      const index = (await waitUntil(() => capture.monitors().findIndex((m) => m.name === 'TOP') + 1, 'the TOP monitor')) - 1;
+      const keyframes = stream.stats.keyframes;
+      stream.setMonitor(index);
+      await waitUntil(() => v.exact(region), 'the top half');
+      expect(stream.stats.keyframes).toBe(keyframes + 1); // another size: a new epoch
+    } finally {
+      stream.stop();
+      await runX(x, 'xrandr', ['--delmonitor', 'TOP']).catch(() => {});
     }
   });
 

@@ -6,6 +6,10 @@
 // idleFps (input from the viewer brings it back to full rate at once). An idle screen sends nothing: the codec
 // returns null for an unchanged picture. The cursor goes as its own small frames (shape when it changes, position
 // when it moves), never into the picture.
+//
+// Each codec message goes out as the frame kind the relay needs to know about (server/protocol/desktop.ts): the
+// stream's first message and every key message (a new epoch: size change, monitor change, reset) as Keyframe, a
+// refresh message (the server asked for one to resynchronise a viewer) as Refresh, everything else as Update.
 import { openCapture, type CursorInfo, type Rect, type ScreenCapture } from '../../native/capture.ts';
 import { createEncoder, type DesktopEncoder, type EncoderOptions } from '../../native/index.ts';
 import { DesktopFrame, frame, MAX_CURSOR_SIDE } from '../../server/protocol/desktop.ts';
@@ -44,13 +48,17 @@ export interface DesktopStreamOptions {
   busyPollMs?: number;
   /** Called when capturing fails (e.g. the X server went away); the stream has stopped. */
   onError?: (error: Error) => void;
+  /** Called when the desktop size or monitor layout changed (the stream keeps going with the new picture). */
+  onLayoutChange?: () => void;
 }
 
 export interface DesktopStreamStats {
   /** Pictures grabbed and encoded. */
   grabs: number;
-  /** Update frames sent (a grab with no change sends none). */
+  /** Picture frames sent: Keyframe, Update and Refresh (a grab with no change sends none). */
   updates: number;
+  keyframes: number;
+  refreshes: number;
   cursorShapes: number;
   cursorPositions: number;
   bytes: number;
@@ -59,7 +67,7 @@ export interface DesktopStreamStats {
 }
 
 export class DesktopStream {
-  readonly stats: DesktopStreamStats = { grabs: 0, updates: 0, cursorShapes: 0, cursorPositions: 0, bytes: 0, busyTicks: 0 };
+  readonly stats: DesktopStreamStats = { grabs: 0, updates: 0, keyframes: 0, refreshes: 0, cursorShapes: 0, cursorPositions: 0, bytes: 0, busyTicks: 0 };
   private readonly capture: ScreenCapture;
   private readonly ownsCapture: boolean;
   private readonly encoder: DesktopEncoder;
@@ -80,6 +88,8 @@ export class DesktopStream {
   private readonly budgetMs: number;
   private budget = INITIAL_BUDGET;
   private inFlight: { bytes: number; since: number } | null = null;
+  /** No picture sent yet: the first one is a Keyframe whatever the encoder says. */
+  private first = true;
   /** Estimated link rate in bytes per second (0 until measured). */
   linkRate = 0;
 
@@ -121,6 +131,11 @@ export class DesktopStream {
     if (this.ownsCapture) this.capture.close();
   }
 
+  /** The monitor being streamed (falls back to 'all' when the chosen one went away). */
+  get currentMonitor(): number | 'all' {
+    return this.monitor;
+  }
+
   /** Streams another monitor (index of ScreenCapture.monitors()) or 'all'; the next update is a full picture. */
   setMonitor(monitor: number | 'all'): void {
     this.monitor = monitor;
@@ -134,6 +149,18 @@ export class DesktopStream {
     this.forceCursorShape = true;
     this.lastCursor = null;
     this.activity();
+  }
+
+  /**
+   * The server asked for a Refresh (it resynchronised a viewer with a picture of its own): the next message resets
+   * the codec context, goes out as a Refresh frame even if nothing changed on screen, and it goes out now.
+   */
+  refresh(): void {
+    this.encoder.refresh();
+    this.forceCursorShape = true;
+    this.lastCursor = null;
+    this.lastChange = performance.now();
+    if (this.running && this.timer) this.schedule(0);
   }
 
   /** Input arrived: something is likely to change, so poll at full rate (and right now if idle). */
@@ -174,7 +201,10 @@ export class DesktopStream {
     const started = performance.now();
     if (this.inFlight) this.measure(started);
     try {
-      if (this.capture.layoutVersion() !== this.layout) this.regionValue = this.resolveRegion();
+      if (this.capture.layoutVersion() !== this.layout) {
+        this.regionValue = this.resolveRegion();
+        this.options.onLayoutChange?.();
+      }
       const picture = this.capture.grab(this.monitor === 'all' ? undefined : this.regionValue);
       if (picture.width !== this.regionValue.width || picture.height !== this.regionValue.height) {
         this.regionValue = { x: picture.x, y: picture.y, width: picture.width, height: picture.height };
@@ -183,8 +213,13 @@ export class DesktopStream {
       const message = this.encoder.encode(picture.data, picture.width, picture.height, picture.stride, 'bgrx');
       const bytesBefore = this.stats.bytes;
       if (message) {
-        this.send(frame(DesktopFrame.Update, message));
+        const stats = this.encoder.stats();
+        const kind = this.first || stats.key ? DesktopFrame.Keyframe : stats.refresh ? DesktopFrame.Refresh : DesktopFrame.Update;
+        this.first = false;
+        this.send(frame(kind, message));
         this.stats.updates++;
+        if (kind === DesktopFrame.Keyframe) this.stats.keyframes++;
+        if (kind === DesktopFrame.Refresh) this.stats.refreshes++;
         this.lastChange = performance.now();
       }
       this.sendCursor(this.capture.cursor(this.forceCursorShape));
