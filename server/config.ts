@@ -23,6 +23,8 @@ export interface Config {
   recordingsDir: string;
   /** Recordings older than this many days are deleted by a daily sweep; 0 keeps them for ever. */
   recordingRetentionDays: number;
+  /** A seek point (server keyframe) is recorded at most this many seconds apart while the picture changes. */
+  recordingKeyframeSeconds: number;
   /** Bytes a live-desktop viewer may have queued before the relay drops its frames and resynchronises it. */
   viewerBufferBytes: number;
 }
@@ -78,6 +80,7 @@ export const SETTINGS: Setting[] = [
   { key: 'smtpFrom', env: 'TESSERA_SMTP_FROM', parse: optionalText, describe: 'sender address of e-mail' },
   { key: 'recordingsDir', env: 'TESSERA_RECORDINGS_DIR', parse: optionalText, describe: 'folder of the desktop recordings (empty: <dataDir>/recordings)' },
   { key: 'recordingRetentionDays', env: 'TESSERA_RECORDING_RETENTION_DAYS', parse: integer(0, 36500), describe: 'days a desktop recording is kept (0: for ever)' },
+  { key: 'recordingKeyframeSeconds', env: 'TESSERA_RECORDING_KEYFRAME_SECONDS', parse: integer(1, 3600), describe: 'seconds between seek points in a desktop recording while the screen changes' },
   { key: 'viewerBufferBytes', env: 'TESSERA_VIEWER_BUFFER_BYTES', parse: integer(1, 64 * 1024 * 1024), describe: 'bytes a desktop viewer may have queued before it is resynchronised' },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
@@ -101,6 +104,7 @@ export const DEFAULTS: Config = {
   smtpFrom: 'tessera@localhost',
   recordingsDir: '',
   recordingRetentionDays: 90,
+  recordingKeyframeSeconds: 10,
   // About 2 s of a 30 KB/s link: more would only be lag.
   viewerBufferBytes: 64 * 1024,
 };

@@ -17,11 +17,6 @@ import { SupportViews } from '../support/views.ts';
 import { DesktopSession, type AgentLink, type ViewerLink } from './desktopSession.ts';
 import { ViewerAccess, type ViewerGrant, type ViewerIdentity } from './viewerAccess.ts';
 
-export interface HubOptions {
-  /** Seek points in recordings every this many ms while the picture changes (default 10 s). */
-  seekEveryMs?: number;
-}
-
 export class DesktopHub {
   private live = new Map<number, DesktopSession>();
   private readonly sessions: SessionStore;
@@ -36,7 +31,6 @@ export class DesktopHub {
   constructor(
     private ctx: AppContext,
     auth: Auth,
-    private options: HubOptions = {},
   ) {
     this.sessions = new SessionStore(ctx.db);
     const participants = new Participants(ctx.db);
@@ -72,7 +66,7 @@ export class DesktopHub {
           return path;
         },
         maxBufferedBytes: this.ctx.config.viewerBufferBytes,
-        seekEveryMs: this.options.seekEveryMs,
+        seekEveryMs: this.ctx.config.recordingKeyframeSeconds * 1000,
       });
       this.live.set(sessionId, s);
     }
