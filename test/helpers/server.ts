@@ -11,6 +11,8 @@ export interface SpawnedServer {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   port: number;
+  /** The server process (for CPU and memory figures in benchmarks). */
+  pid: number;
   /** The one-time setup token printed at first start (null when the data folder already has an admin). */
   setupToken: string | null;
   dataDir: string;
@@ -128,6 +130,7 @@ export async function startServer(options: SpawnOptions = {}): Promise<SpawnedSe
   return {
     url,
     port: Number(parsed.port),
+    pid: child.pid!,
     setupToken,
     dataDir,
     output: () => output,

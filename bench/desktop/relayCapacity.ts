@@ -1,0 +1,212 @@
+// Relay capacity: N live sessions through one real server process, each with one agent and two viewers, the
+// agents replaying a real recorded desktop stream (pre-encoded once with the real encoder, ~20-30 kB/s). Measures
+// the server's CPU and memory and the relay's added latency: every agent tick also sends a tiny cursor frame
+// stamped with its send time, and the viewers (in this process, same clock) record when it arrives.
+import { createEncoder } from '../../native/index.ts';
+import { AGENT_PROTOCOL_VERSION } from '../../server/protocol/agent.ts';
+import { DesktopFrame, frame } from '../../server/protocol/desktop.ts';
+import { TestClient } from '../../server/testing/startTestServer.ts';
+import { startServer } from '../../test/helpers/server.ts';
+import { readScenario } from '../corpus.ts';
+import { availableMb, cpuSeconds, percentile, rssMb } from './processStats.ts';
+
+export interface RelayStep {
+  sessions: number;
+  viewers: number;
+  cpuPercent: number;
+  p50AddedMs: number;
+  p99AddedMs: number;
+  serverRssMb: number;
+  /** kB/s each viewer received (codec and cursor frames). */
+  kbpsPerViewer: number;
+  /** Why the ramp stopped here, if it did. */
+  stopped?: string;
+}
+
+interface Stream {
+  /** Codec messages in order; [0] is a key message. */
+  messages: Uint8Array[];
+  fps: number;
+  bytesPerSecond: number;
+}
+
+/** Encodes a corpus scenario once; every simulated agent replays it (each server-side decoder gets a valid stream). */
+export async function encodeStream(scenarioDir: string, limit = 200): Promise<Stream> {
+  const encoder = createEncoder();
+  const messages: Uint8Array[] = [];
+  let fps = 10;
+  let frames = 0;
+  for await (const f of readScenario(scenarioDir, { limit })) {
+    fps = f.fps;
+    frames++;
+    const m = encoder.encode(f.rgba, f.width, f.height, f.width * 4, 'rgba');
+    messages.push(m ? m.slice() : new Uint8Array(0));
+  }
+  const steady = messages.slice(1).reduce((n, m) => n + m.length, 0);
+  return { messages, fps, bytesPerSecond: (steady * fps) / Math.max(1, frames - 1) };
+}
+
+const CURSOR = DesktopFrame.CursorPosition;
+
+class BenchSession {
+  agent!: WebSocket;
+  viewers: WebSocket[] = [];
+  position = 0;
+  nextAt = 0;
+  started = false;
+  seq = 0;
+  sentAt = new Float64Array(1024);
+
+  constructor(
+    readonly index: number,
+    readonly id: number,
+    readonly stream: Stream,
+    readonly latencies: number[],
+    readonly counters: { bytes: number },
+  ) {}
+
+  async connect(base: string, token: string, cookie: string): Promise<void> {
+    const ws = base.replace(/^http/, 'ws');
+    this.agent = new WebSocket(`${ws}/ws/agent`);
+    this.agent.binaryType = 'arraybuffer';
+    const welcomed = new Promise<void>((resolve, reject) => {
+      this.agent.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string') return;
+        const m = JSON.parse(e.data) as { type: string };
+        if (m.type === 'welcome') resolve();
+        else if (m.type === 'desktop-start') this.start();
+        else if (m.type === 'desktop-stop') this.started = false;
+        else if (m.type === 'desktop-refresh') this.position = 0; // a replayed stream restarts as a new epoch
+        else if (m.type === 'error') reject(new Error(JSON.stringify(m)));
+      });
+      this.agent.addEventListener('close', (e) => reject(new Error(`agent closed ${e.code} ${e.reason}`)));
+    });
+    this.agent.addEventListener('open', () => {
+      this.agent.send(JSON.stringify({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, version: 'bench', os: 'linux', hostname: `bench-${this.index}`, session: token }));
+    });
+    await welcomed;
+    this.agent.send(JSON.stringify({ type: 'consent', granted: ['view', 'control'] }));
+    for (let v = 0; v < 2; v++) {
+      const viewer = new WebSocket(`${ws}/ws/desktop/${this.id}`, { headers: { cookie } } as unknown as string[]);
+      viewer.binaryType = 'arraybuffer';
+      viewer.addEventListener('message', (e) => {
+        if (typeof e.data === 'string') return;
+        const bytes = new Uint8Array(e.data as ArrayBuffer);
+        this.counters.bytes += bytes.length;
+        if (bytes[0] === CURSOR && bytes.length === 14) {
+          const seq = new DataView(bytes.buffer).getInt32(1, true);
+          const sent = this.sentAt[seq & 1023]!;
+          if (sent > 0) this.latencies.push(performance.now() - sent);
+        }
+      });
+      await new Promise<void>((resolve, reject) => {
+        viewer.addEventListener('open', () => resolve());
+        viewer.addEventListener('close', (e) => reject(new Error(`viewer closed ${e.code} ${e.reason}`)));
+      });
+      this.viewers.push(viewer);
+    }
+  }
+
+  private start(): void {
+    this.started = true;
+    this.position = 0;
+    // Spread the sessions' ticks over the frame interval, as independent desktops would be.
+    this.nextAt = performance.now() + Math.random() * (1000 / this.stream.fps);
+  }
+
+  /** Sends what is due: the next codec message and a stamped cursor frame. */
+  tick(now: number): void {
+    if (!this.started || now < this.nextAt || this.agent.readyState !== WebSocket.OPEN) return;
+    this.nextAt += 1000 / this.stream.fps;
+    if (this.nextAt < now) this.nextAt = now;
+    const i = this.position;
+    this.position = (this.position + 1) % this.stream.messages.length;
+    const message = this.stream.messages[i]!;
+    if (message.length) this.agent.send(frame(i === 0 ? DesktopFrame.Keyframe : DesktopFrame.Update, message));
+    const payload = new Uint8Array(13);
+    const view = new DataView(payload.buffer);
+    const seq = this.seq++;
+    view.setInt32(0, seq, true);
+    view.setInt32(4, this.index, true);
+    view.setUint8(8, 1);
+    this.sentAt[seq & 1023] = performance.now();
+    this.agent.send(frame(CURSOR, payload));
+  }
+
+  close(): void {
+    for (const v of this.viewers) v.close();
+    this.agent.close();
+  }
+}
+
+export interface RelayOptions {
+  scenarioDir: string;
+  steps: number[];
+  measureSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export async function relayCapacity(options: RelayOptions): Promise<RelayStep[]> {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const stream = await encodeStream(options.scenarioDir);
+  log(`relay: replaying ${options.scenarioDir.split('/').pop()} (${stream.messages.length} messages, ${(stream.bytesPerSecond / 1024).toFixed(1)} kB/s after the first)`);
+  const server = await startServer();
+  const admin = new TestClient(server.url);
+  const setup = await admin.post('/api/setup', { token: server.setupToken, username: 'admin', displayName: 'Bench Admin', password: 'bench password 1234' });
+  if (setup.status !== 200) throw new Error(`setup failed: ${setup.text}`);
+
+  const latencies: number[] = [];
+  const counters = { bytes: 0 };
+  const sessions: BenchSession[] = [];
+  const timer = setInterval(() => {
+    const now = performance.now();
+    for (const s of sessions) s.tick(now);
+  }, 2);
+  const results: RelayStep[] = [];
+  try {
+    for (const target of options.steps) {
+      let stopped: string | undefined;
+      while (sessions.length < target) {
+        if (availableMb() < 1500) {
+          stopped = `memory: ${availableMb().toFixed(0)} MB left on the machine`;
+          break;
+        }
+        const created = await admin.post('/api/sessions/code', {});
+        if (created.status !== 200) throw new Error(`session: ${created.text}`);
+        const id = created.json.sessionId as number;
+        const token = await admin.post(`/api/support/sessions/${id}/agent-token`, {});
+        if (token.status !== 200) throw new Error(`agent token: ${token.text}`);
+        const s = new BenchSession(sessions.length, id, stream, latencies, counters);
+        await s.connect(server.url, token.json.token as string, admin.cookieHeader);
+        sessions.push(s);
+      }
+      await Bun.sleep(3000); // warm up: first keyframes out, steady state
+      latencies.length = 0;
+      counters.bytes = 0;
+      const cpu0 = cpuSeconds(server.pid);
+      const t0 = performance.now();
+      await Bun.sleep((options.measureSeconds ?? 10) * 1000);
+      const seconds = (performance.now() - t0) / 1000;
+      const step: RelayStep = {
+        sessions: sessions.length,
+        viewers: sessions.length * 2,
+        cpuPercent: Math.round(((cpuSeconds(server.pid) - cpu0) / seconds) * 1000) / 10,
+        p50AddedMs: round2(percentile(latencies, 50)),
+        p99AddedMs: round2(percentile(latencies, 99)),
+        serverRssMb: Math.round(rssMb(server.pid)),
+        kbpsPerViewer: round2(counters.bytes / 1024 / seconds / (sessions.length * 2)),
+        ...(stopped ? { stopped } : {}),
+      };
+      results.push(step);
+      log(`relay: ${step.sessions} sessions x 2 viewers: server CPU ${step.cpuPercent} %, added latency p50 ${step.p50AddedMs} ms / p99 ${step.p99AddedMs} ms, RSS ${step.serverRssMb} MB, ${step.kbpsPerViewer} kB/s per viewer${stopped ? ` (stopped: ${stopped})` : ''}`);
+      if (stopped) break;
+    }
+  } finally {
+    clearInterval(timer);
+    for (const s of sessions) s.close();
+    await server.stop();
+  }
+  return results;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
