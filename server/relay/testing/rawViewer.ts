@@ -12,7 +12,7 @@ export class RawViewer {
   pictureFrames = 0;
   bytesRead = 0;
   closeCode: number | null = null;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private upgraded = false;
 
   private constructor(private socket: net.Socket) {
