@@ -3,17 +3,55 @@ import { agentSocketUrl, parseArgs } from './cli.ts';
 
 describe('parseArgs', () => {
   test('--server in both spellings, with every accepted scheme', () => {
-    expect(parseArgs(['--server', 'http://help.example.com'])).toEqual({ kind: 'run', agentUrl: 'ws://help.example.com/ws/agent' });
+    expect(parseArgs(['--server', 'http://help.example.com'])).toEqual({ kind: 'run', agentUrl: 'ws://help.example.com/ws/agent', allow: [], window: true });
     expect(parseArgs(['--server=https://help.example.com:8443/'])).toEqual({
       kind: 'run',
       agentUrl: 'wss://help.example.com:8443/ws/agent',
+      allow: [],
+      window: true,
     });
-    expect(parseArgs(['--server', 'ws://10.0.0.5:8080'])).toEqual({ kind: 'run', agentUrl: 'ws://10.0.0.5:8080/ws/agent' });
+    expect(parseArgs(['--server', 'ws://10.0.0.5:8080'])).toEqual({ kind: 'run', agentUrl: 'ws://10.0.0.5:8080/ws/agent', allow: [], window: true });
     expect(parseArgs(['--server', 'WSS://Help.Example.com/tessera//'])).toEqual({
       kind: 'run',
       agentUrl: 'wss://help.example.com/tessera/ws/agent',
+      allow: [],
+      window: true,
     });
-    expect(parseArgs(['--server', 'http://[::1]:9000'])).toEqual({ kind: 'run', agentUrl: 'ws://[::1]:9000/ws/agent' });
+    expect(parseArgs(['--server', 'http://[::1]:9000'])).toEqual({ kind: 'run', agentUrl: 'ws://[::1]:9000/ws/agent', allow: [], window: true });
+  });
+
+  test('a session: --session, --allow, --display, --no-window', () => {
+    expect(parseArgs(['--server', 'https://h.example', '--session', 'tok-123', '--allow', 'view,control', '--display=:7', '--no-window'])).toEqual({
+      kind: 'run',
+      agentUrl: 'wss://h.example/ws/agent',
+      session: 'tok-123',
+      allow: ['view', 'control'],
+      display: ':7',
+      window: false,
+    });
+    expect(parseArgs(['--server', 'http://h', '--allow', ' Clipboard , view,view,files ']).kind).toBe('run');
+    expect((parseArgs(['--server', 'http://h', '--allow', ' Clipboard , view,view,files ']) as { allow: string[] }).allow).toEqual([
+      'clipboard',
+      'view',
+      'files',
+    ]);
+  });
+
+  test('the configuration a downloaded agent carries: no options needed; --server overrides it (and its session)', () => {
+    const embedded = { agentUrl: 'wss://help.example.com/ws/agent', session: 'emb-1', attended: true, provider: 'Acme IT' };
+    expect(parseArgs([], embedded)).toEqual({
+      kind: 'run',
+      agentUrl: 'wss://help.example.com/ws/agent',
+      session: 'emb-1',
+      allow: [],
+      window: true,
+      provider: 'Acme IT',
+    });
+    expect(parseArgs(['--allow', 'view'], embedded)).toMatchObject({ session: 'emb-1', allow: ['view'] });
+    const other = parseArgs(['--server', 'http://other.example'], embedded);
+    expect(other).toMatchObject({ agentUrl: 'ws://other.example/ws/agent' });
+    expect(other).not.toHaveProperty('session');
+    expect(parseArgs(['--session', 'mine'], embedded)).toMatchObject({ session: 'mine' });
   });
 
   test('help, version and self-test', () => {
@@ -41,6 +79,13 @@ describe('parseArgs', () => {
     [['--server', 'http://a', '--server', 'http://b'], /given twice/],
     [['--serverx', 'http://a'], /unknown argument "--serverx"/],
     [['http://a'], /unknown argument "http:\/\/a"/],
+    [['--server', 'http://a', '--allow', 'view,format-disk'], /unknown capability "format-disk"/],
+    [['--server', 'http://a', '--allow', ','], /--allow needs a list/],
+    [['--server', 'http://a', '--allow'], /--allow needs a list/],
+    [['--server', 'http://a', '--session'], /--session needs a join token/],
+    [['--server', 'http://a', '--session', 'a', '--session', 'b'], /--session was given twice/],
+    [['--server', 'http://a', '--display', ':0; rm -rf /'], /not an X display name/],
+    [['--session', 'tok'], /missing --server/],
   ])('%j is a usage error', (argv, message) => {
     const command = parseArgs(argv);
     expect(command.kind).toBe('error');

@@ -1,20 +1,46 @@
-// The agent's command line: turns argv into one request, or a usage error (exit code 2).
+// The agent's command line: turns argv (and the configuration a downloaded agent carries) into one request, or a
+// usage error (exit code 2).
+import { CAPABILITIES, type Capability } from '../server/protocol/agent.ts';
+import type { EmbeddedAgentConfig } from '../server/protocol/agentConfig.ts';
 
 export const USAGE = `Usage: tessera-agent --server URL [options]
 
 Connects this machine to a Tessera server and keeps the connection up.
 
 Options:
-  --server URL   the Tessera server: http(s)://host[:port][/prefix] or ws(s)://...
-                 (the agent connects to <URL>/ws/agent)
-  --self-test    check that the native addon loads and works, then exit
-  -h, --help     show this help and exit
-  -v, --version  print the agent version and exit
+  --server URL        the Tessera server: http(s)://host[:port][/prefix] or ws(s)://...
+                      (the agent connects to <URL>/ws/agent)
+  --session TOKEN     join this support session (attended: the agent ends, and
+                      removes what it unpacked, when the session ends)
+  --allow LIST        capabilities this device allows without asking, comma-separated:
+                      ${CAPABILITIES.join(', ')} (default: none, the user is asked each time)
+  --display NAME      the X display to show and control (default: $DISPLAY)
+  --no-window         do not open the local window in the browser (its address is
+                      still printed)
+  --self-test         check that the native addon loads and works, then exit
+  -h, --help          show this help and exit
+  -v, --version       print the agent version and exit
+
+A downloaded agent carries its server and session inside; it needs no options.
 
 Exit codes: 0 ok, 1 failure, 2 bad command line.`;
 
+export interface RunCommand {
+  kind: 'run';
+  agentUrl: string;
+  /** Join token of the support session (attended mode). */
+  session?: string;
+  /** Capabilities pre-allowed on the device. */
+  allow: Capability[];
+  display?: string;
+  /** Open the local window in the default browser. */
+  window: boolean;
+  /** The support provider's name (from the embedded configuration). */
+  provider?: string;
+}
+
 export type Command =
-  | { kind: 'run'; agentUrl: string }
+  | RunCommand
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'self-test' }
@@ -39,29 +65,72 @@ export function agentSocketUrl(server: string): string {
   return url.toString();
 }
 
-export function parseArgs(argv: readonly string[]): Command {
-  let server: string | undefined;
+/** "view,control" -> ['view', 'control']; throws with a clear reason. */
+export function parseAllow(value: string): Capability[] {
+  const out: Capability[] = [];
+  for (const raw of value.split(',')) {
+    const name = raw.trim().toLowerCase();
+    if (name === '') continue;
+    if (!(CAPABILITIES as readonly string[]).includes(name))
+      throw new Error(`--allow: unknown capability "${raw.trim()}" (known: ${CAPABILITIES.join(', ')})`);
+    if (!out.includes(name as Capability)) out.push(name as Capability);
+  }
+  if (out.length === 0) throw new Error(`--allow needs a list, e.g. --allow view,control (known: ${CAPABILITIES.join(', ')})`);
+  return out;
+}
+
+const VALUE_OPTIONS = {
+  '--server': 'a URL, e.g. --server https://help.example.com',
+  '--session': 'a join token',
+  '--allow': `a list, e.g. --allow view,control (known: ${CAPABILITIES.join(', ')})`,
+  '--display': 'an X display, e.g. --display :0',
+} as const;
+type ValueOption = keyof typeof VALUE_OPTIONS;
+
+export function parseArgs(argv: readonly string[], embedded: EmbeddedAgentConfig | null = null): Command {
+  const values: Partial<Record<ValueOption, string>> = {};
   let selfTest = false;
+  let window = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
     if (arg === '-v' || arg === '--version') return { kind: 'version' };
+    const name = (Object.keys(VALUE_OPTIONS) as ValueOption[]).find((o) => arg === o || arg.startsWith(`${o}=`));
     if (arg === '--self-test') {
       selfTest = true;
-    } else if (arg === '--server' || arg.startsWith('--server=')) {
-      const value = arg === '--server' ? argv[++i] : arg.slice('--server='.length);
-      if (value === undefined || value === '' || value.startsWith('-'))
-        return { kind: 'error', message: '--server needs a URL, e.g. --server https://help.example.com' };
-      if (server !== undefined) return { kind: 'error', message: '--server was given twice' };
-      server = value;
+    } else if (arg === '--no-window') {
+      window = false;
+    } else if (name) {
+      const value = arg === name ? argv[++i] : arg.slice(name.length + 1);
+      if (value === undefined || value === '' || value.startsWith('-')) return { kind: 'error', message: `${name} needs ${VALUE_OPTIONS[name]}` };
+      if (values[name] !== undefined) return { kind: 'error', message: `${name} was given twice` };
+      values[name] = value;
     } else {
       return { kind: 'error', message: `unknown argument "${arg}"` };
     }
   }
   if (selfTest) return { kind: 'self-test' };
-  if (server === undefined) return { kind: 'error', message: 'missing --server URL' };
+  const session = values['--session'] ?? (values['--server'] === undefined ? embedded?.session : undefined);
+  if (session !== undefined && (session.length > 256 || /\s/.test(session)))
+    return { kind: 'error', message: '--session: a join token is 1-256 characters without spaces' };
+  const display = values['--display'];
+  if (display !== undefined && (display.length > 256 || !/^[\w.:/-]+$/.test(display)))
+    return { kind: 'error', message: `--display: "${display}" is not an X display name (example: :0)` };
   try {
-    return { kind: 'run', agentUrl: agentSocketUrl(server) };
+    const allow = values['--allow'] !== undefined ? parseAllow(values['--allow']) : [];
+    let agentUrl: string;
+    if (values['--server'] !== undefined) agentUrl = agentSocketUrl(values['--server']);
+    else if (embedded) agentUrl = embedded.agentUrl;
+    else return { kind: 'error', message: 'missing --server URL' };
+    return {
+      kind: 'run',
+      agentUrl,
+      allow,
+      window,
+      ...(session !== undefined ? { session } : {}),
+      ...(display !== undefined ? { display } : {}),
+      ...(embedded?.provider ? { provider: embedded.provider } : {}),
+    };
   } catch (e) {
     return { kind: 'error', message: (e as Error).message };
   }

@@ -115,7 +115,7 @@ describe('agent against a real server', () => {
   }, 30_000);
 
   test('the agent program itself: connects, logs plainly, and exits cleanly on SIGTERM', async () => {
-    const child = Bun.spawn([process.execPath, new URL('./main.ts', import.meta.url).pathname, '--server', server.url], {
+    const child = Bun.spawn([process.execPath, new URL('./main.ts', import.meta.url).pathname, '--server', server.url, '--no-window'], {
       stdout: 'pipe',
       stderr: 'pipe',
     });

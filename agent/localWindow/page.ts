@@ -1,0 +1,147 @@
+// The local window's one page: plain HTML and inline script, no build step, nothing loaded from anywhere. It lives
+// at /<token>/ so its relative requests (state, events, answer, revoke, stop-all, leave) carry the token. Every text
+// that comes from the server (names, desk) is put in with textContent, never as HTML.
+
+export function localWindowPage(): string {
+  return PAGE;
+}
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Tessera remote support</title>
+<style>
+  :root { color-scheme: light dark; --ok: #1a7f37; --off: #6e7781; --warn: #bf3989; --stop: #c62828; }
+  body { font: 15px/1.45 system-ui, sans-serif; max-width: 42rem; margin: 1.5rem auto; padding: 0 1rem; }
+  h1 { font-size: 1.3rem; margin: 0 0 .25rem; }
+  h2 { font-size: 1rem; margin: 1.4rem 0 .5rem; }
+  .muted { color: var(--off); }
+  .card { border: 1px solid #8884; border-radius: 8px; padding: .75rem 1rem; margin: .5rem 0; }
+  .row { display: flex; align-items: center; gap: .75rem; justify-content: space-between; padding: .35rem 0; }
+  .state-on { color: var(--ok); font-weight: 600; }
+  .state-off { color: var(--off); }
+  .question { border-color: var(--warn); }
+  button { font: inherit; padding: .35rem .9rem; border-radius: 6px; border: 1px solid #8886; cursor: pointer; }
+  button:disabled { opacity: .45; cursor: default; }
+  button.allow { background: var(--ok); color: #fff; border-color: var(--ok); }
+  #stop-all { display: block; width: 100%; margin-top: 1.5rem; padding: 1rem; font-size: 1.25rem; font-weight: 700;
+    background: var(--stop); color: #fff; border: none; }
+  #leave { margin-top: .6rem; width: 100%; }
+  #watching { font-weight: 600; color: var(--warn); }
+  #banner { padding: .6rem 1rem; border-radius: 8px; background: #8882; margin: .75rem 0; }
+</style>
+</head>
+<body>
+<h1>Tessera remote support</h1>
+<div id="provider" class="muted"></div>
+<div id="banner" hidden></div>
+
+<div class="card">
+  <div class="row"><span>Server</span><span id="server" class="muted"></span></div>
+  <div class="row"><span>Connection</span><span id="connection"></span></div>
+  <div class="row"><span>Session</span><span id="session" class="muted"></span></div>
+  <div class="row"><span>Who asked for access</span><span id="people" class="muted"></span></div>
+  <div class="row"><span>Your screen</span><span id="watching"></span></div>
+</div>
+
+<div id="questions-section" hidden>
+  <h2>Waiting for your answer</h2>
+  <div id="questions"></div>
+</div>
+
+<h2>What the engineer may do</h2>
+<div class="card" id="capabilities"></div>
+
+<button id="stop-all" type="button">Stop all</button>
+<button id="leave" type="button" hidden>Stop all and end the session</button>
+
+<script>
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const CONNECTION = { online: 'Connected', connecting: 'Connecting...', waiting: 'Reconnecting...', stopped: 'Stopped' };
+  let busy = false;
+
+  async function post(path, body) {
+    busy = true;
+    try {
+      const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) });
+      if (res.ok) render(await res.json());
+      else banner('The agent said: ' + (await res.text()));
+    } catch (e) {
+      banner('The agent is not answering (it may have ended).');
+    } finally {
+      busy = false;
+    }
+  }
+
+  function banner(text) {
+    const b = $('banner');
+    b.textContent = text;
+    b.hidden = !text;
+  }
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function render(s) {
+    $('provider').textContent = s.provider ? 'Support by ' + s.provider : '';
+    $('server').textContent = s.server;
+    $('connection').textContent = CONNECTION[s.connection] || s.connection;
+    $('session').textContent = s.session ? '#' + s.session.id + ' (' + s.session.desk + ')' : 'none';
+    $('people').textContent = s.people.length ? s.people.join(', ') : 'nobody yet';
+    $('watching').textContent = s.watching ? 'is being shown' : 'is not shown';
+
+    const caps = $('capabilities');
+    caps.replaceChildren();
+    for (const c of s.capabilities) {
+      const row = el('div', { class: 'row', 'data-capability': c.capability });
+      row.append(el('span', {}, c.label));
+      const right = el('span');
+      right.append(el('span', { class: c.granted ? 'state-on' : 'state-off' }, c.granted ? 'Allowed ' : 'Not allowed '));
+      const revoke = el('button', { type: 'button', class: 'revoke' }, 'Revoke');
+      revoke.disabled = !c.granted || s.ended;
+      revoke.addEventListener('click', () => post('revoke', { capability: c.capability }));
+      right.append(revoke);
+      row.append(right);
+      caps.append(row);
+    }
+
+    const qs = $('questions');
+    qs.replaceChildren();
+    for (const q of s.questions) {
+      const label = (s.capabilities.find((c) => c.capability === q.capability) || {}).label || q.capability;
+      const card = el('div', { class: 'card question', 'data-question': String(q.id) });
+      card.append(el('div', {}, (q.by || 'The engineer') + ' asks to: ' + label));
+      const row = el('div', { class: 'row' });
+      const allow = el('button', { type: 'button', class: 'allow' }, 'Allow');
+      const deny = el('button', { type: 'button', class: 'deny' }, 'Deny');
+      allow.addEventListener('click', () => post('answer', { id: q.id, allow: true }));
+      deny.addEventListener('click', () => post('answer', { id: q.id, allow: false }));
+      row.append(allow, deny);
+      card.append(row);
+      qs.append(card);
+    }
+    $('questions-section').hidden = s.questions.length === 0;
+    $('leave').hidden = !s.canLeave;
+    $('stop-all').disabled = s.ended;
+    $('leave').disabled = s.ended;
+    if (s.ended) banner('The session has ended. You can close this window.');
+  }
+
+  $('stop-all').addEventListener('click', () => post('stop-all'));
+  $('leave').addEventListener('click', () => post('leave'));
+
+  const events = new EventSource('events');
+  events.onmessage = (e) => { banner(''); render(JSON.parse(e.data)); };
+  events.onerror = () => { if (!busy) banner('The agent is not answering (it may have ended).'); };
+})();
+</script>
+</body>
+</html>
+`;
