@@ -42,6 +42,7 @@ describe('toRemote', () => {
     const canvas = { left: 0, top: 0, width: 960, height: 540 };
     expect(toRemote(-50, -1, canvas, fullHd)).toEqual({ x: 0, y: 0 });
     expect(toRemote(5000, 5000, canvas, fullHd)).toEqual({ x: 1919, y: 1079 });
+    expect(toRemote(Number.NaN, Number.POSITIVE_INFINITY, canvas, fullHd)).toEqual({ x: 0, y: 0 });
   });
 
   it('is the inverse of toCss for the cursor overlay', () => {

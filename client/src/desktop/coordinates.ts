@@ -45,6 +45,8 @@ export function toCss(x: number, y: number, canvas: Size, picture: Size): { left
   return { left: x * scale, top: y * (canvas.height / picture.height), scale };
 }
 
+/** Clamps to [min, max]; anything not a number becomes min (the server refuses non-integer coordinates). */
 function clamp(v: number, min: number, max: number): number {
+  if (!Number.isFinite(v)) return min;
   return v < min ? min : v > max ? max : v;
 }

@@ -1,6 +1,7 @@
-// window.__tesseraDesktop: lets a browser test (and anyone at the console's devtools) read the live viewer's
-// exact decoded picture and its statistics, to compare the picture bit for bit with the remote screen. It exposes
-// only what the page already shows; the last mounted viewer owns it and removes it when it unmounts.
+// window.__tesseraDesktop: lets a browser test (and anyone at the console's devtools) read the live viewer's exact
+// decoded picture and its statistics, to compare the picture bit for bit with the remote screen; __tesseraPlayer
+// does the same for the recording player. They expose only what the page already shows; the last mounted viewer
+// (or player) owns its hook and removes it when it unmounts.
 import type { Picture } from './decoderHost.ts';
 import type { DesktopStats } from './statsMeter.ts';
 
@@ -10,9 +11,18 @@ export interface DesktopTestHook {
   stats(): DesktopStats;
 }
 
+/** The same for the recording player: the picture shown and where playback is. */
+export interface PlayerTestHook {
+  picture(): Promise<Picture>;
+  /** ms since the recording's start. */
+  position(): number;
+  status(): string;
+}
+
 declare global {
   interface Window {
     __tesseraDesktop?: DesktopTestHook;
+    __tesseraPlayer?: PlayerTestHook;
   }
 }
 
@@ -21,5 +31,13 @@ export function exposeDesktopHook(hook: DesktopTestHook, target: Window = window
   target.__tesseraDesktop = hook;
   return () => {
     if (target.__tesseraDesktop === hook) delete target.__tesseraDesktop;
+  };
+}
+
+/** Publishes the player's hook (window.__tesseraPlayer); the returned function removes it. */
+export function exposePlayerHook(hook: PlayerTestHook, target: Window = window): () => void {
+  target.__tesseraPlayer = hook;
+  return () => {
+    if (target.__tesseraPlayer === hook) delete target.__tesseraPlayer;
   };
 }

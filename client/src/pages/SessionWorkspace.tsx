@@ -12,6 +12,7 @@ import { FilesPanel } from '../components/session/FilesPanel.tsx';
 import { CannedRepliesPicker, CommonUrlsPicker, urlMessage } from '../components/session/QuickTexts.tsx';
 import { ExpertDialog, OfferDialog } from '../components/session/SessionDialogs.tsx';
 import { AgentFeaturesPanel, HistoryPanel, NotesPanel } from '../components/session/SidePanels.tsx';
+import { SessionScreen } from '../desktop/SessionScreen.tsx';
 import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../components/ui.tsx';
 import { mySessions, onSessionEvent } from '../live/liveStore.ts';
 import { desks } from '../lib/directory.ts';
@@ -184,6 +185,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
           You are not in this session; you can read it.
         </p>
       </Show>
+      <SessionScreen sessionId={s().id} status={s().status} participant={myRole() !== null} />
 
       <div class="session-grid">
         <div class="stack">
