@@ -125,7 +125,9 @@ struct Encoder::State {
   std::vector<uint64_t> voteKeys;
   std::vector<uint32_t> voteCounts;
   std::vector<int8_t> tileVector;
-  std::vector<CopyOp> copies;
+  std::vector<CopyOp> copies, orderedCopies;
+  std::vector<uint32_t> copyBlockers;
+  std::vector<uint8_t> copyPlaced;
   std::vector<OpenRect> openRects;
   std::vector<int32_t> previewRows;
 
@@ -154,6 +156,7 @@ struct Encoder::State {
   uint64_t hashTile(const uint8_t* origin, size_t rowStride, uint32_t tw, uint32_t th) const;
   void hashFrame();
   void findMotion();
+  void orderCopies();
   void applyCopy(const CopyOp& op);
   void encodePreview(uint32_t x, uint32_t y, uint32_t w, uint32_t h);
   bool encodeTile(uint32_t index);
@@ -200,7 +203,8 @@ size_t Encoder::memoryBytes() const {
   n += s.a.capacity() + s.b.capacity() + s.comp.capacity();
   n += (s.anchorKeys.capacity() + s.bloom.capacity() + s.voteKeys.capacity()) * 8;
   n += (s.anchorVals.capacity() + s.voteCounts.capacity()) * 4 + s.tileVector.capacity();
-  n += s.copies.capacity() * sizeof(CopyOp) + s.previewRows.capacity() * 4;
+  n += (s.copies.capacity() + s.orderedCopies.capacity()) * sizeof(CopyOp) + s.previewRows.capacity() * 4;
+  n += s.copyBlockers.capacity() * 4 + s.copyPlaced.capacity();
   if (s.zstd) n += ZSTD_sizeof_CCtx(s.zstd);
   return n;
 }
@@ -613,15 +617,79 @@ void Encoder::State::findMotion() {
                        x1 - x0);
   };
   for (const OpenRect& o : open) {
-    const int32_t dx = candDx[o.k], dy = candDy[o.k];
-    uint32_t x0 = o.tx0 * kTile, x1 = std::min(width, o.tx1 * kTile);
-    uint32_t y0 = o.ty0 * kTile, y1 = std::min(height, o.ty1 * kTile);
-    for (uint32_t i = 0; i < kTile - 1 && x0 > 0 && columnMatches(x0 - 1, y0, y1, dx, dy); ++i) --x0;
-    for (uint32_t i = 0; i < kTile - 1 && x1 < width && columnMatches(x1, y0, y1, dx, dy); ++i) ++x1;
-    for (uint32_t i = 0; i < kTile - 1 && y0 > 0 && rowMatches(y0 - 1, x0, x1, dx, dy); ++i) --y0;
-    for (uint32_t i = 0; i < kTile - 1 && y1 < height && rowMatches(y1, x0, x1, dx, dy); ++i) ++y1;
-    copies.push_back({x0, y0, x1 - x0, y1 - y0, dx, dy});
+    const uint32_t x0 = o.tx0 * kTile, x1 = std::min(width, o.tx1 * kTile);
+    const uint32_t y0 = o.ty0 * kTile, y1 = std::min(height, o.ty1 * kTile);
+    copies.push_back({x0, y0, x1 - x0, y1 - y0, candDx[o.k], candDy[o.k]});
   }
+  // Widening stops at the other rectangles: copies are applied one after the other, each reading the picture as
+  // the earlier ones left it, so two overlapping destinations would shift the overlap twice (measured: on a dragged
+  // window such overlaps spoiled a tile row per text line, hundreds of tiles recoded per frame).
+  const size_t n = copies.size();
+  for (size_t i = 0; i < n; ++i) {
+    CopyOp& c = copies[i];
+    const int32_t dx = c.dx, dy = c.dy;
+    uint32_t x0 = c.x, x1 = c.x + c.w, y0 = c.y, y1 = c.y + c.h;
+    // How far each side may move before it meets another rectangle (rows [y0, y1) for the sides, then the widened
+    // columns [x0, x1) for top and bottom).
+    uint32_t left = x0 > kTile - 1 ? x0 - (kTile - 1) : 0, right = std::min(width, x1 + kTile - 1);
+    for (size_t j = 0; j < n; ++j) {
+      const CopyOp& o = copies[j];
+      if (j == i || o.y >= y1 || o.y + o.h <= y0) continue;
+      if (o.x + o.w <= x0) left = std::max(left, o.x + o.w);
+      if (o.x >= x1) right = std::min(right, o.x);
+    }
+    while (x0 > left && columnMatches(x0 - 1, y0, y1, dx, dy)) --x0;
+    while (x1 < right && columnMatches(x1, y0, y1, dx, dy)) ++x1;
+    uint32_t top = y0 > kTile - 1 ? y0 - (kTile - 1) : 0, bottom = std::min(height, y1 + kTile - 1);
+    for (size_t j = 0; j < n; ++j) {
+      const CopyOp& o = copies[j];
+      if (j == i || o.x >= x1 || o.x + o.w <= x0) continue;
+      if (o.y + o.h <= y0) top = std::max(top, o.y + o.h);
+      if (o.y >= y1) bottom = std::min(bottom, o.y);
+    }
+    while (y0 > top && rowMatches(y0 - 1, x0, x1, dx, dy)) --y0;
+    while (y1 < bottom && rowMatches(y1, x0, x1, dx, dy)) ++y1;
+    c = {x0, y0, x1 - x0, y1 - y0, dx, dy};
+  }
+  orderCopies();
+}
+
+// Orders the copies so that none reads pixels an earlier one already overwrote: a copy whose source overlaps
+// another's destination goes first (Kahn's algorithm over "reads from"; raster order among the free ones). A
+// cycle, or too many copies to check pairwise, keeps the remaining ones in raster order: the tiles they spoil are
+// then coded like any other change, so the picture is exact either way.
+void Encoder::State::orderCopies() {
+  const size_t n = copies.size();
+  if (n < 2 || n > 512) return;
+  auto readsFrom = [&](const CopyOp& reader, const CopyOp& writer) {
+    const int64_t sx = int64_t(reader.x) + reader.dx, sy = int64_t(reader.y) + reader.dy;
+    return sx < int64_t(writer.x) + writer.w && int64_t(writer.x) < sx + reader.w &&
+           sy < int64_t(writer.y) + writer.h && int64_t(writer.y) < sy + reader.h;
+  };
+  // blockers[k]: how many unplaced copies read from k's destination (k must wait for them).
+  copyBlockers.assign(n, 0);
+  bool any = false;
+  for (size_t k = 0; k < n; ++k)
+    for (size_t j = 0; j < n; ++j)
+      if (j != k && readsFrom(copies[j], copies[k])) {
+        ++copyBlockers[k];
+        any = true;
+      }
+  if (!any) return;
+  orderedCopies.clear();
+  copyPlaced.assign(n, 0);
+  for (size_t step = 0; step < n; ++step) {
+    size_t pick = n;
+    for (size_t k = 0; k < n && pick == n; ++k)
+      if (!copyPlaced[k] && copyBlockers[k] == 0) pick = k;
+    for (size_t k = 0; k < n && pick == n; ++k)  // a cycle: take the first one left
+      if (!copyPlaced[k]) pick = k;
+    copyPlaced[pick] = 1;
+    orderedCopies.push_back(copies[pick]);
+    for (size_t k = 0; k < n; ++k)
+      if (!copyPlaced[k] && copyBlockers[k] > 0 && readsFrom(copies[pick], copies[k])) --copyBlockers[k];
+  }
+  copies.swap(orderedCopies);
 }
 
 // ---- tiles -----------------------------------------------------------------------------------------------------
