@@ -192,10 +192,16 @@ export function DesktopView(props: DesktopViewProps) {
     });
   });
 
-  createEffect(() => cursor?.layout(display(), picture()));
+  createEffect(() => {
+    const d = display(), p = picture(); // read first: the overlay may not exist on the first run
+    cursor?.layout(d, p);
+  });
   // In control mode the local pointer takes the remote cursor's shape, so the overlay (which lags by a round
   // trip) is hidden while the pointer is over the picture.
-  createEffect(() => cursor?.setHidden(controlling() && pointerInside()));
+  createEffect(() => {
+    const hidden = controlling() && pointerInside();
+    cursor?.setHidden(hidden);
+  });
 
   const send = (combo: SpecialCombo) => {
     queue.combo(combo);

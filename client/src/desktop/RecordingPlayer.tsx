@@ -124,7 +124,10 @@ function Player(props: RecordingPlayerProps & { index: RecordingIndex; reload: (
       unhook();
     });
   });
-  createEffect(() => cursor?.layout(display(), picture()));
+  createEffect(() => {
+    const d = display(), p = picture(); // read first: the overlay may not exist on the first run
+    cursor?.layout(d, p);
+  });
 
   const seek = (ms: number) => {
     setError(null);

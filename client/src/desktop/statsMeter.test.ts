@@ -35,6 +35,7 @@ describe('StatsMeter', () => {
     expect(s.paints).toBe(30);
     expect(s.bytes).toBe(60_000);
     expect([s.width, s.height]).toEqual([1920, 1080]);
+    expect(s.lastPaintAt).toBe(1000 + 29 * 33);
   });
 
   it('falls to zero when frames stop, keeping the totals', () => {
@@ -47,6 +48,7 @@ describe('StatsMeter', () => {
     expect(later.decodeMs).toBeNull();
     expect(later.bytes).toBe(500);
     expect(later.rttMs).toBeNull();
+    expect(new StatsMeter().snapshot(0).lastPaintAt).toBeNull();
   });
 
   it('ignores impossible latencies', () => {

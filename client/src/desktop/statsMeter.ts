@@ -66,6 +66,8 @@ export interface DesktopStats {
   bytes: number;
   width: number;
   height: number;
+  /** performance.now() of the page when the last paint was reported (glass-to-glass timing), or null. */
+  lastPaintAt: number | null;
 }
 
 export const STATS_WINDOW_MS = 2000;
@@ -77,6 +79,7 @@ export class StatsMeter {
   private rtt: number | null = null;
   private totals = { messages: 0, paints: 0, bytes: 0 };
   private size = { width: 0, height: 0 };
+  private lastPaintAt: number | null = null;
 
   /** A binary frame arrived from the server. */
   received(t: number, bytes: number): void {
@@ -88,6 +91,7 @@ export class StatsMeter {
   painted(t: number, messages: number, decodeMs: number, width: number, height: number): void {
     this.paintsWindow.add(t);
     this.totals.paints++;
+    this.lastPaintAt = t;
     this.decoded(t, messages, decodeMs);
     this.size = { width, height };
   }
@@ -113,6 +117,7 @@ export class StatsMeter {
       decodeMs: decode === null ? null : round1(decode),
       ...this.totals,
       ...this.size,
+      lastPaintAt: this.lastPaintAt,
     };
   }
 }
