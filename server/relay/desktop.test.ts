@@ -232,4 +232,27 @@ describe('live desktop relay', () => {
     expect(await agent.closed).toEqual({ code: 1000, reason: 'the session has ended' });
     expect(await refusedStatus(team.owner.client.cookieHeader)).toBe(404);
   });
+
+  it('follows the session: an owner who leaves only watches from then on; the expert goes with the last engineer', async () => {
+    const { team } = await setup();
+    const invite = await team.owner.client.post(`/api/sessions/${team.sessionId}/experts`, { name: 'Exa', method: 'password', password: 'expert-password-1234' });
+    const link = (invite.json.link as string).split('/').pop();
+    const login = await fetch(`${server.url}/api/expert/invitations/${link}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'expert-password-1234' }),
+    });
+    const expert = await TestViewer.open(server, team.sessionId, login.headers.getSetCookie()[0]!.split(';')[0]!);
+    closers.push(expert);
+    const owner = await viewer(team);
+    expect(owner.hello.mode).toBe('control');
+
+    // the owner leaves: nobody works in the session any more, it goes back to the queue
+    expect((await team.owner.client.post(`/api/sessions/${team.sessionId}/leave`)).status).toBe(200);
+    await until(() => owner.has('mode'));
+    expect(owner.messages.find((m) => m.type === 'mode')).toEqual({ type: 'mode', mode: 'view' }); // took part: may still read
+    expect(await expert.closed).toEqual({ code: 1008, reason: 'no longer allowed to see this session' });
+    owner.json({ type: 'input', events: [{ type: 'release-all' }] });
+    await until(() => owner.has('refused'));
+  });
 });
