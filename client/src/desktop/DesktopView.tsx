@@ -116,7 +116,7 @@ export function DesktopView(props: DesktopViewProps) {
     cursor = new CursorOverlay(cursorCanvas);
     decoder = (props.createDecoder ?? defaultDecoder)(canvas, {
       onPaint: (r) => {
-        meter.painted(performance.now(), r.messages, r.decodeMs, r.width, r.height);
+        meter.painted(performance.now(), r.messages, r.decodeMs, r.width, r.height, r.paintMs);
         const p = picture();
         if (p.width !== r.width || p.height !== r.height) setPicture({ width: r.width, height: r.height });
       },
@@ -158,14 +158,7 @@ export function DesktopView(props: DesktopViewProps) {
       doAction(action);
     };
     section.addEventListener('keydown', onSectionKey);
-    const onFullscreen = () => {
-      const on = document.fullscreenElement === section;
-      setFullscreen(on);
-      // In full screen the browser can hand Escape, Alt+Tab and the like to the page (Keyboard Lock API).
-      const keyboard = (navigator as Navigator & { keyboard?: { lock?(): Promise<void>; unlock?(): void } }).keyboard;
-      if (on && controlling()) keyboard?.lock?.().catch(() => {});
-      else keyboard?.unlock?.();
-    };
+    const onFullscreen = () => setFullscreen(document.fullscreenElement === section);
     document.addEventListener('fullscreenchange', onFullscreen);
     const onHidden = () => {
       if (document.visibilityState === 'hidden' && controlling()) queue.releaseAll(true);
@@ -201,6 +194,14 @@ export function DesktopView(props: DesktopViewProps) {
   createEffect(() => {
     const hidden = controlling() && pointerInside();
     cursor?.setHidden(hidden);
+  });
+
+  // In full screen and in control, the browser hands Escape, Alt+Tab and the like to the page (Keyboard Lock API;
+  // holding Escape still leaves full screen).
+  createEffect(() => {
+    const keyboard = (navigator as Navigator & { keyboard?: { lock?(): Promise<void>; unlock?(): void } }).keyboard;
+    if (fullscreen() && controlling()) keyboard?.lock?.().catch(() => {});
+    else keyboard?.unlock?.();
   });
 
   const send = (combo: SpecialCombo) => {

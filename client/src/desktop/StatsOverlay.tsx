@@ -7,6 +7,7 @@ export function formatStats(s: DesktopStats): string[] {
     `${s.kbps.toFixed(1)} KB/s`,
     `RTT ${s.rttMs === null ? '–' : `${s.rttMs} ms`}`,
     `decode ${s.decodeMs === null ? '–' : `${s.decodeMs.toFixed(1)} ms`}`,
+    `paint ${s.paintMs === null ? '–' : `${s.paintMs.toFixed(1)} ms`}`,
     s.width ? `${s.width}×${s.height}` : 'no picture',
   ];
 }
@@ -21,6 +22,7 @@ export function StatsOverlay(props: { stats: DesktopStats; shown: boolean }) {
       data-kbps={props.stats.kbps}
       data-rtt={props.stats.rttMs ?? ''}
       data-decode={props.stats.decodeMs ?? ''}
+      data-paint={props.stats.paintMs ?? ''}
       aria-label="Desktop statistics"
     >
       {formatStats(props.stats).map((line) => (

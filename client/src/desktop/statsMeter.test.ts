@@ -23,13 +23,14 @@ describe('StatsMeter', () => {
     // 30 paints over 1 s within a 2 s window -> 15 fps; 60 kB in the window -> 30 KB/s.
     for (let i = 0; i < 30; i++) {
       m.received(1000 + i * 33, 2000);
-      m.painted(1000 + i * 33, 2, 3, 1920, 1080); // 2 messages, 3 ms together
+      m.painted(1000 + i * 33, 2, 3, 1920, 1080, 0.5); // 2 messages, 3 ms together; 0.5 ms to paint
     }
     m.latency(23.6);
     const s = m.snapshot(2000);
     expect(s.fps).toBe(15);
     expect(s.kbps).toBe(30);
     expect(s.decodeMs).toBe(1.5);
+    expect(s.paintMs).toBe(0.5);
     expect(s.rttMs).toBe(24);
     expect(s.messages).toBe(60);
     expect(s.paints).toBe(30);

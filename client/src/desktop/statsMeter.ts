@@ -60,6 +60,8 @@ export interface DesktopStats {
   rttMs: number | null;
   /** Mean decode time per codec message over the window, or null. */
   decodeMs: number | null;
+  /** Mean time to put a picture on the canvas over the window, or null. */
+  paintMs: number | null;
   /** Codec messages decoded and pictures painted since the start. */
   messages: number;
   paints: number;
@@ -76,6 +78,7 @@ export class StatsMeter {
   private paintsWindow = new SlidingWindow(STATS_WINDOW_MS);
   private bytesWindow = new SlidingWindow(STATS_WINDOW_MS);
   private decodeWindow = new SlidingWindow(STATS_WINDOW_MS);
+  private paintWindow = new SlidingWindow(STATS_WINDOW_MS);
   private rtt: number | null = null;
   private totals = { messages: 0, paints: 0, bytes: 0 };
   private size = { width: 0, height: 0 };
@@ -87,9 +90,10 @@ export class StatsMeter {
     this.totals.bytes += bytes;
   }
 
-  /** The worker decoded `messages` codec messages taking `decodeMs` in all, and painted once. */
-  painted(t: number, messages: number, decodeMs: number, width: number, height: number): void {
+  /** The worker decoded `messages` codec messages taking `decodeMs` in all, and painted once (taking paintMs). */
+  painted(t: number, messages: number, decodeMs: number, width: number, height: number, paintMs = 0): void {
     this.paintsWindow.add(t);
+    this.paintWindow.add(t, paintMs);
     this.totals.paints++;
     this.lastPaintAt = t;
     this.decoded(t, messages, decodeMs);
@@ -110,11 +114,13 @@ export class StatsMeter {
 
   snapshot(now: number): DesktopStats {
     const decode = this.decodeWindow.mean(now);
+    const paint = this.paintWindow.mean(now);
     return {
       fps: round1(this.paintsWindow.perSecond(now)),
       kbps: round1(this.bytesWindow.perSecond(now) / 1000),
       rttMs: this.rtt === null ? null : Math.round(this.rtt),
       decodeMs: decode === null ? null : round1(decode),
+      paintMs: paint === null ? null : round1(paint),
       ...this.totals,
       ...this.size,
       lastPaintAt: this.lastPaintAt,
