@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCapture, type ScreenCapture } from '../native/capture.ts';
 import { startXvfb, waitUntil, type XServer } from '../native/captureTesting.ts';
 import { configTrailer } from '../server/protocol/agentConfig.ts';
+import { setupAdmin, startTestServer } from '../server/testing/startTestServer.ts';
+import { startAgent } from './runAgent.ts';
 import { matchesScreen, ServerPeer } from './testing/serverPeer.ts';
 
 let x: XServer;
@@ -60,6 +62,30 @@ describe('attended agent program', () => {
     } finally {
       agent.child.kill('SIGKILL');
       peer.stop();
+    }
+  });
+
+  it('a join token the real server refuses: the agent says why, gives up and finishes with 1', async () => {
+    const server = await startTestServer();
+    await setupAdmin(server);
+    const lines: string[] = [];
+    const agent = startAgent({
+      agentUrl: `${server.url.replace(/^http/, 'ws')}/ws/agent`,
+      session: 'no-such-token',
+      display: x.display,
+      window: false,
+      attended: false, // nothing of this test process to clean up
+      backoff: { baseMs: 50, capMs: 100, resetAfterMs: 30_000 },
+      log: (l) => lines.push(l),
+    });
+    try {
+      expect(await agent.done).toBe(1);
+      expect(lines.some((l) => /^server says: /.test(l))).toBe(true);
+      expect(lines.some((l) => /the server refused to join the session \(.+\); giving up/.test(l))).toBe(true);
+      expect(agent.connection.state).toBe('stopped');
+    } finally {
+      await agent.stop();
+      await server.stop();
     }
   });
 

@@ -55,6 +55,7 @@ export class AgentConnection implements AgentLink {
   private lastHeard = 0;
   private listeners = new Set<(state: AgentState) => void>();
   private messageListeners = new Set<(message: SessionMessage) => void>();
+  private refusalListeners = new Set<(reason: string) => void>();
   private readonly log: (line: string) => void;
   /** The id the server gave this connection in its welcome (null when not online). */
   agentId: string | null = null;
@@ -84,6 +85,12 @@ export class AgentConnection implements AgentLink {
   onMessage(listener: (message: SessionMessage) => void): () => void {
     this.messageListeners.add(listener);
     return () => this.messageListeners.delete(listener);
+  }
+
+  /** Calls `listener` when the server refuses the hello (closes with 1008 before its welcome); returns a remover. */
+  onRefused(listener: (reason: string) => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
   }
 
   start(): void {
@@ -146,7 +153,11 @@ export class AgentConnection implements AgentLink {
       const lasted = this.onlineSince ? Date.now() - this.onlineSince : 0;
       const reason = failure || `${event.code}${event.reason ? ` ${event.reason}` : ''}`;
       const what = this.onlineSince ? `disconnected after ${formatDuration(lasted)}: ${reason}` : `connection failed: ${reason}`;
+      const refused = !this.onlineSince && event.code === 1008;
       this.retry(what, lasted);
+      // The server turned the hello down on purpose (e.g. a join token whose session has ended): whoever started
+      // the agent decides whether trying again makes sense (an attended agent gives up).
+      if (refused) for (const listener of [...this.refusalListeners]) listener(event.reason || 'refused');
     });
     // Errors are always followed by a close event, which is where the retry happens; keep the error's words.
     socket.addEventListener('error', (event) => {
@@ -177,7 +188,8 @@ export class AgentConnection implements AgentLink {
       return;
     }
     if (!this.onlineSince) {
-      this.log(`ignored a ${message.type} message that came before the welcome`);
+      if (message.type === 'error') this.log(`server says: ${message.error}`);
+      else this.log(`ignored a ${message.type} message that came before the welcome`);
       return;
     }
     if (message.type === 'heartbeat-ack') this.acks++;

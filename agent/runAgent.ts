@@ -28,7 +28,7 @@ export interface StartAgentOptions {
   openBrowser?: boolean;
   /** The support provider's name, shown in the window. */
   provider?: string;
-  /** Attended mode cleans up on the way out (default: when there is a session). */
+  /** Attended mode removes what the agent unpacked on the way out (default: when there is a session). */
   attended?: boolean;
   log?: (line: string) => void;
   backoff?: BackoffOptions;
@@ -42,7 +42,10 @@ export interface RunningAgent {
   readonly window: LocalWindow | null;
   /** The local window's address (with its token), or null without a window. */
   readonly windowUrl: string | null;
-  /** Resolves with the exit code once the agent has finished (session ended, the user left, or stop()). */
+  /**
+   * Resolves with the exit code once the agent has finished: 0 when the session ended, the user left, or stop();
+   * 1 when the server refused the session (attended).
+   */
   readonly done: Promise<number>;
   /** Stops everything, cleans up (attended) and resolves `done` with 0. */
   stop(): Promise<number>;
@@ -115,6 +118,13 @@ export function startAgent(options: StartAgentOptions): RunningAgent {
     return finishing;
   };
 
+  if (options.session !== undefined) {
+    // A join token the server refuses (unknown, expired, or its session has ended) will not start working again.
+    connection.onRefused((reason) => {
+      log(`the server refused to join the session (${reason}); giving up`);
+      void finish(1);
+    });
+  }
   connection.start();
   return {
     connection,
