@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -73,6 +73,18 @@ describe('Recorder', () => {
     expect(JSON.parse(new TextDecoder().decode(records[3]!.payload))).toEqual({ type: 'agent', online: false });
   });
 
+  it('moves a file that is not a recording aside instead of appending to it', () => {
+    const path = fresh();
+    writeFileSync(path, 'not a recording at all');
+    const r = new Recorder(path, { seekPointDue() {}, failed() {} });
+    r.send(new Uint8Array([DesktopFrame.Keyframe, 1]), true);
+    r.close();
+    expect(readRecording(path).records.length).toBe(1);
+    const aside = readdirSync(join(path, '..')).filter((n) => n.startsWith('r.tsr.unreadable-'));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(path, '..', aside[0]!), 'utf8')).toBe('not a recording at all');
+  });
+
   it('asks for a seek point once the picture has changed for a period, again if unanswered', () => {
     let now = 1_000_000;
     let asked = 0;
@@ -120,13 +132,13 @@ describe('retention', () => {
   it('deletes recordings older than the retention, keeps the rest and those being written, keeps all with 0', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-ret-'));
     const now = Date.now();
-    for (const [name, ageDays] of [['1.tsr', 100], ['2.tsr', 10], ['3.tsr', 200], ['notes.txt', 300]] as const) {
+    for (const [name, ageDays] of [['1.tsr', 100], ['2.tsr', 10], ['3.tsr', 200], ['notes.txt', 300], ['4.tsr.unreadable-1700000000000', 95]] as const) {
       writeFileSync(join(dir, name), 'x');
       const t = (now - ageDays * 86400_000) / 1000;
       utimesSync(join(dir, name), t, t);
     }
     expect(sweepRecordings(dir, 0, () => false, now)).toEqual([]);
-    expect(sweepRecordings(dir, 90, (p) => p.endsWith('3.tsr'), now)).toEqual(['1.tsr']);
+    expect(sweepRecordings(dir, 90, (p) => p.endsWith('3.tsr'), now).sort()).toEqual(['1.tsr', '4.tsr.unreadable-1700000000000']);
     expect(statSync(join(dir, '2.tsr')).size).toBe(1);
     expect(statSync(join(dir, '3.tsr')).size).toBe(1);
     expect(statSync(join(dir, 'notes.txt')).size).toBe(1);
