@@ -89,6 +89,33 @@ describe('attended agent program', () => {
     }
   });
 
+  it('after it has been in, a passing refusal (the server still holds its old connection) does not end the agent', async () => {
+    const peer = new ServerPeer();
+    const lines: string[] = [];
+    const agent = startAgent({
+      agentUrl: peer.agentUrl,
+      session: 'tok-2',
+      display: x.display,
+      window: false,
+      attended: false,
+      backoff: { baseMs: 50, capMs: 100, resetAfterMs: 30_000 },
+      log: (l) => lines.push(l),
+    });
+    let finished: number | null = null;
+    void agent.done.then((code) => (finished = code));
+    try {
+      await waitUntil(() => peer.last('consent'), 'online');
+      peer.refuseHellos = 2;
+      peer.disconnect();
+      await waitUntil(() => peer.hellos.length === 4 && peer.connected && agent.connection.state === 'online', 'back in after two refusals');
+      expect(lines.filter((l) => /^server says: another agent is already connected/.test(l))).toHaveLength(2);
+      expect(finished).toBeNull();
+    } finally {
+      await agent.stop();
+      peer.stop();
+    }
+  });
+
   it('the single executable with an appended configuration needs no options, and removes its unpacked addon when the session ends', async () => {
     const binary = join(dir, 'tessera-agent');
     const build = Bun.spawnSync([process.execPath, 'build', '--compile', '--no-compile-autoload-bunfig', new URL('./main.ts', import.meta.url).pathname, '--outfile', binary], {

@@ -53,6 +53,8 @@ export interface RunningAgent {
 
 /** How long the window keeps answering after the end, so the page can show that the session ended. */
 const WINDOW_GRACE_MS = 300;
+/** Refusals after having been in the session end the agent once they last this long. */
+const REFUSED_GIVE_UP_MS = 60_000;
 
 export function startAgent(options: StartAgentOptions): RunningAgent {
   const log = options.log ?? ((line: string) => console.log(`${new Date().toISOString()} ${line}`));
@@ -119,8 +121,23 @@ export function startAgent(options: StartAgentOptions): RunningAgent {
   };
 
   if (options.session !== undefined) {
-    // A join token the server refuses (unknown, expired, or its session has ended) will not start working again.
+    // A join token the server refuses (unknown, expired, or its session has ended) will not start working again, so
+    // a refusal before ever getting in ends the agent. After it has been in, a refusal can be passing (the server
+    // still holds the old connection of an agent that lost its network, for up to 20 s): it gives up only when the
+    // refusals last longer than that.
+    let everOnline = false;
+    let refusedSince = 0;
+    connection.onState((state) => {
+      if (state !== 'online') return;
+      everOnline = true;
+      refusedSince = 0;
+    });
     connection.onRefused((reason) => {
+      const now = Date.now();
+      if (everOnline && (refusedSince === 0 || now - refusedSince < REFUSED_GIVE_UP_MS)) {
+        refusedSince ||= now;
+        return;
+      }
       log(`the server refused to join the session (${reason}); giving up`);
       void finish(1);
     });

@@ -29,6 +29,8 @@ export class ServerPeer {
   readonly frames: PeerFrame[] = [];
   /** Problems the real server would close the connection for. */
   readonly violations: string[] = [];
+  /** Refuse this many hellos (error, then close 1008), as the server does with a token it will not take. */
+  refuseHellos = 0;
   /** Acknowledge every binary frame as it arrives (the real server's behaviour). */
   autoAck = true;
   connections = 0;
@@ -131,6 +133,12 @@ export class ServerPeer {
     this.messages.push(message);
     if (message.type === 'hello') {
       this.hellos.push(message);
+      if (this.refuseHellos > 0) {
+        this.refuseHellos--;
+        ws.send(JSON.stringify({ type: 'error', error: 'another agent is already connected to this session' }));
+        ws.close(1008, 'another agent is already connected to this session');
+        return;
+      }
       ws.send(JSON.stringify({ type: 'welcome', id: `agent-${this.connections}`, heartbeatMs: 15_000, ...(this.session ? { session: this.session } : {}) }));
     } else if (message.type === 'heartbeat') {
       ws.send(JSON.stringify({ type: 'heartbeat-ack', t: message.t }));
