@@ -162,8 +162,13 @@ describe('live desktop relay', () => {
     expect(agent.messages.filter((m) => m.type === 'clipboard')).toEqual([{ type: 'clipboard', text: 'hello there' }]);
     expect(agent.has('clipboard-request')).toBe(true);
 
+    // a console that reconnects is not logged again
+    const again = await viewer(team, 'supervisor');
+    again.close();
+    await again.closed;
     const log = ((await team.owner.client.get(`/api/sessions/${team.sessionId}/log`)).json as Array<{ text: string }>).map((e) => e.text);
     expect(log.filter((t) => t.includes('in view-only mode; dropped'))).toHaveLength(1);
+    expect(log.filter((t) => t === 'SUE is watching the remote screen (view only)')).toHaveLength(1);
     expect(log).toContain('SUE is watching the remote screen (view only)');
     expect(log).toContain('OLGA opened the remote screen');
     expect(log.some((t) => t.startsWith('OLGA sent clipboard text'))).toBe(true);

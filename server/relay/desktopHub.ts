@@ -27,6 +27,8 @@ export class DesktopHub {
   /** Viewer links and who they are, to ask again when the session changes. */
   private identities = new WeakMap<ViewerLink, ViewerIdentity>();
   private followUp: ReturnType<typeof setTimeout> | null = null;
+  /** `${sessionId}:${actor}:${mode}` already logged: a console that reconnects is not logged again. */
+  private announced = new Set<string>();
 
   constructor(
     private ctx: AppContext,
@@ -112,12 +114,17 @@ export class DesktopHub {
     return this.access.grant(sessionId, who);
   }
 
-  /** Attaches a viewer (its access was checked with grant()); logs that it watches, once per viewer socket. */
+  /** Attaches a viewer (its access was checked with grant()); logs who watches, once per person and mode. */
   addViewer(sessionId: number, viewer: ViewerLink, who: ViewerIdentity): DesktopSession {
     const s = this.session(sessionId);
     this.identities.set(viewer, who);
-    const how = viewer.mode === 'control' ? 'opened the remote screen' : 'is watching the remote screen (view only)';
-    this.journal.write(sessionId, viewer.actor, 'operation', `${viewer.name} ${how}`, viewer.actor.startsWith('expert:') ? { expert: viewer.name } : {});
+    const key = `${sessionId}:${viewer.actor}:${viewer.mode}`;
+    if (!this.announced.has(key)) {
+      if (this.announced.size > 10_000) this.announced.clear(); // bounded: at worst someone is logged twice
+      this.announced.add(key);
+      const how = viewer.mode === 'control' ? 'opened the remote screen' : 'is watching the remote screen (view only)';
+      this.journal.write(sessionId, viewer.actor, 'operation', `${viewer.name} ${how}`, viewer.actor.startsWith('expert:') ? { expert: viewer.name } : {});
+    }
     s.addViewer(viewer);
     return s;
   }
@@ -136,6 +143,7 @@ export class DesktopHub {
       if (!support || support.status === 'ended') {
         s.end();
         this.release(s);
+        for (const key of this.announced) if (key.startsWith(`${s.id}:`)) this.announced.delete(key);
         continue;
       }
       for (const viewer of [...s.viewerLinks]) {
