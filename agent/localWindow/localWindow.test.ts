@@ -181,11 +181,13 @@ describe('local window', () => {
     browser ??= await launchChromium();
     const { url, agent } = await online([], true);
     const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
       await page.goto(url);
       await page.getByText('Support by Acme IT').waitFor();
+      await page.locator('[data-capability="control"]').getByText('Not allowed', { exact: true }).waitFor();
       await page.getByText('#42 (Helpdesk)').waitFor();
       peer.send({ type: 'consent-request', capability: 'control', by: '<b>Eve</b> Engineer' });
       const question = page.locator('[data-question]');
@@ -193,10 +195,10 @@ describe('local window', () => {
       await question.getByRole('button', { name: 'Allow' }).click();
       await waitUntil(() => peer.last('consent')?.granted.includes('control'), 'the consent message');
       const row = page.locator('[data-capability="control"]');
-      await row.getByText('Allowed').waitFor();
+      await row.getByText('Allowed', { exact: true }).waitFor();
       await row.getByRole('button', { name: 'Revoke' }).click();
       await waitUntil(() => peer.last('consent')?.granted.length === 0, 'the revocation');
-      await row.getByText('Not allowed').waitFor();
+      await row.getByText('Not allowed', { exact: true }).waitFor();
       await page.getByRole('button', { name: 'Stop all and end the session' }).click();
       expect(await agent.done).toBe(0);
       expect(peer.last('consent')).toEqual({ type: 'consent', granted: [] });
@@ -205,5 +207,5 @@ describe('local window', () => {
     } finally {
       await page.close();
     }
-  });
+  }, 60_000);
 });

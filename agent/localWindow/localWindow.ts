@@ -26,6 +26,8 @@ export interface WindowState extends SessionSnapshot {
   server: string;
   provider: string;
   canLeave: boolean;
+  /** Grows with every change: the page ignores a state older than the one it shows (a reply overtaken by a push). */
+  version: number;
 }
 
 const KEEPALIVE_MS = 15_000;
@@ -41,6 +43,7 @@ export class LocalWindow implements ConsentPrompt {
   private readonly offUpdate: () => void;
   private readonly keepalive: ReturnType<typeof setInterval>;
   private readonly origin: string;
+  private version = 0;
 
   constructor(private readonly options: LocalWindowOptions) {
     const token = randomBytes(24).toString('base64url');
@@ -69,6 +72,7 @@ export class LocalWindow implements ConsentPrompt {
       server: this.options.server,
       provider: this.options.provider ?? '',
       canLeave: this.options.onLeave !== undefined,
+      version: this.version,
     };
   }
 
@@ -133,6 +137,8 @@ export class LocalWindow implements ConsentPrompt {
         if (!resolve) return text(404, 'no such question (answered or withdrawn already)');
         this.answers.delete(id);
         resolve(allow);
+        // The controller acts on the answer once the promise settles: reply with the state that includes it.
+        await new Promise((r) => setImmediate(r));
         return json(200, this.state());
       }
       case 'revoke': {
@@ -173,6 +179,7 @@ export class LocalWindow implements ConsentPrompt {
   }
 
   private push(): void {
+    this.version++;
     this.broadcast(`data: ${JSON.stringify(this.state())}\n\n`);
   }
 

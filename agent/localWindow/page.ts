@@ -20,8 +20,8 @@ const PAGE = `<!doctype html>
   .muted { color: var(--off); }
   .card { border: 1px solid #8884; border-radius: 8px; padding: .75rem 1rem; margin: .5rem 0; }
   .row { display: flex; align-items: center; gap: .75rem; justify-content: space-between; padding: .35rem 0; }
-  .state-on { color: var(--ok); font-weight: 600; }
-  .state-off { color: var(--off); }
+  .state-on { color: var(--ok); font-weight: 600; margin-right: .6rem; }
+  .state-off { color: var(--off); margin-right: .6rem; }
   .question { border-color: var(--warn); }
   button { font: inherit; padding: .35rem .9rem; border-radius: 6px; border: 1px solid #8886; cursor: pointer; }
   button:disabled { opacity: .45; cursor: default; }
@@ -62,6 +62,7 @@ const PAGE = `<!doctype html>
   const $ = (id) => document.getElementById(id);
   const CONNECTION = { online: 'Connected', connecting: 'Connecting...', waiting: 'Reconnecting...', stopped: 'Stopped' };
   let busy = false;
+  let shown = -1;
 
   async function post(path, body) {
     busy = true;
@@ -90,6 +91,8 @@ const PAGE = `<!doctype html>
   }
 
   function render(s) {
+    if (s.version < shown) return; // a reply overtaken by a newer push
+    shown = s.version;
     $('provider').textContent = s.provider ? 'Support by ' + s.provider : '';
     $('server').textContent = s.server;
     $('connection').textContent = CONNECTION[s.connection] || s.connection;
@@ -103,7 +106,7 @@ const PAGE = `<!doctype html>
       const row = el('div', { class: 'row', 'data-capability': c.capability });
       row.append(el('span', {}, c.label));
       const right = el('span');
-      right.append(el('span', { class: c.granted ? 'state-on' : 'state-off' }, c.granted ? 'Allowed ' : 'Not allowed '));
+      right.append(el('span', { class: c.granted ? 'state-on' : 'state-off' }, c.granted ? 'Allowed' : 'Not allowed'));
       const revoke = el('button', { type: 'button', class: 'revoke' }, 'Revoke');
       revoke.disabled = !c.granted || s.ended;
       revoke.addEventListener('click', () => post('revoke', { capability: c.capability }));
