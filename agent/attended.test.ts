@@ -3,7 +3,7 @@
 // ends it stops, exits 0 and leaves nothing behind: the single executable, with its configuration appended the way
 // the server's download does it, needs no options and removes the native addon it unpacked.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,30 @@ describe('attended agent program', () => {
       expect(agent.output()).toMatch(/the session has ended/);
       expect(agent.output()).toMatch(/agent finished/);
       expect(peer.violations).toEqual([]);
+    } finally {
+      agent.child.kill('SIGKILL');
+      peer.stop();
+    }
+  });
+
+  it('opens the local window in the default browser (xdg-open) on the display it serves', async () => {
+    // A stand-in xdg-open first on PATH records what it was asked to open, and on which display.
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    const opened = join(bin, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$DISPLAY $1" > "${opened}"\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const peer = new ServerPeer();
+    const agent = run(
+      [process.execPath, new URL('./main.ts', import.meta.url).pathname, '--server', peer.agentUrl.replace('/ws/agent', ''), '--session', 'tok-3'],
+      { PATH: `${bin}:${process.env.PATH}` },
+    );
+    try {
+      await waitUntil(() => existsSync(opened) && readFileSync(opened, 'utf8').includes('http'), 'xdg-open called', 15_000);
+      const url = /local window: (\S+)/.exec(agent.output())![1]!;
+      expect(readFileSync(opened, 'utf8').trim()).toBe(`${x.display} ${url}`);
+      expect((await fetch(url)).status).toBe(200);
+      peer.send({ type: 'session-ended' });
+      expect(await agent.exited).toBe(0);
     } finally {
       agent.child.kill('SIGKILL');
       peer.stop();

@@ -36,7 +36,7 @@ switch (command.kind) {
       agentUrl: command.agentUrl,
       hello,
       allow: command.allow,
-      openBrowser: command.window,
+      ...(command.window ? {} : { openBrowser: false }),
       ...(command.session !== undefined ? { session: command.session } : {}),
       ...(command.display !== undefined ? { display: command.display } : {}),
       ...(command.provider !== undefined ? { provider: command.provider } : {}),

@@ -24,7 +24,10 @@ export interface StartAgentOptions {
   display?: string;
   /** Serve the local window (default true); without it nobody can be asked, so every request is refused. */
   window?: boolean;
-  /** Open the window in the default browser with xdg-open (default true when there is a window). */
+  /**
+   * Open the window in the default browser with xdg-open. Default: for a session (someone is there to answer) when
+   * there is a graphical display; a resident agent only prints the address.
+   */
   openBrowser?: boolean;
   /** The support provider's name, shown in the window. */
   provider?: string;
@@ -92,7 +95,8 @@ export function startAgent(options: StartAgentOptions): RunningAgent {
     });
     controller.setPrompt(window);
     log(`local window: ${window.url}`);
-    if (options.openBrowser ?? true) openInBrowser(window.url, options.display, log);
+    const graphical = Boolean(options.display || process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+    if (options.openBrowser ?? (options.session !== undefined && graphical)) openInBrowser(window.url, options.display, log);
   } else if ((options.allow ?? []).length === 0) {
     log('no local window: requests for access will be refused (use --allow to pre-allow)');
   }
