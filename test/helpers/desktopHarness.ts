@@ -131,6 +131,9 @@ export async function startDesktopRig(options: RigOptions = {}): Promise<Desktop
   const created = await admin.post('/api/sessions/code', {});
   if (created.status !== 200) throw new Error(`session: ${created.text}`);
   const sessionId = created.json.sessionId as number;
+  // The customer enters the code on the portal: the session goes live.
+  const redeemed = await new TestClient(server.url).post('/api/portal/access-codes', { code: created.json.code });
+  if (redeemed.status !== 200) throw new Error(`access code: ${redeemed.text}`);
   const proxy = options.linkBytesPerSecond
     ? await startThrottleProxy({ targetPort: server.port, bytesPerSecond: options.linkBytesPerSecond, latencyMs: options.linkLatencyMs ?? 0 })
     : null;
