@@ -46,6 +46,11 @@ export class CodecPicture implements StreamPicture {
     return this.size;
   }
 
+  /** A copy of the current picture (RGBA, alpha 255), or null when there is none (see dimensions). */
+  rgba(): { width: number; height: number; rgba: Uint8Array } | null {
+    return this.size ? { ...this.size, rgba: this.decoder.rgba() } : null;
+  }
+
   keyframe(): Uint8Array | null {
     if (!this.size) return null;
     if (this.cached?.at === this.applied) return this.cached.message;

@@ -57,6 +57,11 @@ export class DesktopHub {
     return this.live.get(sessionId);
   }
 
+  /** The session's current screen (see DesktopSession.currentScreen), or null when there is none. */
+  screen(sessionId: number): { width: number; height: number; rgba: Uint8Array } | null {
+    return this.live.get(sessionId)?.currentScreen() ?? null;
+  }
+
   private session(sessionId: number): DesktopSession {
     let s = this.live.get(sessionId);
     if (!s) {

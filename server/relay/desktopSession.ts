@@ -85,6 +85,20 @@ export class DesktopSession {
     return this.recorder?.open ?? false;
   }
 
+  get agentConnected(): boolean {
+    return this.agent !== null;
+  }
+
+  /**
+   * A copy of the screen as the server has it now (for screenshots), or null when there is no current one: no agent,
+   * not streamed at the moment, or the customer does not allow viewing (a picture kept from before a revoke is not
+   * handed out again).
+   */
+  currentScreen(): { width: number; height: number; rgba: Uint8Array } | null {
+    if (!this.agent || !this.streaming || !this.consent.includes('view')) return null;
+    return this.picture.rgba();
+  }
+
   // ---- the agent ----
 
   /**
