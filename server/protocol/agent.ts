@@ -18,6 +18,33 @@ export const MAX_CLIPBOARD_CHARS = 1024 * 1024;
 export const CAPABILITIES = ['view', 'control', 'files', 'clipboard'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** Longest address an engineer may push to the customer's browser (`open-url`). */
+export const MAX_PUSH_URL_CHARS = 2048;
+
+/**
+ * Checks an address to open in the customer's default browser; the server checks it before sending `open-url` and
+ * the agent checks it again before handing it to xdg-open. Only absolute http(s) addresses, at most
+ * MAX_PUSH_URL_CHARS, without spaces or control characters, and without a user name or password (the classic way to
+ * disguise the real host: https://bank.example@evil.example). Returns the normalised address (the host in punycode,
+ * which shows the real host) or why it is refused.
+ */
+export function checkPushUrl(raw: unknown): { url: string } | { error: string } {
+  if (typeof raw !== 'string' || raw.trim() === '') return { error: 'the address is empty' };
+  if (raw.length > MAX_PUSH_URL_CHARS) return { error: `the address is longer than ${MAX_PUSH_URL_CHARS} characters` };
+  if (/[\s\u0000-\u001f\u007f]/.test(raw)) return { error: 'the address must not contain spaces or control characters' };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { error: 'the address is not a valid absolute URL' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { error: 'only http and https addresses can be opened' };
+  if (!url.hostname) return { error: 'the address has no host' };
+  if (url.username || url.password) return { error: 'an address with a user name or password is not allowed' };
+  if (url.href.length > MAX_PUSH_URL_CHARS) return { error: `the address is longer than ${MAX_PUSH_URL_CHARS} characters` };
+  return { url: url.href };
+}
+
 export interface MonitorInfo {
   x: number;
   y: number;
@@ -69,6 +96,8 @@ export type ServerToAgentMessage =
   | { type: 'clipboard-request' }
   /** An engineer asks for a capability; the agent asks its user and answers with a `consent` message. */
   | { type: 'consent-request'; capability: Capability; by: string }
+  /** Open this http(s) address in the customer's default browser (checked with checkPushUrl on both ends). */
+  | { type: 'open-url'; url: string }
   /** The session ended: an attended agent closes and removes what it left behind. */
   | { type: 'session-ended' };
 
@@ -205,6 +234,10 @@ export function parseServerMessage(raw: unknown): ServerToAgentMessage | { error
       return (CAPABILITIES as readonly unknown[]).includes(m.capability) && typeof m.by === 'string' && m.by.length <= MAX_FIELD
         ? { type: 'consent-request', capability: m.capability as Capability, by: m.by }
         : { error: 'consent-request needs a capability and by' };
+    case 'open-url': {
+      const checked = checkPushUrl(m.url);
+      return 'url' in checked ? { type: 'open-url', url: checked.url } : { error: `open-url refused: ${checked.error}` };
+    }
     default:
       return { error: `unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}` };
   }
