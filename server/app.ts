@@ -4,6 +4,7 @@ import { AgentRegistry } from './agents/registry.ts';
 import { agentTokenRoutes } from './agents/tokenRoutes.ts';
 import { DesktopHub } from './relay/desktopHub.ts';
 import { relayRoutes } from './relay/routes.ts';
+import { screenshotRoutes } from './relay/screenshotRoutes.ts';
 import { recordingRoutes } from './recordings/routes.ts';
 import { createAuth, type Auth } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -75,6 +76,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(agentRoutes(ctx, auth, agents, desktops))
     .use(agentTokenRoutes(ctx, auth))
     .use(relayRoutes(ctx, auth, desktops))
+    .use(screenshotRoutes(ctx, auth, desktops))
     .use(recordingRoutes(ctx, auth, desktops))
     .use(docsRoutes(auth, ctx.version))
     .use(webRoutes(auth));

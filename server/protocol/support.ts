@@ -53,6 +53,17 @@ export interface SessionLogEntry {
   name: string;
   kind: string;
   text: string;
+  /** A chat line that carries a screenshot of the remote screen (a session file; see relay/screenshotRoutes.ts). */
+  screenshot?: ScreenshotRef;
+}
+
+export interface ScreenshotRef {
+  fileId: number;
+  name: string;
+  width: number;
+  height: number;
+  size: number;
+  sha256: string;
 }
 
 export interface PortalConfig {

@@ -1,5 +1,5 @@
 import type { EngineerStore } from '../engineers/store.ts';
-import type { CustomerValue, QueueItem, SessionLogEntry, SessionSummary } from '../protocol/support.ts';
+import type { CustomerValue, QueueItem, ScreenshotRef, SessionLogEntry, SessionSummary } from '../protocol/support.ts';
 import { crmLink, type IdentityFields } from './identityFields.ts';
 import type { Participants } from './participants.ts';
 import type { LogEntry, SupportSession } from './sessionStore.ts';
@@ -58,7 +58,10 @@ export class SupportViews {
     else if (e.actor === 'agent') name = 'Agent';
     else if (e.actor.startsWith('engineer:')) name = this.name(Number(e.actor.slice(9)));
     else if (e.actor.startsWith('expert:')) name = `${String(e.data.expert ?? 'Expert')} (expert)`;
-    return { id: e.id, at: e.at, actor: e.actor, name, kind: e.kind, text: e.text };
+    const entry: SessionLogEntry = { id: e.id, at: e.at, actor: e.actor, name, kind: e.kind, text: e.text };
+    const shot = e.data.screenshot as ScreenshotRef | undefined;
+    if (e.kind === 'chat' && shot && typeof shot === 'object' && typeof shot.fileId === 'number') entry.screenshot = shot;
+    return entry;
   }
 
   customerName(s: SupportSession): string {
