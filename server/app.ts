@@ -5,6 +5,7 @@ import { agentTokenRoutes } from './agents/tokenRoutes.ts';
 import { DesktopHub } from './relay/desktopHub.ts';
 import { relayRoutes } from './relay/routes.ts';
 import { screenshotRoutes } from './relay/screenshotRoutes.ts';
+import { sessionActionRoutes } from './relay/sessionActions.ts';
 import { recordingRoutes } from './recordings/routes.ts';
 import { createAuth, type Auth } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -77,6 +78,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(agentTokenRoutes(ctx, auth))
     .use(relayRoutes(ctx, auth, desktops))
     .use(screenshotRoutes(ctx, auth, desktops))
+    .use(sessionActionRoutes(ctx, auth, desktops))
     .use(recordingRoutes(ctx, auth, desktops))
     .use(docsRoutes(auth, ctx.version))
     .use(webRoutes(auth));

@@ -50,6 +50,8 @@ export class DesktopSession {
   private received = 0;
   private readonly viewers = new Set<ViewerLink>();
   private consent: Capability[] = [];
+  /** Capabilities an engineer asked for that the customer has not answered yet (see askConsent). */
+  private readonly asked = new Set<Capability>();
   private monitors: MonitorInfo[] = [];
   private monitor: number | 'all' = 'all';
   private recorder: Recorder | null = null;
@@ -136,6 +138,7 @@ export class DesktopSession {
     if (link !== this.agent) return;
     this.stopRecording({ type: 'agent', online: false });
     this.agent = null;
+    this.asked.clear(); // a new connection's agent has its own questions; its consent message tells the state
     this.startSent = this.streaming = false;
     this.relay.agentGone();
     this.hooks.log('agent', 'agent left');
@@ -161,12 +164,55 @@ export class DesktopSession {
     if (link !== this.agent) return;
     const before = [...this.consent].sort().join(',');
     this.consent = granted;
-    if ([...granted].sort().join(',') === before) return;
+    const unchanged = [...granted].sort().join(',') === before;
+    this.answered(granted, unchanged);
+    if (unchanged) return;
     this.hooks.log('agent', granted.length ? `the customer allows: ${granted.join(', ')}` : 'the customer allows nothing (consent withdrawn)', {
       consent: granted,
     });
     this.recorder?.event({ type: 'consent', granted });
     this.broadcast({ type: 'consent', granted });
+  }
+
+  /**
+   * Settles the open questions with the agent's consent message. The agent answers every consent-request with one:
+   * a granted capability is in it; a refusal (or the user's Stop all, which withdraws the questions) sends the list
+   * unchanged. That message does not say which question it answers, so with several open an unchanged list settles
+   * them all as "not allowed" (true at that moment); a question still open on the agent settles again when answered.
+   */
+  private answered(granted: Capability[], unchanged: boolean): void {
+    if (this.asked.size === 0) return;
+    for (const c of [...this.asked]) if (granted.includes(c)) this.asked.delete(c);
+    if (!unchanged || this.asked.size === 0) return;
+    const refused = [...this.asked];
+    this.asked.clear();
+    this.hooks.log('agent', `the customer did not allow ${refused.join(', ')}`, { declined: refused });
+  }
+
+  /** What the console's permissions panel shows: agent connected, what the customer allows, questions open. */
+  consentState(): { agent: boolean; granted: Capability[]; asked: Capability[] } {
+    return { agent: this.agent !== null, granted: [...this.consent], asked: [...this.asked] };
+  }
+
+  /**
+   * An engineer asks the customer for a capability (the agent asks its user and answers with `consent`). Returns
+   * why it cannot be asked, or null. Asking again for an open question is allowed (it re-sends it: the agent asks
+   * its user only once, and a question the agent lost is asked anew).
+   */
+  askConsent(actor: string, name: string, capability: Capability): string | null {
+    if (!this.agent) return 'the customer’s agent is not connected';
+    if (this.consent.includes(capability)) return `the customer already allows ${capability}`;
+    this.asked.add(capability);
+    this.hooks.log(actor, `${name} asked for ${capability}`, { asked: capability });
+    this.agent.send({ type: 'consent-request', capability, by: name });
+    return null;
+  }
+
+  /** Sends one message to the bound agent; false when no agent is connected. */
+  sendToAgent(message: ServerToAgentMessage): boolean {
+    if (!this.agent) return false;
+    this.agent.send(message);
+    return true;
   }
 
   agentMonitors(link: AgentLink, monitors: MonitorInfo[], current: number | 'all'): void {
