@@ -1,5 +1,6 @@
 // The agent's command line: turns argv (and the configuration a downloaded agent carries) into one request, or a
 // usage error (exit code 2).
+import { resolve } from 'node:path';
 import { CAPABILITIES, type Capability } from '../server/protocol/agent.ts';
 import type { EmbeddedAgentConfig } from '../server/protocol/agentConfig.ts';
 
@@ -17,6 +18,9 @@ Options:
   --display NAME      the X display to show and control (default: $DISPLAY)
   --no-window         do not open the local window in the browser (its address is
                       still printed)
+  --log-dir DIR       where the agent keeps its own copy of the session log (default:
+                      $XDG_DATA_HOME/tessera-agent/logs or ~/.local/share/tessera-agent/logs;
+                      the log stays after the session, it is your record)
   --self-test         check that the native addon loads and works, then exit
   -h, --help          show this help and exit
   -v, --version       print the agent version and exit
@@ -37,6 +41,8 @@ export interface RunCommand {
   window: boolean;
   /** The support provider's name (from the embedded configuration). */
   provider?: string;
+  /** Folder of the local session log (--log-dir). */
+  logDir?: string;
 }
 
 export type Command =
@@ -84,6 +90,7 @@ const VALUE_OPTIONS = {
   '--session': 'a join token',
   '--allow': `a list, e.g. --allow view,control (known: ${CAPABILITIES.join(', ')})`,
   '--display': 'an X display, e.g. --display :0',
+  '--log-dir': 'a folder, e.g. --log-dir ~/tessera-logs',
 } as const;
 type ValueOption = keyof typeof VALUE_OPTIONS;
 
@@ -116,6 +123,9 @@ export function parseArgs(argv: readonly string[], embedded: EmbeddedAgentConfig
   const display = values['--display'];
   if (display !== undefined && (display.length > 256 || !/^[\w.:/-]+$/.test(display)))
     return { kind: 'error', message: `--display: "${display}" is not an X display name (example: :0)` };
+  const logDir = values['--log-dir'];
+  if (logDir !== undefined && (logDir.length > 4096 || logDir.includes('\0')))
+    return { kind: 'error', message: '--log-dir: not a folder path' };
   try {
     const allow = values['--allow'] !== undefined ? parseAllow(values['--allow']) : [];
     let agentUrl: string;
@@ -130,6 +140,7 @@ export function parseArgs(argv: readonly string[], embedded: EmbeddedAgentConfig
       ...(session !== undefined ? { session } : {}),
       ...(display !== undefined ? { display } : {}),
       ...(embedded?.provider ? { provider: embedded.provider } : {}),
+      ...(logDir !== undefined ? { logDir: resolve(logDir) } : {}),
     };
   } catch (e) {
     return { kind: 'error', message: (e as Error).message };

@@ -40,6 +40,7 @@ switch (command.kind) {
       ...(command.session !== undefined ? { session: command.session } : {}),
       ...(command.display !== undefined ? { display: command.display } : {}),
       ...(command.provider !== undefined ? { provider: command.provider } : {}),
+      ...(command.logDir !== undefined ? { logDir: command.logDir } : {}),
     });
     if (command.allow.length) console.log(`allowed on this device without asking: ${command.allow.join(', ')}`);
     const stop = () => void agent.stop();

@@ -10,6 +10,7 @@ import type { BackoffOptions } from './backoff.ts';
 import { AgentConnection } from './connection.ts';
 import { LocalWindow } from './localWindow/localWindow.ts';
 import { leaveNothingBehind } from './session/leaveNothingBehind.ts';
+import { defaultLogDir, SessionLogFile } from './session/sessionLogFile.ts';
 import { SessionController, type SessionControllerOptions } from './session/sessionController.ts';
 import { hostname, osDescription } from './systemInfo.ts';
 import { AGENT_VERSION } from './version.ts';
@@ -34,6 +35,11 @@ export interface StartAgentOptions {
   /** Attended mode removes what the agent unpacked on the way out (default: when there is a session). */
   attended?: boolean;
   log?: (line: string) => void;
+  /**
+   * Folder of the agent's local copy of the session log (default $XDG_DATA_HOME or ~/.local/share, then
+   * tessera-agent/logs); null keeps none.
+   */
+  logDir?: string | null;
   backoff?: BackoffOptions;
   hello?: { version: string; os: string; hostname: string };
   stream?: SessionControllerOptions['stream'];
@@ -70,7 +76,9 @@ export function startAgent(options: StartAgentOptions): RunningAgent {
     log,
   });
   let finish: (code: number) => Promise<number> = async () => 0;
+  const journal = options.logDir === null ? null : new SessionLogFile({ dir: options.logDir ?? defaultLogDir(), report: log });
   const controller = new SessionController({
+    ...(journal ? { journal } : {}),
     connection,
     ...(options.display !== undefined ? { display: options.display } : {}),
     allow: options.allow ?? [],
@@ -88,6 +96,7 @@ export function startAgent(options: StartAgentOptions): RunningAgent {
         ? {
             onLeave: () => {
               log('the user ended the session from the local window');
+              journal?.write('the user ended the session from the local window');
               void finish(0);
             },
           }
@@ -112,6 +121,8 @@ export function startAgent(options: StartAgentOptions): RunningAgent {
         await new Promise((r) => setTimeout(r, WINDOW_GRACE_MS));
         window.stop();
       }
+      journal?.write(code === 0 ? 'the agent finished' : `the agent gave up (exit code ${code})`);
+      // The session log is the user's record and stays: leaveNothingBehind only removes what the agent unpacked.
       if (attended) {
         const { removed, failed } = leaveNothingBehind();
         for (const path of removed) log(`removed ${path}`);
@@ -144,6 +155,13 @@ export function startAgent(options: StartAgentOptions): RunningAgent {
       }
       log(`the server refused to join the session (${reason}); giving up`);
       void finish(1);
+    });
+  }
+  if (journal) {
+    // The file is named once the welcome names the session (the controller opens it on 'online').
+    let shown: string | null = null;
+    connection.onState(() => {
+      if (journal.path && journal.path !== shown) log(`session log: ${(shown = journal.path)}`);
     });
   }
   connection.start();
