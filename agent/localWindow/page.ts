@@ -31,6 +31,7 @@ const PAGE = `<!doctype html>
   #leave { margin-top: .6rem; width: 100%; }
   #watching { font-weight: 600; color: var(--warn); }
   #banner { padding: .6rem 1rem; border-radius: 8px; background: #8882; margin: .75rem 0; }
+  #opened a { word-break: break-all; }
 </style>
 </head>
 <body>
@@ -44,12 +45,16 @@ const PAGE = `<!doctype html>
   <div class="row"><span>Session</span><span id="session" class="muted"></span></div>
   <div class="row"><span>Who asked for access</span><span id="people" class="muted"></span></div>
   <div class="row"><span>Your screen</span><span id="watching"></span></div>
-  <div class="row"><span>Session log on this computer</span><span id="log-file" class="muted"></span></div>
 </div>
 
 <div id="questions-section" hidden>
   <h2>Waiting for your answer</h2>
   <div id="questions"></div>
+</div>
+
+<div id="opened-section" hidden>
+  <h2>Opened in your browser by the engineer</h2>
+  <div class="card" id="opened"></div>
 </div>
 
 <h2>What the engineer may do</h2>
@@ -100,7 +105,6 @@ const PAGE = `<!doctype html>
     $('session').textContent = s.session ? '#' + s.session.id + ' (' + s.session.desk + ')' : 'none';
     $('people').textContent = s.people.length ? s.people.join(', ') : 'nobody yet';
     $('watching').textContent = s.watching ? 'is being shown' : 'is not shown';
-    $('log-file').textContent = s.logFile || 'not kept';
 
     const caps = $('capabilities');
     caps.replaceChildren();
@@ -133,6 +137,16 @@ const PAGE = `<!doctype html>
       qs.append(card);
     }
     $('questions-section').hidden = s.questions.length === 0;
+
+    const opened = $('opened');
+    opened.replaceChildren();
+    for (const o of (s.opened || []).slice().reverse()) {
+      const row = el('div', { class: 'row', 'data-opened': '' });
+      row.append(el('a', { href: o.url, target: '_blank', rel: 'noopener noreferrer' }, o.url));
+      row.append(el('span', { class: 'muted' }, new Date(o.at).toLocaleTimeString()));
+      opened.append(row);
+    }
+    $('opened-section').hidden = !(s.opened && s.opened.length);
     $('leave').hidden = !s.canLeave;
     $('stop-all').disabled = s.ended;
     $('leave').disabled = s.ended;

@@ -7,7 +7,7 @@
 // is released with 'control' (also on disconnect and session end: no stuck keys), the clipboard watch ends with
 // 'clipboard'.
 import { openCapture, openInput, type InputInjector, type Rect, type ScreenCapture } from '../../native/capture.ts';
-import { CAPABILITIES, type AgentMessage, type Capability } from '../../server/protocol/agent.ts';
+import { CAPABILITIES, checkPushUrl, type AgentMessage, type Capability } from '../../server/protocol/agent.ts';
 import type { InputEvent } from '../../server/protocol/desktop.ts';
 import type { AgentConnection, AgentState, SessionMessage } from '../connection.ts';
 import { DesktopStream, type DesktopStreamOptions } from '../desktop/desktopStream.ts';
@@ -17,7 +17,7 @@ import { ClipboardBridge } from './clipboardBridge.ts';
 import { Consent, type ConsentChange } from './consent.ts';
 import { CAPABILITY_LABELS, denyEverything, type ConsentPrompt, type ConsentQuestion } from './consentPrompt.ts';
 import { monitorsMessage } from './monitorList.ts';
-import type { SessionLogFile } from './sessionLogFile.ts';
+import { xdgOpen, type UrlOpener } from './urlOpener.ts';
 
 export interface SessionControllerOptions {
   connection: AgentConnection;
@@ -32,8 +32,8 @@ export interface SessionControllerOptions {
   stream?: Pick<DesktopStreamOptions, 'maxFps' | 'idleFps' | 'idleAfterMs' | 'busyPollMs' | 'encoderOptions' | 'adaptiveBudget' | 'budgetMs'>;
   /** The server ended the session (everything is stopped and released by then). */
   onEnded?: () => void;
-  /** The user's own copy of the session log: every event that matters to them, one line each (see note()). */
-  journal?: Pick<SessionLogFile, 'open' | 'write' | 'path'>;
+  /** Opens an address an engineer pushed (default: xdg-open on the agent's display). */
+  openUrl?: UrlOpener;
 }
 
 /** What the local window shows. */
@@ -48,11 +48,13 @@ export interface SessionSnapshot {
   /** The screen is being streamed right now. */
   watching: boolean;
   ended: boolean;
-  /** The agent's local copy of the session log (null when it keeps none, or before the session is known). */
-  logFile: string | null;
+  /** Addresses an engineer opened in the user's browser (oldest first, the last MAX_OPENED). */
+  opened: { url: string; at: string }[];
 }
 
 const MAX_WHAT = 256;
+/** Addresses the local window lists. */
+const MAX_OPENED = 10;
 const MAX_REASON = 500;
 
 export class SessionController {
@@ -74,24 +76,17 @@ export class SessionController {
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private endedValue = false;
-  private wasOnline = false;
+  private opened: { url: string; at: string }[] = [];
+  private readonly opener: UrlOpener;
 
   constructor(private readonly options: SessionControllerOptions) {
     this.connection = options.connection;
     this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`));
     this.prompt = options.prompt ?? denyEverything;
+    this.opener = options.openUrl ?? xdgOpen({ display: options.display });
     this.sink = new AckedSink(this.connection);
     this.consent = new Consent((granted) => this.send({ type: 'consent', granted }), options.allow ?? []);
-    this.clipboard = new ClipboardBridge({
-      display: options.display,
-      send: (m) => {
-        // The journal gets the size of what leaves the machine, never the text.
-        if (m.type === 'clipboard') this.note(`clipboard text sent to the session (${m.text.length} characters)`);
-        else if (m.type === 'refused') this.note(`refused ${m.what}: ${m.reason}`);
-        return this.send(m);
-      },
-      log: this.log,
-    });
+    this.clipboard = new ClipboardBridge({ display: options.display, send: (m) => this.send(m), log: this.log });
     this.unsubscribe.push(
       this.consent.onChange((change) => this.consentChanged(change)),
       this.connection.onMessage((message) => this.handle(message)),
@@ -133,7 +128,7 @@ export class SessionController {
       people: [...this.people],
       watching: this.stream !== null,
       ended: this.endedValue,
-      logFile: this.options.journal?.path ?? null,
+      opened: [...this.opened],
     };
   }
 
@@ -145,13 +140,13 @@ export class SessionController {
 
   /** The user takes one capability back. */
   revoke(capability: Capability): void {
-    this.note(`the user revoked ${capability}`);
+    this.log(`the user revoked ${capability}`);
     this.consent.revoke(capability);
   }
 
   /** Stop all: every capability revoked at once, pending questions withdrawn, streaming and input stopped. */
   stopAll(): void {
-    this.note(`the user pressed Stop all (revoked: ${this.consent.list().join(', ') || 'nothing was allowed'})`);
+    this.log('the user pressed Stop all');
     this.withdrawQuestions();
     this.consent.revokeAll();
   }
@@ -198,10 +193,7 @@ export class SessionController {
         return;
       case 'clipboard':
         if (!this.consent.has('clipboard')) this.refuse('clipboard', 'the user has not allowed the clipboard');
-        else {
-          this.note(`clipboard text received from the session (${message.text.length} characters)`);
-          void this.clipboard.put(message.text);
-        }
+        else void this.clipboard.put(message.text);
         return;
       case 'clipboard-request':
         if (!this.consent.has('clipboard')) this.refuse('clipboard-request', 'the user has not allowed the clipboard');
@@ -210,8 +202,11 @@ export class SessionController {
       case 'consent-request':
         void this.ask(message.capability, message.by);
         return;
+      case 'open-url':
+        this.openUrl(message.url);
+        return;
       case 'session-ended':
-        this.note('the session has ended');
+        this.log('the session has ended');
         this.endedValue = true;
         this.close();
         this.options.onEnded?.();
@@ -226,14 +221,27 @@ export class SessionController {
     return this.connection.send(message);
   }
 
-  /** A line for the output log and the user's session log (events the user may want to look back on). */
-  private note(line: string): void {
-    this.log(line);
-    this.options.journal?.write(line);
+  /**
+   * An engineer opens an address in the user's default browser. Checked again here (the parser already refused
+   * anything but http(s)): this is the last check before another program runs. The local window lists it, so the
+   * user sees where the page came from.
+   */
+  private openUrl(raw: string): void {
+    const checked = checkPushUrl(raw);
+    if ('error' in checked) {
+      this.refuse('open-url', checked.error);
+      return;
+    }
+    this.opened = [...this.opened.slice(-(MAX_OPENED - 1)), { url: checked.url, at: new Date().toISOString() }];
+    this.log(`opening ${checked.url} in the default browser (asked by the engineer)`);
+    this.changed();
+    this.opener(checked.url).catch((error: Error) => {
+      if (!this.endedValue) this.refuse('open-url', `the browser could not be opened: ${error.message}`);
+    });
   }
 
   private refuse(what: string, reason: string): void {
-    this.note(`refused ${what}: ${reason}`);
+    this.log(`refused ${what}: ${reason}`);
     this.send({ type: 'refused', what: what.slice(0, MAX_WHAT), reason: reason.slice(0, MAX_REASON) });
   }
 
@@ -243,16 +251,10 @@ export class SessionController {
 
   private connectionChanged(state: AgentState): void {
     if (state === 'online') {
-      const session = this.connection.welcome?.session ?? null;
-      this.options.journal?.open(session?.id ?? null);
-      this.wasOnline = true;
-      this.note(session ? `connected to the server: session ${session.id}${session.desk ? ` (${session.desk})` : ''}` : 'connected to the server');
       this.sink.reset(); // the server counts acknowledged bytes per connection
       this.consent.send();
       if (this.consent.has('clipboard')) this.startClipboard();
     } else {
-      if (this.wasOnline && !this.endedValue) this.note(`disconnected from the server (${state})`);
-      this.wasOnline = false;
       // Whatever the server wanted ends with the connection; nobody may keep a key pressed on a machine nobody sees.
       this.desktopWanted = false;
       this.stopStream();
@@ -267,7 +269,7 @@ export class SessionController {
     if (revoked.includes('control')) this.releaseInput();
     if (revoked.includes('clipboard')) this.clipboard.stop();
     if (change.kind === 'grant') {
-      this.note(`${change.capability} allowed`);
+      this.log(`${change.capability} allowed`);
       if (change.capability === 'view' && this.desktopWanted) this.startStream();
       if (change.capability === 'clipboard') this.startClipboard();
     }
@@ -276,9 +278,7 @@ export class SessionController {
 
   private async ask(capability: Capability, by: string): Promise<void> {
     if (by) this.people.add(by);
-    this.note(`${by || 'the server'} asks for ${capability}`);
     if (this.consent.has(capability)) {
-      this.note(`${capability} is already allowed: answered at once`);
       this.consent.send(); // already allowed (by the user or on the device): the answer is immediate
       this.changed();
       return;
@@ -300,7 +300,7 @@ export class SessionController {
     if (!this.questions.delete(question.id) || this.endedValue) return; // withdrawn: nothing more to say
     if (allow === true) this.consent.grant(capability);
     else {
-      this.note(`the user refused ${capability}`);
+      this.log(`the user refused ${capability}`);
       this.consent.refuse(capability);
       this.changed();
     }
@@ -340,7 +340,7 @@ export class SessionController {
     this.monitor = stream.currentMonitor;
     this.sendMonitors();
     stream.start();
-    this.note('streaming the screen');
+    this.log('streaming the screen');
     this.changed();
   }
 
@@ -349,7 +349,7 @@ export class SessionController {
     if (!stream) return;
     this.stream = null;
     stream.stop();
-    this.note('stopped streaming the screen');
+    this.log('stopped streaming the screen');
     this.changed();
   }
 
