@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import { agentRoutes } from './agents/routes.ts';
 import { AgentRegistry } from './agents/registry.ts';
+import { agentDownloadRoutes } from './agents/downloadRoutes.ts';
 import { agentTokenRoutes } from './agents/tokenRoutes.ts';
 import { DesktopHub } from './relay/desktopHub.ts';
 import { relayRoutes } from './relay/routes.ts';
@@ -76,6 +77,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(supportAdminRoutes(ctx, auth))
     .use(agentRoutes(ctx, auth, agents, desktops))
     .use(agentTokenRoutes(ctx, auth))
+    .use(agentDownloadRoutes(ctx, auth))
     .use(relayRoutes(ctx, auth, desktops))
     .use(screenshotRoutes(ctx, auth, desktops))
     .use(sessionActionRoutes(ctx, auth, desktops))

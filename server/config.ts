@@ -12,6 +12,7 @@ export interface Config {
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   ownerGraceSeconds: number;
+  agentDir: string;
   fileLimitBytes: number;
   smtpHost: string;
   smtpPort: number;
@@ -82,6 +83,7 @@ export const SETTINGS: Setting[] = [
   { key: 'recordingRetentionDays', env: 'TESSERA_RECORDING_RETENTION_DAYS', parse: integer(0, 36500), describe: 'days a desktop recording is kept (0: for ever)' },
   { key: 'recordingKeyframeSeconds', env: 'TESSERA_RECORDING_KEYFRAME_SECONDS', parse: integer(1, 3600), describe: 'seconds between seek points in a desktop recording while the screen changes' },
   { key: 'viewerBufferBytes', env: 'TESSERA_VIEWER_BUFFER_BYTES', parse: integer(1, 64 * 1024 * 1024), describe: 'bytes a desktop viewer may have queued before it is resynchronised' },
+  { key: 'agentDir', env: 'TESSERA_AGENT_DIR', parse: optionalText, describe: 'folder with the agent executables the portal hands out (empty: beside the server binary, or dist/)' },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
 
@@ -95,6 +97,7 @@ export const DEFAULTS: Config = {
   loginMaxFailures: 5,
   loginLockoutMinutes: 15,
   ownerGraceSeconds: 30,
+  agentDir: '',
   fileLimitBytes: 1024 * 1024 * 1024,
   smtpHost: '',
   smtpPort: 587,

@@ -1,0 +1,47 @@
+// The agent executables this server hands out (built by `npm run build:agent` / `npm run compile`), found in the
+// configured folder by their file names: tessera-agent-<os>-<arch>[.exe].
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface AgentBinary {
+  /** e.g. "linux-x64", "windows-x64" */
+  platform: string;
+  path: string;
+  bytes: number;
+  /** The name the customer's browser saves it under. */
+  fileName: string;
+}
+
+const NAME = /^tessera-agent-((?:linux|windows|darwin)-(?:x64|arm64))(\.exe)?$/;
+
+/**
+ * The folder to look in: the configured one, else beside the server's own executable when it runs as the compiled
+ * binary (dist/tessera next to dist/tessera-agent-*), else the repository's dist/ (development).
+ */
+export function agentDir(configured: string): string {
+  if (configured) return resolve(configured);
+  const exe = process.execPath;
+  if (!/\bbun(\.exe)?$/.test(exe)) return dirname(exe);
+  return resolve(import.meta.dirname, '..', '..', 'dist');
+}
+
+export function listAgentBinaries(dir: string): AgentBinary[] {
+  if (!existsSync(dir)) return [];
+  const out: AgentBinary[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = NAME.exec(name);
+    if (!m) continue;
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (!st.isFile()) continue;
+    out.push({ platform: m[1]!, path, bytes: st.size, fileName: `tessera-support${m[2] ?? ''}` });
+  }
+  return out.sort((a, b) => a.platform.localeCompare(b.platform));
+}
+
+/** The platform a browser most likely runs on, from its User-Agent. */
+export function platformFromUserAgent(ua: string): string {
+  if (/windows/i.test(ua)) return 'windows-x64';
+  if (/mac os x|macintosh/i.test(ua)) return /arm64|aarch64/i.test(ua) ? 'darwin-arm64' : 'darwin-x64';
+  return /aarch64|arm64/i.test(ua) ? 'linux-arm64' : 'linux-x64';
+}

@@ -1,0 +1,99 @@
+import { Elysia, t } from 'elysia';
+import { randomSecret } from '../auth/secrets.ts';
+import type { Auth } from '../auth/guard.ts';
+import type { AppContext } from '../context.ts';
+import { CUSTOMER_HEADER } from '../portal/routes.ts';
+import { configTrailer } from '../protocol/agentConfig.ts';
+import { ProviderStore } from '../provider/store.ts';
+import { SessionStore } from '../support/sessionStore.ts';
+import { agentDir, listAgentBinaries, platformFromUserAgent } from './agentBinaries.ts';
+import { JoinTokens } from './joinTokens.ts';
+
+const TICKET_MS = 5 * 60_000;
+const MAX_TICKETS = 1000;
+
+/**
+ * The customer's "Remote assistance" download: the agent executable with its configuration appended (this server's
+ * agent address, a join token for the customer's session, attended mode), so the customer runs one file and answers
+ * no question. A download link can't carry the customer's header, so the portal first asks for a one-time ticket
+ * (5 minutes, single use) and the browser then fetches the file by that ticket.
+ */
+export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
+  const sessions = new SessionStore(ctx.db);
+  const tokens = new JoinTokens(ctx.db);
+  const provider = new ProviderStore(ctx.db);
+  const dir = agentDir(ctx.config.agentDir);
+  const tickets = new Map<string, { sessionId: number; platform: string; expires: number; agentUrl: string }>();
+
+  const sweep = () => {
+    const now = Date.now();
+    for (const [k, v] of tickets) if (v.expires < now) tickets.delete(k);
+  };
+
+  return new Elysia({ name: 'agent-download-routes', prefix: '/api/portal' })
+    .use(auth.guard)
+    .get(
+      '/agent/platforms',
+      ({ request }) => ({
+        suggested: platformFromUserAgent(request.headers.get('user-agent') ?? ''),
+        platforms: listAgentBinaries(dir).map((b) => ({ platform: b.platform, bytes: b.bytes })),
+      }),
+      { access: 'public' },
+    )
+    .post(
+      '/session/agent-download',
+      ({ headers, body, request, status }) => {
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        if (!s) return status(401, { error: 'unknown or expired customer session' });
+        if (s.status === 'ended') return status(409, { error: 'the session has ended' });
+        const platform = body.platform ?? platformFromUserAgent(request.headers.get('user-agent') ?? '');
+        if (!listAgentBinaries(dir).some((b) => b.platform === platform))
+          return status(404, { error: `no support app for ${platform} on this server (ask your IT team)` });
+        sweep();
+        if (tickets.size >= MAX_TICKETS) return status(429, { error: 'too many downloads at once; try again in a few minutes' });
+        const ticket = randomSecret();
+        // The agent reaches the server the way this browser did (same host, ws instead of http).
+        const origin = new URL(request.url);
+        const agentUrl = `${origin.protocol === 'https:' ? 'wss' : 'ws'}://${origin.host}/ws/agent`;
+        tickets.set(ticket, { sessionId: s.id, platform, expires: Date.now() + TICKET_MS, agentUrl });
+        return { url: `/api/portal/agent/${ticket}`, platform };
+      },
+      { access: 'public', body: t.Object({ platform: t.Optional(t.String({ pattern: '^[a-z]+-[a-z0-9]+$', maxLength: 20 })) }) },
+    )
+    .get(
+      '/agent/:ticket',
+      ({ params, set, status }) => {
+        sweep();
+        const found = tickets.get(params.ticket);
+        tickets.delete(params.ticket);
+        if (!found) return status(404, { error: 'this download link is used or expired; start it again from the portal' });
+        const s = sessions.get(found.sessionId);
+        if (!s || s.status === 'ended') return status(409, { error: 'the session has ended' });
+        const binary = listAgentBinaries(dir).find((b) => b.platform === found.platform);
+        if (!binary) return status(404, { error: `no support app for ${found.platform} on this server` });
+        const { token } = tokens.issue(s.id, 'customer-download');
+        const trailer = configTrailer({ agentUrl: found.agentUrl, session: token, attended: true, provider: provider.get().name });
+        sessions.log(s.id, 'customer', 'operation', `downloaded the support app (${found.platform})`);
+        set.headers['content-type'] = 'application/octet-stream';
+        set.headers['content-disposition'] = `attachment; filename="${binary.fileName}"`;
+        set.headers['cache-control'] = 'no-store';
+        set.headers['content-length'] = String(binary.bytes + trailer.length);
+        return new Response(withTrailer(binary.path, trailer), { headers: set.headers as Record<string, string> });
+      },
+      { access: 'public', params: t.Object({ ticket: t.String({ minLength: 10, maxLength: 100 }) }) },
+    );
+}
+
+/** The file streamed from disk (an agent is ~100 MB: never held in memory), then the configuration. */
+function withTrailer(path: string, trailer: Uint8Array): ReadableStream<Uint8Array> {
+  const reader = Bun.file(path).stream().getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (!done) return controller.enqueue(value);
+      controller.enqueue(trailer);
+      controller.close();
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
