@@ -45,6 +45,7 @@ const PAGE = `<!doctype html>
   <div class="row"><span>Session</span><span id="session" class="muted"></span></div>
   <div class="row"><span>Who asked for access</span><span id="people" class="muted"></span></div>
   <div class="row"><span>Your screen</span><span id="watching"></span></div>
+  <div class="row"><span>Session log on this computer</span><span id="log-file" class="muted"></span></div>
 </div>
 
 <div id="questions-section" hidden>
@@ -105,6 +106,7 @@ const PAGE = `<!doctype html>
     $('session').textContent = s.session ? '#' + s.session.id + ' (' + s.session.desk + ')' : 'none';
     $('people').textContent = s.people.length ? s.people.join(', ') : 'nobody yet';
     $('watching').textContent = s.watching ? 'is being shown' : 'is not shown';
+    $('log-file').textContent = s.logFile || 'not kept';
 
     const caps = $('capabilities');
     caps.replaceChildren();

@@ -18,6 +18,7 @@ import { Consent, type ConsentChange } from './consent.ts';
 import { CAPABILITY_LABELS, denyEverything, type ConsentPrompt, type ConsentQuestion } from './consentPrompt.ts';
 import { monitorsMessage } from './monitorList.ts';
 import { xdgOpen, type UrlOpener } from './urlOpener.ts';
+import type { SessionLogFile } from './sessionLogFile.ts';
 
 export interface SessionControllerOptions {
   connection: AgentConnection;
@@ -34,6 +35,8 @@ export interface SessionControllerOptions {
   onEnded?: () => void;
   /** Opens an address an engineer pushed (default: xdg-open on the agent's display). */
   openUrl?: UrlOpener;
+  /** The user's own copy of the session log: every event that matters to them, one line each (see note()). */
+  journal?: Pick<SessionLogFile, 'open' | 'write' | 'path'>;
 }
 
 /** What the local window shows. */
@@ -50,6 +53,8 @@ export interface SessionSnapshot {
   ended: boolean;
   /** Addresses an engineer opened in the user's browser (oldest first, the last MAX_OPENED). */
   opened: { url: string; at: string }[];
+  /** The agent's local copy of the session log (null when it keeps none, or before the session is known). */
+  logFile: string | null;
 }
 
 const MAX_WHAT = 256;
@@ -78,6 +83,7 @@ export class SessionController {
   private endedValue = false;
   private opened: { url: string; at: string }[] = [];
   private readonly opener: UrlOpener;
+  private wasOnline = false;
 
   constructor(private readonly options: SessionControllerOptions) {
     this.connection = options.connection;
@@ -86,7 +92,16 @@ export class SessionController {
     this.opener = options.openUrl ?? xdgOpen({ display: options.display });
     this.sink = new AckedSink(this.connection);
     this.consent = new Consent((granted) => this.send({ type: 'consent', granted }), options.allow ?? []);
-    this.clipboard = new ClipboardBridge({ display: options.display, send: (m) => this.send(m), log: this.log });
+    this.clipboard = new ClipboardBridge({
+      display: options.display,
+      send: (m) => {
+        // The journal gets the size of what leaves the machine, never the text.
+        if (m.type === 'clipboard') this.note(`clipboard text sent to the session (${m.text.length} characters)`);
+        else if (m.type === 'refused') this.note(`refused ${m.what}: ${m.reason}`);
+        return this.send(m);
+      },
+      log: this.log,
+    });
     this.unsubscribe.push(
       this.consent.onChange((change) => this.consentChanged(change)),
       this.connection.onMessage((message) => this.handle(message)),
@@ -129,6 +144,7 @@ export class SessionController {
       watching: this.stream !== null,
       ended: this.endedValue,
       opened: [...this.opened],
+      logFile: this.options.journal?.path ?? null,
     };
   }
 
@@ -140,13 +156,13 @@ export class SessionController {
 
   /** The user takes one capability back. */
   revoke(capability: Capability): void {
-    this.log(`the user revoked ${capability}`);
+    this.note(`the user revoked ${capability}`);
     this.consent.revoke(capability);
   }
 
   /** Stop all: every capability revoked at once, pending questions withdrawn, streaming and input stopped. */
   stopAll(): void {
-    this.log('the user pressed Stop all');
+    this.note(`the user pressed Stop all (revoked: ${this.consent.list().join(', ') || 'nothing was allowed'})`);
     this.withdrawQuestions();
     this.consent.revokeAll();
   }
@@ -193,7 +209,10 @@ export class SessionController {
         return;
       case 'clipboard':
         if (!this.consent.has('clipboard')) this.refuse('clipboard', 'the user has not allowed the clipboard');
-        else void this.clipboard.put(message.text);
+        else {
+          this.note(`clipboard text received from the session (${message.text.length} characters)`);
+          void this.clipboard.put(message.text);
+        }
         return;
       case 'clipboard-request':
         if (!this.consent.has('clipboard')) this.refuse('clipboard-request', 'the user has not allowed the clipboard');
@@ -206,7 +225,7 @@ export class SessionController {
         this.openUrl(message.url);
         return;
       case 'session-ended':
-        this.log('the session has ended');
+        this.note('the session has ended');
         this.endedValue = true;
         this.close();
         this.options.onEnded?.();
@@ -221,6 +240,12 @@ export class SessionController {
     return this.connection.send(message);
   }
 
+  /** A line for the output log and the user's session log (events the user may want to look back on). */
+  private note(line: string): void {
+    this.log(line);
+    this.options.journal?.write(line);
+  }
+
   /**
    * An engineer opens an address in the user's default browser. Checked again here (the parser already refused
    * anything but http(s)): this is the last check before another program runs. The local window lists it, so the
@@ -233,7 +258,7 @@ export class SessionController {
       return;
     }
     this.opened = [...this.opened.slice(-(MAX_OPENED - 1)), { url: checked.url, at: new Date().toISOString() }];
-    this.log(`opening ${checked.url} in the default browser (asked by the engineer)`);
+    this.note(`opening ${checked.url} in the default browser (asked by the engineer)`);
     this.changed();
     this.opener(checked.url).catch((error: Error) => {
       if (!this.endedValue) this.refuse('open-url', `the browser could not be opened: ${error.message}`);
@@ -241,7 +266,7 @@ export class SessionController {
   }
 
   private refuse(what: string, reason: string): void {
-    this.log(`refused ${what}: ${reason}`);
+    this.note(`refused ${what}: ${reason}`);
     this.send({ type: 'refused', what: what.slice(0, MAX_WHAT), reason: reason.slice(0, MAX_REASON) });
   }
 
@@ -251,10 +276,16 @@ export class SessionController {
 
   private connectionChanged(state: AgentState): void {
     if (state === 'online') {
+      const session = this.connection.welcome?.session ?? null;
+      this.options.journal?.open(session?.id ?? null);
+      this.wasOnline = true;
+      this.note(session ? `connected to the server: session ${session.id}${session.desk ? ` (${session.desk})` : ''}` : 'connected to the server');
       this.sink.reset(); // the server counts acknowledged bytes per connection
       this.consent.send();
       if (this.consent.has('clipboard')) this.startClipboard();
     } else {
+      if (this.wasOnline && !this.endedValue) this.note(`disconnected from the server (${state})`);
+      this.wasOnline = false;
       // Whatever the server wanted ends with the connection; nobody may keep a key pressed on a machine nobody sees.
       this.desktopWanted = false;
       this.stopStream();
@@ -269,7 +300,7 @@ export class SessionController {
     if (revoked.includes('control')) this.releaseInput();
     if (revoked.includes('clipboard')) this.clipboard.stop();
     if (change.kind === 'grant') {
-      this.log(`${change.capability} allowed`);
+      this.note(`${change.capability} allowed`);
       if (change.capability === 'view' && this.desktopWanted) this.startStream();
       if (change.capability === 'clipboard') this.startClipboard();
     }
@@ -278,7 +309,9 @@ export class SessionController {
 
   private async ask(capability: Capability, by: string): Promise<void> {
     if (by) this.people.add(by);
+    this.note(`${by || 'the server'} asks for ${capability}`);
     if (this.consent.has(capability)) {
+      this.note(`${capability} is already allowed: answered at once`);
       this.consent.send(); // already allowed (by the user or on the device): the answer is immediate
       this.changed();
       return;
@@ -300,7 +333,7 @@ export class SessionController {
     if (!this.questions.delete(question.id) || this.endedValue) return; // withdrawn: nothing more to say
     if (allow === true) this.consent.grant(capability);
     else {
-      this.log(`the user refused ${capability}`);
+      this.note(`the user refused ${capability}`);
       this.consent.refuse(capability);
       this.changed();
     }
@@ -340,7 +373,7 @@ export class SessionController {
     this.monitor = stream.currentMonitor;
     this.sendMonitors();
     stream.start();
-    this.log('streaming the screen');
+    this.note('streaming the screen');
     this.changed();
   }
 
@@ -349,7 +382,7 @@ export class SessionController {
     if (!stream) return;
     this.stream = null;
     stream.stop();
-    this.log('stopped streaming the screen');
+    this.note('stopped streaming the screen');
     this.changed();
   }
 
