@@ -58,6 +58,8 @@ export interface SessionLogEntry {
 }
 
 export interface ScreenshotRef {
+  /** The file is /api/sessions/<sessionId>/files/<fileId>/content (engineers) or the portal's own file route. */
+  sessionId: number;
   fileId: number;
   name: string;
   width: number;

@@ -75,7 +75,7 @@ describe('screenshot of the remote screen', () => {
     expect(file).toMatchObject({ sessionId: team.sessionId, direction: 'to-customer', uploader: `engineer:${team.owner.id}`, status: 'complete' });
     expect(file.name).toMatch(new RegExp(`^screenshot-${team.sessionId}-\\d{4}-\\d{2}-\\d{2}-\\d{6}\\.png$`));
     expect(entry).toMatchObject({ kind: 'chat', actor: `engineer:${team.owner.id}`, text: `Screenshot: ${file.name}` });
-    expect(entry.screenshot).toEqual({ fileId: file.id, name: file.name, width: W, height: H, size: file.size, sha256: file.sha256 });
+    expect(entry.screenshot).toEqual({ sessionId: team.sessionId, fileId: file.id, name: file.name, width: W, height: H, size: file.size, sha256: file.sha256 });
 
     // The engineer downloads it: a PNG that decodes to exactly the screen, and whose SHA-256 is the one stored.
     const download = await fetch(`${server.url}/api/sessions/${team.sessionId}/files/${file.id}/content`, { headers: { cookie: team.owner.client.cookieHeader } });

@@ -49,5 +49,5 @@ export async function storeScreenshot(
   });
   const file = await store.append(created, 0, input.png);
   if (file.status !== 'complete') throw new Error(`the screenshot file could not be stored (${file.status})`);
-  return { file, ref: { fileId: file.id, name: file.name, width: input.width, height: input.height, size: file.size, sha256: file.sha256 } };
+  return { file, ref: { sessionId: file.sessionId, fileId: file.id, name: file.name, width: input.width, height: input.height, size: file.size, sha256: file.sha256 } };
 }

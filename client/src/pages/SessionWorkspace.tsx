@@ -10,6 +10,7 @@ import { CustomerValues, customerTitle } from '../components/CustomerValues.tsx'
 import { ChatLog, Composer, mergeEntries } from '../components/session/ChatLog.tsx';
 import { FilesPanel } from '../components/session/FilesPanel.tsx';
 import { CannedRepliesPicker, CommonUrlsPicker, urlMessage } from '../components/session/QuickTexts.tsx';
+import { ScreenshotButton } from '../components/session/ScreenshotButton.tsx';
 import { ExpertDialog, OfferDialog } from '../components/session/SessionDialogs.tsx';
 import { AgentFeaturesPanel, HistoryPanel, NotesPanel } from '../components/session/SidePanels.tsx';
 import { SessionScreen } from '../desktop/SessionScreen.tsx';
@@ -246,6 +247,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
               >
                 <CannedRepliesPicker replies={replies() ?? []} onPick={insert} />
                 <CommonUrlsPicker urls={urls() ?? []} onInsert={(u) => insert(u.url)} onSend={(u) => void send(urlMessage(u))} />
+                <ScreenshotButton sessionId={s().id} onTaken={(entry) => setEntries((list) => mergeEntries(list, [entry]))} />
               </Composer>
               <ErrorMessage error={chatError()} />
             </Show>

@@ -2,6 +2,7 @@
 import { createEffect, For, on, Show, type JSX } from 'solid-js';
 import type { SessionLogEntry } from '../../../../server/protocol/support.ts';
 import { formatDateTime } from '../../lib/format.ts';
+import { ScreenshotThumb } from './ScreenshotThumb.tsx';
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
 
@@ -80,6 +81,7 @@ export function ChatLog(props: { entries: readonly SessionLogEntry[]; selfActor?
                 </span>
               </div>
               <div class="chat-text">{linkify(entry.text)}</div>
+              <Show when={entry.screenshot}>{(shot) => <ScreenshotThumb shot={shot()} />}</Show>
             </li>
           </Show>
         )}
