@@ -1,0 +1,24 @@
+// Typed calls for what an engineer asks of the customer's agent: a capability (view, control, files, clipboard) and
+// an address to open in the customer's browser (server/relay/sessionActions.ts).
+import type { Capability } from '../../../server/protocol/agent.ts';
+import type { SessionLogEntry } from '../../../server/protocol/support.ts';
+import { request } from './http.ts';
+
+/** The customer's permissions as the server knows them (from the agent's consent messages). */
+export interface ConsentState {
+  /** The customer's agent is connected to the session. */
+  agent: boolean;
+  granted: Capability[];
+  /** Asked, waiting for the customer's answer. */
+  asked: Capability[];
+}
+
+export const sessionActionsApi = {
+  consent: (sessionId: number) => request<ConsentState>('GET', `/api/sessions/${sessionId}/consent`),
+  askConsent: (sessionId: number, capability: Capability) =>
+    request<ConsentState>('POST', `/api/sessions/${sessionId}/consent-request`, { body: { capability } }),
+  pushUrl: (sessionId: number, url: string) =>
+    request<{ url: string; chat: SessionLogEntry }>('POST', `/api/sessions/${sessionId}/push-url`, { body: { url } }),
+};
+
+export type SessionActionsApi = typeof sessionActionsApi;
