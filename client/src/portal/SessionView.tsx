@@ -1,5 +1,6 @@
 // The customer's session: waiting in the queue, then the chat with the engineer, then the survey.
 import { createEffect, Match, on, Show, Switch } from 'solid-js';
+import { AgentDownload } from './AgentDownload.tsx';
 import { portalApi } from './api.ts';
 import { ChatList } from './ChatList.tsx';
 import { Composer } from './Composer.tsx';
@@ -63,13 +64,7 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
           </Switch>
         </div>
         <Show when={s().channel === 'remote' && s().status !== 'ended'}>
-          <div class="notice remote-notice">
-            <h2>Remote assistance</h2>
-            <p>
-              The engineer will guide you through the next step in this chat. Screen sharing is not started from this page
-              yet; nothing needs to be downloaded now.
-            </p>
-          </div>
+          <AgentDownload token={props.token} />
         </Show>
         <Show when={props.live.link() === 'reconnecting'}>
           <p class="connection-note" role="status">
