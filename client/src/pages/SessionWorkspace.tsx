@@ -10,6 +10,8 @@ import { CustomerValues, customerTitle } from '../components/CustomerValues.tsx'
 import { ChatLog, Composer, mergeEntries } from '../components/session/ChatLog.tsx';
 import { FilesPanel } from '../components/session/FilesPanel.tsx';
 import { CannedRepliesPicker, CommonUrlsPicker, urlMessage } from '../components/session/QuickTexts.tsx';
+import { ConsentPanel } from '../components/session/ConsentPanel.tsx';
+import { PushUrl } from '../components/session/PushUrl.tsx';
 import { ScreenshotButton } from '../components/session/ScreenshotButton.tsx';
 import { ExpertDialog, OfferDialog } from '../components/session/SessionDialogs.tsx';
 import { AgentFeaturesPanel, HistoryPanel, NotesPanel } from '../components/session/SidePanels.tsx';
@@ -247,6 +249,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
               >
                 <CannedRepliesPicker replies={replies() ?? []} onPick={insert} />
                 <CommonUrlsPicker urls={urls() ?? []} onInsert={(u) => insert(u.url)} onSend={(u) => void send(urlMessage(u))} />
+                <PushUrl sessionId={s().id} urls={urls() ?? []} onPushed={(entry) => setEntries((list) => mergeEntries(list, [entry]))} />
                 <ScreenshotButton sessionId={s().id} onTaken={(entry) => setEntries((list) => mergeEntries(list, [entry]))} />
               </Composer>
               <ErrorMessage error={chatError()} />
@@ -258,6 +261,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
         </div>
 
         <div class="stack">
+          <Show when={live() && myRole()}>{<ConsentPanel sessionId={s().id} canAsk={working() && s().status === 'active'} />}</Show>
           <NotesPanel sessionId={s().id} initial={s().notes} readOnly={!(myRole() === 'owner' || myRole() === 'engineer' || s().ownerId === myId())} />
           <FilesPanel sessionId={s().id} canSend={working() && s().status === 'active'} />
           <HistoryPanel sessionId={s().id} />

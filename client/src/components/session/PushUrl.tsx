@@ -3,12 +3,20 @@
 // server and the agent (http(s) only, at most 2048 characters), so a typo is explained before anything is sent.
 import { createSignal, createUniqueId, For, onCleanup, onMount, Show } from 'solid-js';
 import { checkPushUrl, MAX_PUSH_URL_CHARS } from '../../../../server/protocol/agent.ts';
+import type { SessionLogEntry } from '../../../../server/protocol/support.ts';
 import { errorMessage } from '../../api/http.ts';
 import { sessionActionsApi, type SessionActionsApi } from '../../api/sessionActions.ts';
 import { MAX_QUICK_TEXTS, type CommonUrl } from '../../api/support.ts';
 import { toast } from '../../lib/toasts.ts';
 
-export function PushUrl(props: { sessionId: number; urls: readonly CommonUrl[]; disabled?: boolean; api?: Pick<SessionActionsApi, 'pushUrl'> }) {
+export function PushUrl(props: {
+  sessionId: number;
+  urls: readonly CommonUrl[];
+  disabled?: boolean;
+  /** The chat line the server wrote (so the workspace shows it before the push arrives). */
+  onPushed?: (chat: SessionLogEntry) => void;
+  api?: Pick<SessionActionsApi, 'pushUrl'>;
+}) {
   const id = createUniqueId();
   const [open, setOpen] = createSignal(false);
   const [value, setValue] = createSignal('');
@@ -51,6 +59,7 @@ export function PushUrl(props: { sessionId: number; urls: readonly CommonUrl[]; 
     setError(null);
     try {
       const res = await (props.api ?? sessionActionsApi).pushUrl(props.sessionId, checked.url);
+      props.onPushed?.(res.chat);
       toast(`Opened ${res.url} in the customer’s browser.`);
       setValue('');
       close(true);
