@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Agents started by tests keep their session logs under $XDG_DATA_HOME: a throwaway folder, not the user's home.
+const xdgDataHome = mkdtempSync(join(tmpdir(), 'tessera-test-xdg-'));
 import solid from 'vite-plugin-solid';
 
 // Split projects: the Solid plugin breaks bun:sqlite, so only the client project loads it.
@@ -10,6 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'server',
+          env: { XDG_DATA_HOME: xdgDataHome },
           include: ['server/**/*.test.ts', 'native/**/*.test.ts', 'agent/**/*.test.ts', 'bench/**/*.test.ts'],
           pool: 'forks',
           testTimeout: 30_000,
@@ -30,6 +37,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          env: { XDG_DATA_HOME: xdgDataHome },
           include: ['test/**/*.test.ts'],
           pool: 'forks',
           fileParallelism: false,

@@ -24,8 +24,15 @@ export interface RelayStep {
 }
 
 interface Stream {
-  /** Codec messages in order; [0] is a key message. */
+  /** The first pass over the scenario: [0] is a key message. */
   messages: Uint8Array[];
+  /**
+   * Every later pass: [0] is a refresh message (from the last frame back to the first, fresh context), then the
+   * updates that follow it. A refresh resets the context, so every pass after the first is byte-identical and the
+   * stream can loop for ever; it is also where the agent answers the server's refresh requests, like a real agent
+   * (only later: at the end of the pass), so the server makes its keyframes for late joiners and seek points.
+   */
+  loop: Uint8Array[];
   fps: number;
   bytesPerSecond: number;
 }
@@ -33,17 +40,22 @@ interface Stream {
 /** Encodes a corpus scenario once; every simulated agent replays it (each server-side decoder gets a valid stream). */
 export async function encodeStream(scenarioDir: string, limit = 200): Promise<Stream> {
   const encoder = createEncoder();
-  const messages: Uint8Array[] = [];
+  const pass = async () => {
+    const out: Uint8Array[] = [];
+    for await (const f of readScenario(scenarioDir, { limit })) {
+      const m = encoder.encode(f.rgba, f.width, f.height, f.width * 4, 'rgba');
+      out.push(m ? m.slice() : new Uint8Array(0));
+      fps = f.fps;
+    }
+    return out;
+  };
   let fps = 10;
-  let frames = 0;
-  for await (const f of readScenario(scenarioDir, { limit })) {
-    fps = f.fps;
-    frames++;
-    const m = encoder.encode(f.rgba, f.width, f.height, f.width * 4, 'rgba');
-    messages.push(m ? m.slice() : new Uint8Array(0));
-  }
-  const steady = messages.slice(1).reduce((n, m) => n + m.length, 0);
-  return { messages, fps, bytesPerSecond: (steady * fps) / Math.max(1, frames - 1) };
+  const messages = await pass();
+  encoder.refresh();
+  const loop = await pass();
+  if (loop[0]!.length === 0) throw new Error('the refresh pass did not start with a refresh message');
+  const steady = loop.reduce((n, m) => n + m.length, 0);
+  return { messages, loop, fps, bytesPerSecond: (steady * fps) / loop.length };
 }
 
 const CURSOR = DesktopFrame.CursorPosition;
@@ -52,6 +64,7 @@ class BenchSession {
   agent!: WebSocket;
   viewers: WebSocket[] = [];
   position = 0;
+  looping = false;
   nextAt = 0;
   started = false;
   seq = 0;
@@ -76,7 +89,7 @@ class BenchSession {
         if (m.type === 'welcome') resolve();
         else if (m.type === 'desktop-start') this.start();
         else if (m.type === 'desktop-stop') this.started = false;
-        else if (m.type === 'desktop-refresh') this.position = 0; // a replayed stream restarts as a new epoch
+        // desktop-refresh: answered at the end of the current pass, where the replayed stream refreshes anyway.
         else if (m.type === 'error') reject(new Error(JSON.stringify(m)));
       });
       this.agent.addEventListener('close', (e) => reject(new Error(`agent closed ${e.code} ${e.reason}`)));
@@ -110,6 +123,7 @@ class BenchSession {
   private start(): void {
     this.started = true;
     this.position = 0;
+    this.looping = false;
     // Spread the sessions' ticks over the frame interval, as independent desktops would be.
     this.nextAt = performance.now() + Math.random() * (1000 / this.stream.fps);
   }
@@ -120,9 +134,14 @@ class BenchSession {
     this.nextAt += 1000 / this.stream.fps;
     if (this.nextAt < now) this.nextAt = now;
     const i = this.position;
-    this.position = (this.position + 1) % this.stream.messages.length;
-    const message = this.stream.messages[i]!;
-    if (message.length) this.agent.send(frame(i === 0 ? DesktopFrame.Keyframe : DesktopFrame.Update, message));
+    const pass = this.looping ? this.stream.loop : this.stream.messages;
+    const message = pass[i]!;
+    const kind = i > 0 ? DesktopFrame.Update : this.looping ? DesktopFrame.Refresh : DesktopFrame.Keyframe;
+    if (message.length) this.agent.send(frame(kind, message));
+    if (++this.position === pass.length) {
+      this.position = 0;
+      this.looping = true;
+    }
     const payload = new Uint8Array(13);
     const view = new DataView(payload.buffer);
     const seq = this.seq++;
@@ -149,7 +168,7 @@ export interface RelayOptions {
 export async function relayCapacity(options: RelayOptions): Promise<RelayStep[]> {
   const log = options.log ?? ((l: string) => console.log(l));
   const stream = await encodeStream(options.scenarioDir);
-  log(`relay: replaying ${options.scenarioDir.split('/').pop()} (${stream.messages.length} messages, ${(stream.bytesPerSecond / 1024).toFixed(1)} kB/s after the first)`);
+  log(`relay: replaying ${options.scenarioDir.split('/').pop()} (${stream.messages.length} messages a pass, ${(stream.bytesPerSecond / 1024).toFixed(1)} kB/s in the looping passes)`);
   const server = await startServer();
   const admin = new TestClient(server.url);
   const setup = await admin.post('/api/setup', { token: server.setupToken, username: 'admin', displayName: 'Bench Admin', password: 'bench password 1234' });
