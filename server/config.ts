@@ -107,7 +107,7 @@ export const DEFAULTS: Config = {
   smtpFrom: 'tessera@localhost',
   recordingsDir: '',
   recordingRetentionDays: 90,
-  recordingKeyframeSeconds: 10,
+  recordingKeyframeSeconds: 30,
   // About 2 s of a 30 KB/s link: more would only be lag.
   viewerBufferBytes: 64 * 1024,
 };

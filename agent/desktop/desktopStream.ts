@@ -82,6 +82,10 @@ export class DesktopStream {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
   private lastChange = 0;
+  /** Until then the screen is polled every INPUT_POLL_MS (input just arrived). */
+  private burstUntil = 0;
+  /** When the scheduled tick is due. */
+  private pendingAt = 0;
   private forceCursorShape = true;
   private lastCursor: { x: number; y: number; visible: boolean; serial: number } | null = null;
   private readonly adaptive: boolean;
@@ -165,14 +169,21 @@ export class DesktopStream {
 
   /** Input arrived: something is likely to change, so poll at full rate (and right now if idle). */
   activity(): void {
-    const wasIdle = performance.now() - this.lastChange > this.idleAfterMs;
-    this.lastChange = performance.now();
-    if (wasIdle && this.running) this.schedule(0);
+    const now = performance.now();
+    const wasIdle = now - this.lastChange > this.idleAfterMs;
+    this.lastChange = now;
+    // The application answers input within a few ms, but not before the grab that follows at once: look again
+    // every few ms for a short while, so a typed key is on its way in one poll instead of one frame interval. An
+    // unchanged grab costs ~2 ms and sends nothing.
+    const burst = now + INPUT_BURST_MS;
+    if (burst > this.burstUntil) this.burstUntil = burst;
+    if (this.running && (wasIdle || !this.timer || this.pendingAt - now > INPUT_POLL_MS)) this.schedule(wasIdle ? 0 : INPUT_POLL_MS);
   }
 
   private schedule(ms: number): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
+    this.pendingAt = performance.now() + ms;
     this.timer = setTimeout(() => this.tick(), ms);
   }
 
@@ -232,7 +243,7 @@ export class DesktopStream {
       return;
     }
     const idle = performance.now() - this.lastChange > this.idleAfterMs && this.encoder.isExact();
-    const interval = idle ? this.idleMs : this.frameMs;
+    const interval = performance.now() < this.burstUntil ? Math.min(INPUT_POLL_MS, this.frameMs) : idle ? this.idleMs : this.frameMs;
     this.schedule(Math.max(0, interval - (performance.now() - started)));
   }
 
@@ -287,6 +298,8 @@ export class DesktopStream {
 }
 
 const INITIAL_BUDGET = 32 * 1024;
+const INPUT_BURST_MS = 120;
+const INPUT_POLL_MS = 6;
 const MIN_BUDGET = 8 * 1024;
 const MAX_BUDGET = 4 * 1024 * 1024;
 /** Messages smaller than this drain too fast to say anything about the link. */

@@ -17,6 +17,8 @@ export interface RelayStep {
   p50AddedMs: number;
   p99AddedMs: number;
   serverRssMb: number;
+  /** CPU of this load generator (agents and viewers), % of one core: near 100 means it, not the server, limits. */
+  clientCpuPercent: number;
   /** kB/s each viewer received (codec and cursor frames). */
   kbpsPerViewer: number;
   /** Why the ramp stopped here, if it did. */
@@ -203,6 +205,7 @@ export async function relayCapacity(options: RelayOptions): Promise<RelayStep[]>
       latencies.length = 0;
       counters.bytes = 0;
       const cpu0 = cpuSeconds(server.pid);
+      const client0 = process.cpuUsage();
       const t0 = performance.now();
       await Bun.sleep((options.measureSeconds ?? 10) * 1000);
       const seconds = (performance.now() - t0) / 1000;
@@ -213,11 +216,12 @@ export async function relayCapacity(options: RelayOptions): Promise<RelayStep[]>
         p50AddedMs: round2(percentile(latencies, 50)),
         p99AddedMs: round2(percentile(latencies, 99)),
         serverRssMb: Math.round(rssMb(server.pid)),
+        clientCpuPercent: Math.round(((process.cpuUsage(client0).user + process.cpuUsage(client0).system) / 1e6 / seconds) * 1000) / 10,
         kbpsPerViewer: round2(counters.bytes / 1024 / seconds / (sessions.length * 2)),
         ...(stopped ? { stopped } : {}),
       };
       results.push(step);
-      log(`relay: ${step.sessions} sessions x 2 viewers: server CPU ${step.cpuPercent} %, added latency p50 ${step.p50AddedMs} ms / p99 ${step.p99AddedMs} ms, RSS ${step.serverRssMb} MB, ${step.kbpsPerViewer} kB/s per viewer${stopped ? ` (stopped: ${stopped})` : ''}`);
+      log(`relay: ${step.sessions} sessions x 2 viewers: server CPU ${step.cpuPercent} % (load generator ${step.clientCpuPercent} %), added latency p50 ${step.p50AddedMs} ms / p99 ${step.p99AddedMs} ms, RSS ${step.serverRssMb} MB, ${step.kbpsPerViewer} kB/s per viewer${stopped ? ` (stopped: ${stopped})` : ''}`);
       if (stopped) break;
     }
   } finally {

@@ -14,7 +14,7 @@ import { ConsentPanel } from '../components/session/ConsentPanel.tsx';
 import { PushUrl } from '../components/session/PushUrl.tsx';
 import { ScreenshotButton } from '../components/session/ScreenshotButton.tsx';
 import { ExpertDialog, OfferDialog } from '../components/session/SessionDialogs.tsx';
-import { AgentFeaturesPanel, HistoryPanel, NotesPanel } from '../components/session/SidePanels.tsx';
+import { HistoryPanel, NotesPanel } from '../components/session/SidePanels.tsx';
 import { SessionScreen } from '../desktop/SessionScreen.tsx';
 import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../components/ui.tsx';
 import { mySessions, onSessionEvent } from '../live/liveStore.ts';
@@ -265,9 +265,6 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
           <NotesPanel sessionId={s().id} initial={s().notes} readOnly={!(myRole() === 'owner' || myRole() === 'engineer' || s().ownerId === myId())} />
           <FilesPanel sessionId={s().id} canSend={working() && s().status === 'active'} />
           <HistoryPanel sessionId={s().id} />
-          <Show when={live()}>
-            <AgentFeaturesPanel />
-          </Show>
         </div>
       </div>
 

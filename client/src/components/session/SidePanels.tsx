@@ -106,28 +106,3 @@ export function HistoryPanel(props: { sessionId: number }) {
   );
 }
 
-export const AGENT_NOTE = 'Needs the Tessera agent on the customer’s machine. It comes with the live-desktop work.';
-
-/** The remote desktop and consent requests: listed so engineers know where they will be, not pretended. */
-export function AgentFeaturesPanel() {
-  const items = ['View screen', 'Ask for control', 'Ask for file access', 'Ask for clipboard', 'Screenshot into chat', 'Open a URL on their machine'];
-  return (
-    <section class="card stack tight agent-features" aria-labelledby="agent-title" aria-describedby="agent-note">
-      <h2 id="agent-title" class="section-title">
-        Remote desktop
-      </h2>
-      <p id="agent-note" class="muted small">
-        {AGENT_NOTE}
-      </p>
-      <div class="chips">
-        <For each={items}>
-          {(label) => (
-            <button type="button" class="button small" disabled title={AGENT_NOTE}>
-              {label}
-            </button>
-          )}
-        </For>
-      </div>
-    </section>
-  );
-}
