@@ -12,6 +12,7 @@ import {
 } from '../protocol/agent.ts';
 import type { DesktopHub } from '../relay/desktopHub.ts';
 import type { AgentLink, DesktopSession } from '../relay/desktopSession.ts';
+import { AgentSessionFeed } from './agentSessionFeed.ts';
 import type { AgentRegistry } from './registry.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -41,10 +42,15 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
   sweep.unref?.();
 
   const send = (ws: { send(data: string): unknown }, m: ServerToAgentMessage) => ws.send(JSON.stringify(m));
+  // Who is connected and the chat, for the agent's local window (the same as the customer's portal shows).
+  const feed = new AgentSessionFeed(ctx, auth);
 
   return new Elysia({ name: 'agent-routes' })
     .use(auth.guard)
-    .onStop(() => clearInterval(sweep))
+    .onStop(() => {
+      clearInterval(sweep);
+      feed.stop();
+    })
     .get('/api/agents', () => registry.list(), { access: { role: 'engineer', scope: 'agents:read' } })
     .ws('/ws/agent', {
       open(ws) {
@@ -109,7 +115,10 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
           sockets.set(id, ws);
           send(ws, { type: 'welcome', id, heartbeatMs: HEARTBEAT_INTERVAL_MS, ...(session ? { session } : {}) });
           ctx.events.emit('agents-changed', undefined);
-          data.desktop?.session.agentReady(data.desktop.link);
+          if (data.desktop) {
+            feed.welcome(data.desktop.session.id, data.desktop.link);
+            data.desktop.session.agentReady(data.desktop.link);
+          }
           return;
         }
         if (!data.agentId) {
@@ -131,12 +140,21 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
             return desktop?.session.agentClipboard(desktop.link, message.text);
           case 'refused':
             return desktop?.session.agentRefused(desktop.link, message.what, message.reason);
+          case 'chat': {
+            // Refused chat (not bound, ended, empty, too many) is answered and changes nothing; the agent stays.
+            const error = desktop ? feed.chat(desktop.session.id, desktop.link, message.text) : 'chat needs an agent bound to a session';
+            if (error) send(ws, { type: 'error', error });
+            return;
+          }
         }
       },
       close(ws) {
         const data = ws.data as unknown as AgentSocketData;
         clearTimeout(data.helloTimer);
-        if (data.desktop) desktops.unbindAgent(data.desktop.session, data.desktop.link);
+        if (data.desktop) {
+          feed.forget(data.desktop.session.id, data.desktop.link);
+          desktops.unbindAgent(data.desktop.session, data.desktop.link);
+        }
         if (data.agentId) {
           sockets.delete(data.agentId);
           if (registry.remove(data.agentId)) ctx.events.emit('agents-changed', undefined);

@@ -18,6 +18,27 @@ export const MAX_CLIPBOARD_CHARS = 1024 * 1024;
 export const CAPABILITIES = ['view', 'control', 'files', 'clipboard'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** A chat line the agent's user writes (the portal's limit, support/routes.ts MAX_CHAT_CHARS). */
+export const MAX_AGENT_CHAT_CHARS = 4000;
+/** People in a `participants` message, and the longest name the server sends. */
+export const MAX_PARTICIPANTS = 50;
+export const MAX_PERSON_NAME = 100;
+/** Chat lines in one `chat` message (the history after the welcome is the last this many). */
+export const MAX_CHAT_ENTRIES = 50;
+/** Who can be in a session, as the agent's user sees them. */
+export const PERSON_ROLES = ['engineer', 'expert', 'supervisor', 'customer'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+export interface SessionPerson {
+  name: string;
+  role: PersonRole;
+}
+/** One chat line the customer may see (portal/routes.ts customerSees): when, who (display name), what. */
+export interface AgentChatEntry {
+  at: string;
+  from: string;
+  text: string;
+}
+
 /** Longest address an engineer may push to the customer's browser (`open-url`). */
 export const MAX_PUSH_URL_CHARS = 2048;
 
@@ -74,7 +95,9 @@ export type AgentMessage =
   /** Clipboard text of the remote machine (on request, and on change while clipboard is allowed). */
   | { type: 'clipboard'; text: string }
   /** Something the agent refused or could not do (shown to engineers and logged), e.g. input without consent. */
-  | { type: 'refused'; what: string; reason: string };
+  | { type: 'refused'; what: string; reason: string }
+  /** The user writes in the session's chat (1..MAX_AGENT_CHAT_CHARS); logged as the customer's chat line. */
+  | { type: 'chat'; text: string };
 
 export type ServerToAgentMessage =
   | { type: 'welcome'; id: string; heartbeatMs: number; session?: { id: number; desk: string } }
@@ -99,7 +122,11 @@ export type ServerToAgentMessage =
   /** Open this http(s) address in the customer's default browser (checked with checkPushUrl on both ends). */
   | { type: 'open-url'; url: string }
   /** The session ended: an attended agent closes and removes what it left behind. */
-  | { type: 'session-ended' };
+  | { type: 'session-ended' }
+  /** Who is in the session now (after the welcome and on every change); at most MAX_PARTICIPANTS. */
+  | { type: 'participants'; people: SessionPerson[] }
+  /** Chat lines the customer may see: the last MAX_CHAT_ENTRIES after the welcome, then each as it is written. */
+  | { type: 'chat'; entries: AgentChatEntry[] };
 
 const MAX_FIELD = 256;
 const MAX_MONITORS = 16;
@@ -129,6 +156,34 @@ function monitorInfo(v: unknown): MonitorInfo | null {
   if (!int(m.x, -65536, 65536) || !int(m.y, -65536, 65536) || !int(m.width, 1, 16384) || !int(m.height, 1, 16384)) return null;
   if (typeof m.name !== 'string' || m.name.length > 64 || typeof m.primary !== 'boolean') return null;
   return { x: m.x, y: m.y, width: m.width, height: m.height, name: m.name, primary: m.primary };
+}
+
+function personList(v: unknown): SessionPerson[] | null {
+  if (!Array.isArray(v) || v.length > MAX_PARTICIPANTS) return null;
+  const out: SessionPerson[] = [];
+  for (const p of v) {
+    if (typeof p !== 'object' || p === null) return null;
+    const { name, role } = p as Record<string, unknown>;
+    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_PERSON_NAME) return null;
+    if (!(PERSON_ROLES as readonly unknown[]).includes(role)) return null;
+    out.push({ name, role: role as PersonRole });
+  }
+  return out;
+}
+
+function chatEntries(v: unknown): AgentChatEntry[] | null {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_CHAT_ENTRIES) return null;
+  const out: AgentChatEntry[] = [];
+  for (const e of v) {
+    if (typeof e !== 'object' || e === null) return null;
+    const { at, from, text } = e as Record<string, unknown>;
+    if (typeof at !== 'string' || at.length > 64 || Number.isNaN(Date.parse(at))) return null;
+    if (typeof from !== 'string' || from.length > MAX_FIELD) return null;
+    // Server lines may be a little longer than the customer's (e.g. a pushed address with its note).
+    if (typeof text !== 'string' || text.length > MAX_AGENT_CHAT_CHARS + 4096) return null;
+    out.push({ at, from, text });
+  }
+  return out;
 }
 
 function json(raw: unknown): { value: unknown } | { error: string } {
@@ -186,6 +241,10 @@ export function parseAgentMessage(raw: unknown): AgentMessage | { error: string 
       return typeof m.text === 'string' && m.text.length <= MAX_CLIPBOARD_CHARS
         ? { type: 'clipboard', text: m.text }
         : { error: `clipboard text must be at most ${MAX_CLIPBOARD_CHARS} characters` };
+    case 'chat':
+      if (typeof m.text !== 'string' || m.text.length === 0 || m.text.length > MAX_AGENT_CHAT_CHARS)
+        return { error: `chat text must be 1-${MAX_AGENT_CHAT_CHARS} characters` };
+      return { type: 'chat', text: m.text };
     case 'refused':
       if (typeof m.what !== 'string' || typeof m.reason !== 'string' || m.what.length > MAX_FIELD || m.reason.length > MAX_REASON)
         return { error: 'refused needs what and reason' };
@@ -237,6 +296,16 @@ export function parseServerMessage(raw: unknown): ServerToAgentMessage | { error
     case 'open-url': {
       const checked = checkPushUrl(m.url);
       return 'url' in checked ? { type: 'open-url', url: checked.url } : { error: `open-url refused: ${checked.error}` };
+    }
+    case 'participants': {
+      const people = personList(m.people);
+      return people
+        ? { type: 'participants', people }
+        : { error: `participants needs people: up to ${MAX_PARTICIPANTS} of {name (1-${MAX_PERSON_NAME} characters), role (${PERSON_ROLES.join(', ')})}` };
+    }
+    case 'chat': {
+      const entries = chatEntries(m.entries);
+      return entries ? { type: 'chat', entries } : { error: `chat needs entries: 1-${MAX_CHAT_ENTRIES} of {at (a time), from, text}` };
     }
     default:
       return { error: `unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}` };
