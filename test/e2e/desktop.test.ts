@@ -2,7 +2,6 @@
 // the real server, and the engineer's console in real Chromium. What the engineer types lands in the terminal; the
 // console's canvas equals the X screen bit for bit once activity stops; drag selects, the wheel scrolls; the
 // clipboard goes both ways; a supervisor watching in a second browser sees the same screen and cannot type.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -10,13 +9,13 @@ import type { Browser, Page } from 'playwright-core';
 import { copyWithXclip, runX } from '../../native/captureTesting.ts';
 import { TestClient } from '../../server/testing/startTestServer.ts';
 import { launchChromium, PageTracker } from '../helpers/browser.ts';
+import { at as atOn, sha256, signIn, untilExact as untilExactOn } from '../helpers/consoleDesktop.ts';
 import { startDesktopRig, type DesktopRig } from '../helpers/desktopHarness.ts';
 
 const SUPERVISOR = { username: 'sam', displayName: 'Sam Supervisor', password: 'watch-only-7731' };
 let rig: DesktopRig;
 let browser: Browser;
 const pages = new PageTracker(() => browser, () => rig.server);
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
   rig = await startDesktopRig({ width: 1280, height: 800 });
@@ -28,49 +27,17 @@ afterAll(async () => {
   await rig?.stop();
 });
 
-/** A console page signed in as `client` (its cookie copied into a fresh browser context). */
+/** A console page signed in as `client`, on the session's workspace with the screen live. */
 async function consolePage(client: TestClient): Promise<Page> {
   const { context, page } = await pages.newPage();
-  const url = new URL(rig.server.url);
-  await context.addCookies(
-    client.cookieHeader.split('; ').map((pair) => {
-      const at = pair.indexOf('=');
-      return { name: pair.slice(0, at), value: pair.slice(at + 1), domain: url.hostname, path: '/' };
-    }),
-  );
+  await signIn(context, client, rig.server.url);
   await page.goto(`/sessions/${rig.sessionId}`);
   await page.locator('[data-testid=desktop-state][data-state=live]').waitFor({ timeout: 20_000 });
   return page;
 }
 
-/** SHA-256 of the viewer's exact decoded picture (from its worker), computed in the page. */
-function canvasHash(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const p = await window.__tesseraDesktop!.picture();
-    const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(p.rgba));
-    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  });
-}
-
-/** Waits until the console shows exactly what the X server shows (and the screen has settled). */
-async function untilExact(page: Page, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    const screen = sha256(rig.screen());
-    const shown = await canvasHash(page);
-    if (shown === screen && screen === last) return;
-    last = screen;
-    if (Date.now() > deadline) throw new Error(`the console's picture did not become exact: ${what}`);
-    await Bun.sleep(150);
-  }
-}
-
-/** Page coordinates of a remote screen pixel (the canvas is scaled to fit). */
-async function at(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
-  const box = (await page.getByTestId('desktop-canvas').boundingBox())!;
-  return { x: box.x + ((x + 0.5) * box.width) / rig.x.width, y: box.y + ((y + 0.5) * box.height) / rig.x.height };
-}
+const untilExact = (page: Page, what: string) => untilExactOn(page, rig, what);
+const at = (page: Page, x: number, y: number) => atOn(page, rig, x, y);
 
 const xclipOut = async (selection: 'primary' | 'clipboard') => (await runX(rig.x, 'xclip', ['-o', '-selection', selection])).toString();
 

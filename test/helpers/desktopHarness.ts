@@ -43,19 +43,35 @@ export interface RigOptions {
   deferAgent?: boolean;
   /** A picture (PNG) shown full-screen under the xterm, e.g. a real desktop from the corpus. */
   wallpaper?: string;
+  /** Make a session through an access code (default true); without it the test makes its own (sessionId is 0). */
+  session?: boolean;
+  /** Extra environment of the server process. */
+  serverEnv?: Record<string, string>;
+}
+
+export interface AgentOptions {
+  /** --allow list (default view,control,clipboard; '' leaves every decision to the user). */
+  allow?: string;
+  /** A join token to use instead of asking the server for one (e.g. the one a downloaded agent carries). */
+  token?: string;
 }
 
 /** A real 1080p desktop from the shared corpus (a file manager over a photo wallpaper). */
 export const CORPUS_DESKTOP = join(REPO_DIR, '..', 'shared', 'corpus', 'public', 'file-manager', 'frame0.png');
 
 /** Starts the agent against the server (or the proxy), joined to the session, with view, control and clipboard allowed. */
-export async function startAgent(rig: Pick<DesktopRig, 'x' | 'server' | 'admin' | 'sessionId' | 'proxy'>): Promise<AgentProcess> {
-  const token = await rig.admin.post(`/api/support/sessions/${rig.sessionId}/agent-token`, {});
-  if (token.status !== 200) throw new Error(`agent token: ${token.text}`);
+export async function startAgent(rig: Pick<DesktopRig, 'x' | 'server' | 'admin' | 'sessionId' | 'proxy'>, options: AgentOptions = {}): Promise<AgentProcess> {
+  let token = options.token;
+  if (!token) {
+    const issued = await rig.admin.post(`/api/support/sessions/${rig.sessionId}/agent-token`, {});
+    if (issued.status !== 200) throw new Error(`agent token: ${issued.text}`);
+    token = issued.json.token as string;
+  }
   const url = rig.proxy ? `http://127.0.0.1:${rig.proxy.port}` : rig.server.url;
+  const allow = options.allow ?? 'view,control,clipboard';
   const child = spawn(
     bunExecutable(),
-    ['agent/main.ts', '--server', url, '--session', token.json.token as string, '--allow', 'view,control,clipboard', '--no-window'],
+    ['agent/main.ts', '--server', url, '--session', token, ...(allow ? ['--allow', allow] : []), '--no-window'],
     { cwd: REPO_DIR, env: { ...rig.x.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -124,21 +140,24 @@ export async function startDesktopRig(options: RigOptions = {}): Promise<Desktop
   // There is no window manager: give the terminal the keyboard (the wallpaper's SDL window takes it when it maps).
   await runX(x, 'xdotool', ['search', '--sync', '--class', 'xterm', 'windowfocus', '--sync']);
 
-  const server = await startServer();
+  const server = await startServer(options.serverEnv ? { env: options.serverEnv } : {});
   const admin = new TestClient(server.url);
   const setup = await admin.post('/api/setup', { token: server.setupToken, ...ADMIN });
   if (setup.status !== 200) throw new Error(`setup: ${setup.text}`);
-  const created = await admin.post('/api/sessions/code', {});
-  if (created.status !== 200) throw new Error(`session: ${created.text}`);
-  const sessionId = created.json.sessionId as number;
-  // The customer enters the code on the portal: the session goes live.
-  const redeemed = await new TestClient(server.url).post('/api/portal/access-codes', { code: created.json.code });
-  if (redeemed.status !== 200) throw new Error(`access code: ${redeemed.text}`);
+  let sessionId = 0;
+  if (options.session ?? true) {
+    const created = await admin.post('/api/sessions/code', {});
+    if (created.status !== 200) throw new Error(`session: ${created.text}`);
+    sessionId = created.json.sessionId as number;
+    // The customer enters the code on the portal: the session goes live.
+    const redeemed = await new TestClient(server.url).post('/api/portal/access-codes', { code: created.json.code });
+    if (redeemed.status !== 200) throw new Error(`access code: ${redeemed.text}`);
+  }
   const proxy = options.linkBytesPerSecond
     ? await startThrottleProxy({ targetPort: server.port, bytesPerSecond: options.linkBytesPerSecond, latencyMs: options.linkLatencyMs ?? 0 })
     : null;
   const partial = { x, server, admin, sessionId, proxy };
-  let agent: AgentProcess = options.deferAgent ? (null as unknown as AgentProcess) : await startAgent(partial);
+  let agent: AgentProcess = options.deferAgent || !sessionId ? (null as unknown as AgentProcess) : await startAgent(partial);
   const rig: DesktopRig = {
     ...partial,
     workDir,
