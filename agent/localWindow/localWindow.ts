@@ -1,6 +1,6 @@
 // The agent's local window: a tiny HTTP server on 127.0.0.1 (random port) that the user's own browser opens. It
-// shows who is connected and what each capability allows, asks the consent questions (Allow / Deny), and has the
-// one-click Stop all. Every path starts with a random token (compared in constant time); anything without it gets
+// shows who is connected and what each capability allows, the session's chat (and sends the user's lines), asks the
+// consent questions (Allow / Deny), and has the one-click Stop all. Every path starts with a random token (compared in constant time); anything without it gets
 // 403, so other users of the machine and web pages in the browser cannot drive it. Cross-origin writes are refused
 // too (a page elsewhere could only guess the token anyway). It is the agent's ConsentPrompt.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -31,7 +31,8 @@ export interface WindowState extends SessionSnapshot {
 }
 
 const KEEPALIVE_MS = 15_000;
-const MAX_BODY = 4096;
+/** A chat line of MAX_AGENT_CHAT_CHARS fits even when every character is JSON-escaped (\uXXXX). */
+const MAX_BODY = 32 * 1024;
 
 export class LocalWindow implements ConsentPrompt {
   /** Open this in a browser (it carries the token). */
@@ -146,6 +147,10 @@ export class LocalWindow implements ConsentPrompt {
         if (!(CAPABILITIES as readonly unknown[]).includes(capability)) return text(400, `capability must be one of ${CAPABILITIES.join(', ')}`);
         this.options.controller.revoke(capability as Capability);
         return json(200, this.state());
+      }
+      case 'chat': {
+        const error = this.options.controller.sendChat((body as { text?: unknown }).text);
+        return error ? text(400, error) : json(200, this.state());
       }
       case 'stop-all':
         this.options.controller.stopAll();

@@ -1,6 +1,6 @@
 // The local window's one page: plain HTML and inline script, no build step, nothing loaded from anywhere. It lives
-// at /<token>/ so its relative requests (state, events, answer, revoke, stop-all, leave) carry the token. Every text
-// that comes from the server (names, desk) is put in with textContent, never as HTML.
+// at /<token>/ so its relative requests (state, events, answer, revoke, chat, stop-all, leave) carry the token. Every
+// text that comes from the server (names, desk, chat lines) is put in with textContent, never as HTML.
 
 export function localWindowPage(): string {
   return PAGE;
@@ -32,6 +32,14 @@ const PAGE = `<!doctype html>
   #watching { font-weight: 600; color: var(--warn); }
   #banner { padding: .6rem 1rem; border-radius: 8px; background: #8882; margin: .75rem 0; }
   #opened a { word-break: break-all; }
+  #connected .role { color: var(--off); margin-left: .4rem; }
+  #chat-lines { max-height: 16rem; overflow-y: auto; }
+  .chat-line { padding: .2rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .chat-line .from { font-weight: 600; margin-right: .4rem; }
+  .chat-line .at { color: var(--off); font-size: .8rem; margin-left: .4rem; }
+  #chat-form { display: flex; gap: .5rem; margin-top: .5rem; }
+  #chat-text { flex: 1; font: inherit; padding: .35rem .5rem; border-radius: 6px; border: 1px solid #8886; resize: vertical; }
+  #chat-error { color: var(--stop); }
 </style>
 </head>
 <body>
@@ -46,6 +54,20 @@ const PAGE = `<!doctype html>
   <div class="row"><span>Who asked for access</span><span id="people" class="muted"></span></div>
   <div class="row"><span>Your screen</span><span id="watching"></span></div>
   <div class="row"><span>Session log on this computer</span><span id="log-file" class="muted"></span></div>
+</div>
+
+<h2>Connected now</h2>
+<div class="card" id="connected"></div>
+
+<h2>Chat</h2>
+<div class="card">
+  <div id="chat-lines" aria-live="polite"></div>
+  <div id="chat-empty" class="muted">No messages yet.</div>
+  <form id="chat-form">
+    <textarea id="chat-text" rows="2" maxlength="4000" placeholder="Write a message (Enter sends, Shift+Enter for a new line)"></textarea>
+    <button id="chat-send" type="submit">Send</button>
+  </form>
+  <div id="chat-error" hidden></div>
 </div>
 
 <div id="questions-section" hidden>
@@ -67,8 +89,12 @@ const PAGE = `<!doctype html>
 <script>
 (() => {
   const $ = (id) => document.getElementById(id);
+  const ROLES = { customer: 'you', engineer: 'engineer', expert: 'outside expert', supervisor: 'supervisor, watching' };
   const CONNECTION = { online: 'Connected', connecting: 'Connecting...', waiting: 'Reconnecting...', stopped: 'Stopped' };
   let busy = false;
+  let sending = false;
+  /** Why the agent refused the last line here (the server's refusals come with the state). */
+  let localChatError = '';
   let shown = -1;
 
   async function post(path, body) {
@@ -107,6 +133,34 @@ const PAGE = `<!doctype html>
     $('people').textContent = s.people.length ? s.people.join(', ') : 'nobody yet';
     $('watching').textContent = s.watching ? 'is being shown' : 'is not shown';
     $('log-file').textContent = s.logFile || 'not kept';
+
+    const people = $('connected');
+    people.replaceChildren();
+    for (const p of s.connected || []) {
+      const row = el('div', { class: 'row', 'data-person': p.role });
+      const who = el('span');
+      who.append(el('span', { class: 'name' }, p.name), el('span', { class: 'role' }, '(' + (ROLES[p.role] || p.role) + ')'));
+      row.append(who);
+      people.append(row);
+    }
+    if (!people.children.length) people.append(el('div', { class: 'muted' }, s.connection === 'online' ? 'nobody yet' : 'not connected'));
+
+    const lines = $('chat-lines');
+    const atBottom = lines.scrollHeight - lines.scrollTop - lines.clientHeight < 40;
+    lines.replaceChildren();
+    for (const c of s.chat || []) {
+      const line = el('div', { class: 'chat-line', 'data-chat': '' });
+      line.append(el('span', { class: 'from' }, c.from));
+      line.append(el('span', { class: 'text' }, c.text));
+      line.append(el('span', { class: 'at' }, new Date(c.at).toLocaleTimeString()));
+      lines.append(line);
+    }
+    if (atBottom) lines.scrollTop = lines.scrollHeight;
+    $('chat-empty').hidden = (s.chat || []).length > 0;
+    const canChat = s.connection === 'online' && !!s.session && !s.ended;
+    $('chat-send').disabled = !canChat || sending;
+    $('chat-text').disabled = !canChat;
+    chatError(localChatError || s.chatError || '');
 
     const caps = $('capabilities');
     caps.replaceChildren();
@@ -155,6 +209,37 @@ const PAGE = `<!doctype html>
     if (s.ended) banner('The session has ended. You can close this window.');
   }
 
+  function chatError(text) {
+    const e = $('chat-error');
+    e.textContent = text;
+    e.hidden = !text;
+  }
+
+  async function sendChat() {
+    const box = $('chat-text');
+    const text = box.value.trim();
+    if (!text || sending) return;
+    sending = true;
+    $('chat-send').disabled = true;
+    try {
+      const res = await fetch('chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      if (res.ok) {
+        box.value = '';
+        localChatError = '';
+        render(await res.json());
+      } else chatError((localChatError = await res.text()));
+    } catch (e) {
+      chatError((localChatError = 'The agent is not answering (it may have ended).'));
+    } finally {
+      sending = false;
+      $('chat-send').disabled = false;
+    }
+  }
+
+  $('chat-form').addEventListener('submit', (e) => { e.preventDefault(); sendChat(); });
+  $('chat-text').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendChat(); }
+  });
   $('stop-all').addEventListener('click', () => post('stop-all'));
   $('leave').addEventListener('click', () => post('leave'));
 

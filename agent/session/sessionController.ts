@@ -7,7 +7,15 @@
 // is released with 'control' (also on disconnect and session end: no stuck keys), the clipboard watch ends with
 // 'clipboard'.
 import { openCapture, openInput, type InputInjector, type Rect, type ScreenCapture } from '../../native/capture.ts';
-import { CAPABILITIES, checkPushUrl, type AgentMessage, type Capability } from '../../server/protocol/agent.ts';
+import {
+  CAPABILITIES,
+  checkPushUrl,
+  MAX_AGENT_CHAT_CHARS,
+  type AgentChatEntry,
+  type AgentMessage,
+  type Capability,
+  type SessionPerson,
+} from '../../server/protocol/agent.ts';
 import type { InputEvent } from '../../server/protocol/desktop.ts';
 import type { AgentConnection, AgentState, SessionMessage } from '../connection.ts';
 import { DesktopStream, type DesktopStreamOptions } from '../desktop/desktopStream.ts';
@@ -55,12 +63,20 @@ export interface SessionSnapshot {
   opened: { url: string; at: string }[];
   /** The agent's local copy of the session log (null when it keeps none, or before the session is known). */
   logFile: string | null;
+  /** Who is in the session now, as the server last said (empty while not connected). */
+  connected: SessionPerson[];
+  /** The session's chat the user may see (oldest first, the last MAX_CHAT_KEPT lines). */
+  chat: AgentChatEntry[];
+  /** Why the server refused the user's last chat line (cleared by the next line that arrives). */
+  chatError: string | null;
 }
 
 const MAX_WHAT = 256;
 /** Addresses the local window lists. */
 const MAX_OPENED = 10;
 const MAX_REASON = 500;
+/** Chat lines the local window keeps. */
+const MAX_CHAT_KEPT = 500;
 
 export class SessionController {
   readonly consent: Consent;
@@ -84,6 +100,11 @@ export class SessionController {
   private opened: { url: string; at: string }[] = [];
   private readonly opener: UrlOpener;
   private wasOnline = false;
+  private connected: SessionPerson[] = [];
+  private chat: AgentChatEntry[] = [];
+  /** Lines already shown (the history after a reconnect repeats lines the user has). */
+  private readonly chatSeen = new Set<string>();
+  private chatError: string | null = null;
 
   constructor(private readonly options: SessionControllerOptions) {
     this.connection = options.connection;
@@ -145,6 +166,9 @@ export class SessionController {
       ended: this.endedValue,
       opened: [...this.opened],
       logFile: this.options.journal?.path ?? null,
+      connected: [...this.connected],
+      chat: [...this.chat],
+      chatError: this.chatError,
     };
   }
 
@@ -165,6 +189,23 @@ export class SessionController {
     this.note(`the user pressed Stop all (revoked: ${this.consent.list().join(', ') || 'nothing was allowed'})`);
     this.withdrawQuestions();
     this.consent.revokeAll();
+  }
+
+  /**
+   * The user writes in the session's chat. Returns why it cannot be sent, or null; the line shows in the chat when
+   * the server has logged it (it comes back like every other line), so the chat never shows what nobody else saw.
+   */
+  sendChat(raw: unknown): string | null {
+    if (typeof raw !== 'string') return 'the message must be text';
+    const text = raw.trim();
+    if (!text) return 'the message is empty';
+    if (text.length > MAX_AGENT_CHAT_CHARS) return `the message is longer than ${MAX_AGENT_CHAT_CHARS} characters`;
+    if (this.endedValue) return 'the session has ended';
+    if (this.connection.state !== 'online' || !this.connection.welcome?.session) return 'not connected to the session right now';
+    if (!this.send({ type: 'chat', text })) return 'not connected to the session right now';
+    this.chatError = null;
+    this.changed();
+    return null;
   }
 
   /** Stops everything and lets go of the machine: stream, held keys and buttons, clipboard, capture. Idempotent. */
@@ -230,10 +271,50 @@ export class SessionController {
         this.close();
         this.options.onEnded?.();
         return;
-      case 'heartbeat-ack':
+      case 'participants':
+        this.participants(message.people);
+        return;
+      case 'chat':
+        this.chatLines(message.entries);
+        return;
       case 'error':
+        // The server refuses a chat line without closing (empty, too many); anything else closes the connection.
+        if (/chat/i.test(message.error)) {
+          this.chatError = message.error;
+          this.changed();
+        }
+        this.log(`the server says: ${message.error}`);
+        return;
+      case 'heartbeat-ack':
         return;
     }
+  }
+
+  private participants(people: SessionPerson[]): void {
+    const before = new Set(this.connected.map((p) => `${p.role}:${p.name}`));
+    const now = new Set(people.map((p) => `${p.role}:${p.name}`));
+    for (const p of people) if (!before.has(`${p.role}:${p.name}`)) this.note(`connected now: ${p.name} (${p.role})`);
+    for (const p of this.connected) if (!now.has(`${p.role}:${p.name}`)) this.note(`left: ${p.name} (${p.role})`);
+    this.connected = people;
+    this.changed();
+  }
+
+  private chatLines(entries: AgentChatEntry[]): void {
+    let added = false;
+    for (const e of entries) {
+      const key = `${e.at}\u0000${e.from}\u0000${e.text}`;
+      if (this.chatSeen.has(key)) continue;
+      this.chatSeen.add(key);
+      this.chat.push(e);
+      this.note(`chat ${e.from}: ${e.text}`);
+      added = true;
+    }
+    if (!added) return;
+    if (this.chat.length > MAX_CHAT_KEPT) {
+      for (const e of this.chat.splice(0, this.chat.length - MAX_CHAT_KEPT)) this.chatSeen.delete(`${e.at}\u0000${e.from}\u0000${e.text}`);
+    }
+    this.chatError = null;
+    this.changed();
   }
 
   private send(message: AgentMessage): boolean {
@@ -286,6 +367,7 @@ export class SessionController {
     } else {
       if (this.wasOnline && !this.endedValue) this.note(`disconnected from the server (${state})`);
       this.wasOnline = false;
+      this.connected = []; // nobody is connected through a connection that is down; the next welcome restates it
       // Whatever the server wanted ends with the connection; nobody may keep a key pressed on a machine nobody sees.
       this.desktopWanted = false;
       this.stopStream();

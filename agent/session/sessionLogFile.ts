@@ -19,8 +19,8 @@ export function defaultLogDir(env: Record<string, string | undefined> = process.
 
 /** Lines kept before the file's name is known; more than this many before a welcome are dropped (and counted). */
 const MAX_PENDING = 200;
-/** A log line's text is cut here (texts come from the server in part, e.g. who asked). */
-const MAX_TEXT = 2000;
+/** A log line's text is cut here (texts come from the server in part, e.g. who asked); a whole chat line fits. */
+const MAX_TEXT = 10_000;
 
 export interface SessionLogFileOptions {
   /** Folder of the log files (default defaultLogDir()). */
