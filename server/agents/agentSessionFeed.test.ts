@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CUSTOMER_HEADER } from '../portal/routes.ts';
 import { MAX_AGENT_CHAT_CHARS } from '../protocol/agent.ts';
 import { desktopTeam, TestAgent, until, type DesktopTeam } from '../relay/testing/desktopKit.ts';
-import { startTestServer, type TestServer } from '../testing/startTestServer.ts';
+import { startTestServer, TestClient, type TestServer } from '../testing/startTestServer.ts';
 
 let server: TestServer;
 const closers: Array<{ close(): void }> = [];
@@ -75,6 +75,31 @@ describe('who is connected, for the agent', () => {
     expect((await team.owner.client.post(`/api/sessions/${team.sessionId}/chat`, { text: 'still here' })).status).toBe(200);
     await until(() => chatTexts(agent).includes('still here'));
     expect(agent.count('participants')).toBe(sent);
+  });
+});
+
+describe('an outside expert, for the agent', () => {
+  it('is listed when they log in, with the join notice the customer sees, and gone when no engineer is left', async () => {
+    const team = await setup();
+    const agent = await bind(team);
+    const invited = await team.owner.client.post(`/api/sessions/${team.sessionId}/experts`, {
+      name: 'Xavier <b>Expert</b>',
+      method: 'password',
+      password: 'a long expert password 42',
+    });
+    expect(invited.status, invited.text).toBe(200);
+    const expert = new TestClient(server.url);
+    const login = await expert.post(`/api/expert/invitations/${String(invited.json.link).replace('/expert/', '')}/login`, { password: 'a long expert password 42' });
+    expect(login.status, login.text).toBe(200);
+    await until(() => agent.lastOf('participants')!.people.some((p: { role: string }) => p.role === 'expert'), 5000, 'the expert listed');
+    expect(agent.lastOf('participants')!.people.at(-1)).toEqual({ name: 'Xavier <b>Expert</b>', role: 'expert' });
+    await until(() => chatTexts(agent).includes('outside expert Xavier <b>Expert</b> joined'), 5000, 'the join notice');
+    expect(agent.messages.filter((m) => m.type === 'chat').at(-1)!.entries[0].from).toBe('System');
+
+    // The owner leaves: nobody is left, the request goes back to the queue and the expert is removed.
+    expect((await team.owner.client.post(`/api/sessions/${team.sessionId}/leave`)).status).toBe(200);
+    await until(() => agent.lastOf('participants')!.people.length === 1, 5000, 'only the customer left');
+    expect(agent.lastOf('participants')!.people).toEqual([{ name: 'Customer', role: 'customer' }]);
   });
 });
 
