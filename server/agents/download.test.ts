@@ -81,6 +81,18 @@ describe('agent download with embedded configuration', () => {
     expect(((await again.json()) as { error: string }).error).toMatch(/used or expired/);
   });
 
+  it('points the agent at wss:// when the browser came through a TLS proxy', async () => {
+    const t = await fetch(`${server.url}/api/portal/session/agent-download`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tessera-customer': customerToken, 'x-forwarded-proto': 'https' },
+      body: '{}',
+    });
+    const bytes = new Uint8Array(await (await fetch(`${server.url}${((await t.json()) as { url: string }).url}`)).arrayBuffer());
+    const length = configLength(bytes.subarray(bytes.length - AGENT_CONFIG_TRAILER_BYTES))!;
+    const config = parseAgentConfig(bytes.subarray(bytes.length - AGENT_CONFIG_TRAILER_BYTES - length, bytes.length - AGENT_CONFIG_TRAILER_BYTES));
+    expect(typeof config !== 'string' && config.agentUrl).toBe(`wss://127.0.0.1:${server.port}/ws/agent`);
+  });
+
   it('refuses strangers, unknown platforms and forged tickets with clear errors', async () => {
     expect((await ticket(undefined, 'not-a-customer')).status).toBe(401);
     const mac = await ticket('darwin-arm64');

@@ -52,9 +52,11 @@ export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
         sweep();
         if (tickets.size >= MAX_TICKETS) return status(429, { error: 'too many downloads at once; try again in a few minutes' });
         const ticket = randomSecret();
-        // The agent reaches the server the way this browser did (same host, ws instead of http).
+        // The agent reaches the server the way this browser did: same host, and TLS when the browser used it (also
+        // behind a TLS-terminating proxy that says so). A customer who forges the header only misdirects their own agent.
         const origin = new URL(request.url);
-        const agentUrl = `${origin.protocol === 'https:' ? 'wss' : 'ws'}://${origin.host}/ws/agent`;
+        const secure = origin.protocol === 'https:' || request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+        const agentUrl = `${secure ? 'wss' : 'ws'}://${origin.host}/ws/agent`;
         tickets.set(ticket, { sessionId: s.id, platform, expires: Date.now() + TICKET_MS, agentUrl });
         return { url: `/api/portal/agent/${ticket}`, platform };
       },
