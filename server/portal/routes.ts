@@ -171,6 +171,18 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
       { access: 'public', body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
     )
     .post(
+      '/session/cancel',
+      ({ headers, status }) => {
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        if (!s) return status(401, { error: 'unknown or expired customer session' });
+        if (!sessions.cancelQueued(s.id))
+          return status(409, { error: s.status === 'ended' ? 'the session has ended' : 'an engineer has already taken your request' });
+        ctx.events.emit('support-changed', undefined);
+        return { ok: true as const };
+      },
+      { access: 'public' },
+    )
+    .post(
       '/session/survey',
       ({ headers, body, status }) => {
         const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');

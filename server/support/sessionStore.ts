@@ -177,6 +177,15 @@ export class SessionStore {
       .map((r) => r.engineer_id);
   }
 
+  /** The customer withdraws a request nobody has taken yet: atomic against a take (exactly one of them wins). */
+  cancelQueued(id: number): boolean {
+    const changed = this.db
+      .query(`UPDATE support_sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'queued'`)
+      .run(now(), id).changes;
+    if (changed) this.log(id, 'customer', 'status', 'the customer withdrew the request');
+    return changed === 1;
+  }
+
   end(id: number, actor: string): boolean {
     const changed = this.db
       .query(`UPDATE support_sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status != 'ended'`)

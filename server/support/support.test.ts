@@ -75,6 +75,32 @@ describe('portal requests and the queue', () => {
     online.ws.close();
   });
 
+  it('lets the customer withdraw a waiting request, racing a take: exactly one of them wins', async () => {
+    server = await startTestServer();
+    const admin = await setupAdmin(server);
+    const online = await goOnline(admin);
+    const req = await customer(server).post('/api/portal/requests', { deskId: 1, channel: 'remote', fields: { '1': 'Pat' } });
+    const pat = customer(server, req.json.customerToken);
+    expect((await customer(server, 'forged').post('/api/portal/session/cancel')).status).toBe(401);
+    expect((await pat.post('/api/portal/session/cancel')).json).toEqual({ ok: true });
+    expect((await admin.get('/api/queue')).json).toEqual([]);
+    expect((await pat.get('/api/portal/session')).json.status).toBe('ended');
+    const again = await pat.post('/api/portal/session/cancel');
+    expect([again.status, again.json.error]).toEqual([409, 'the session has ended']);
+    expect((await admin.post(`/api/queue/${req.json.session.id}/take`)).status).toBe(409);
+
+    for (let round = 0; round < 6; round++) {
+      const r = await customer(server).post('/api/portal/requests', { deskId: 1, channel: 'chat', fields: { '1': `R${round}` } });
+      const [cancel, take] = await Promise.all([
+        customer(server, r.json.customerToken).post('/api/portal/session/cancel'),
+        admin.post(`/api/queue/${r.json.session.id}/take`),
+      ]);
+      expect([cancel.status, take.status].sort()).toEqual([200, 409]);
+      if (cancel.status === 409) expect(cancel.json.error).toBe('an engineer has already taken your request');
+    }
+    online.ws.close();
+  });
+
   it('shows a desk only its own requests plus generic ones; an outsider cannot take them', async () => {
     server = await startTestServer();
     const admin = await setupAdmin(server);

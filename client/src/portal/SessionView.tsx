@@ -1,6 +1,7 @@
 // The customer's session: waiting in the queue, then the chat with the engineer, then the survey.
 import { createEffect, Match, on, Show, Switch } from 'solid-js';
 import { AgentDownload } from './AgentDownload.tsx';
+import { CancelRequest } from './CancelRequest.tsx';
 import { portalApi } from './api.ts';
 import { ChatList } from './ChatList.tsx';
 import { Composer } from './Composer.tsx';
@@ -54,6 +55,7 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
                 Your request is waiting at {props.deskName ? `the ${props.deskName} desk` : 'the help desk'}. An engineer will answer here as soon as one is
                 free; please keep this page open. You can already describe your problem below.
               </p>
+              <CancelRequest token={props.token} onCancelled={() => props.onLeave()} />
             </Match>
             <Match when={s().status === 'active'}>
               <p class="muted">Your messages go to the engineer as you send them.</p>

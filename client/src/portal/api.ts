@@ -55,6 +55,7 @@ export const portalApi = {
   log: (token: string, after: number) => call<SessionLogEntry[]>('GET', `/api/portal/session/log?after=${after}`, undefined, token),
   chat: (token: string, text: string) => call<SessionLogEntry>('POST', '/api/portal/session/chat', { text }, token),
   survey: (token: string, answer: SurveyAnswer) => call<{ ok: true }>('POST', '/api/portal/session/survey', answer, token),
+  cancel: (token: string) => call<{ ok: true }>('POST', '/api/portal/session/cancel', undefined, token),
   agentPlatforms: () => call<AgentPlatforms>('GET', '/api/portal/agent/platforms'),
   agentDownload: (token: string, platform: string) =>
     call<{ url: string; platform: string }>('POST', '/api/portal/session/agent-download', { platform }, token),
