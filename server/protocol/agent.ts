@@ -196,13 +196,20 @@ function json(raw: unknown): { value: unknown } | { error: string } {
   }
 }
 
-/** Parses one agent message; returns an error string for anything malformed (the connection is then closed). */
-export function parseAgentMessage(raw: unknown): AgentMessage | { error: string } {
+/** A JSON object (from text, or already parsed), or why it is not one. */
+function jsonObject(raw: unknown): { value: Record<string, unknown> } | { error: string } {
   const parsed = json(raw);
   if ('error' in parsed) return parsed;
   const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'message must be an object' };
-  const m = value as Record<string, unknown>;
+  return { value: value as Record<string, unknown> };
+}
+
+/** Parses one agent message; returns an error string for anything malformed (the connection is then closed). */
+export function parseAgentMessage(raw: unknown): AgentMessage | { error: string } {
+  const parsed = jsonObject(raw);
+  if ('error' in parsed) return parsed;
+  const m = parsed.value;
   switch (m.type) {
     case 'hello':
       if (m.protocol !== AGENT_PROTOCOL_VERSION) return { error: `unsupported protocol ${String(m.protocol)}` };
@@ -256,11 +263,9 @@ export function parseAgentMessage(raw: unknown): AgentMessage | { error: string 
 
 /** Parses one server message on the agent side; never trusts the server's shapes (a forged message is refused). */
 export function parseServerMessage(raw: unknown): ServerToAgentMessage | { error: string } {
-  const parsed = json(raw);
+  const parsed = jsonObject(raw);
   if ('error' in parsed) return parsed;
-  const value = parsed.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'message must be an object' };
-  const m = value as Record<string, unknown>;
+  const m = parsed.value;
   switch (m.type) {
     case 'welcome': {
       if (typeof m.id !== 'string' || typeof m.heartbeatMs !== 'number') return { error: 'welcome needs id and heartbeatMs' };

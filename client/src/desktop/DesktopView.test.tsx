@@ -2,39 +2,11 @@
 // shortcuts, release on blur, monitor, special keys, clipboard, and the test hook.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InputEvent } from '../../../server/protocol/desktop.ts';
-import type { SocketLike } from '../live/reconnectingSocket.ts';
+import { FakeSocket } from '../test/fakeSocket.ts';
 import { flush, mount } from '../test/dom.ts';
 import type { DecoderHost, DecoderHostEvents, Picture } from './decoderHost.ts';
 import { DesktopView } from './DesktopView.tsx';
 
-class FakeSocket implements SocketLike {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: any[] = [];
-  onopen: ((event: Event) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  json(data: unknown) {
-    this.onmessage?.({ data: JSON.stringify(data) } as MessageEvent);
-  }
-  inputs(): InputEvent[] {
-    return this.sent.filter((m) => m.type === 'input').flatMap((m) => m.events);
-  }
-}
 
 class FakeDecoder implements DecoderHost {
   events!: DecoderHostEvents;
@@ -61,6 +33,8 @@ const monitor = (name: string, x: number) => ({ x, y: 0, width: 1920, height: 10
 let decoder: FakeDecoder;
 let view: ReturnType<typeof mount>;
 const socket = () => FakeSocket.all.at(-1)!;
+/** The input events the viewer sent, in order. */
+const inputs = (): InputEvent[] => socket().sentJson.filter((m) => m.type === 'input').flatMap((m) => m.events);
 const q = <T extends HTMLElement = HTMLElement>(id: string) => view.container.querySelector<T>(`[data-testid="${id}"]`)!;
 const state = () => q('desktop-state').getAttribute('data-state');
 const canvas = () => q<HTMLCanvasElement>('desktop-canvas');
@@ -89,7 +63,7 @@ afterEach(() => view.unmount());
 
 async function live(over: Record<string, unknown> = {}) {
   socket().open();
-  socket().json({ ...hello, ...over });
+  socket().message({ ...hello, ...over });
   decoder.events.onPaint({ width: 1920, height: 1080, messages: 1, decodeMs: 1, bytes: 100, paintMs: 1 });
   await flush();
 }
@@ -99,16 +73,16 @@ describe('DesktopView', () => {
     expect(socket().url).toMatch(/\/ws\/desktop\/7$/);
     expect(state()).toBe('connecting');
     socket().open();
-    socket().json({ ...hello, agent: false });
+    socket().message({ ...hello, agent: false });
     await flush();
     expect(state()).toBe('waiting-agent');
     expect(q('desktop-state').textContent).toContain('Waiting for the customer’s agent');
-    socket().json({ type: 'agent', online: true });
-    socket().json({ type: 'consent', granted: [] });
+    socket().message({ type: 'agent', online: true });
+    socket().message({ type: 'consent', granted: [] });
     await flush();
     expect(state()).toBe('waiting-consent');
     expect(view.container.textContent).toContain('The customer has not allowed viewing yet.');
-    socket().json({ type: 'consent', granted: ['view'] });
+    socket().message({ type: 'consent', granted: ['view'] });
     await flush();
     expect(state()).toBe('waiting-picture');
     decoder.events.onPaint({ width: 1920, height: 1080, messages: 1, decodeMs: 1, bytes: 100, paintMs: 1 });
@@ -123,8 +97,8 @@ describe('DesktopView', () => {
     expect(toggle.disabled).toBe(true);
     expect(toggle.textContent).toBe('View only');
     key('keydown', { key: 'a', code: 'KeyA' });
-    expect(socket().inputs()).toEqual([]);
-    socket().json({ type: 'mode', mode: 'control' });
+    expect(inputs()).toEqual([]);
+    socket().message({ type: 'mode', mode: 'control' });
     await flush();
     expect(toggle.disabled).toBe(false);
   });
@@ -141,7 +115,7 @@ describe('DesktopView', () => {
     key('keyup', { key: 'Ä', code: 'Quote', shiftKey: true });
     key('keydown', { key: 'F5', code: 'F5' });
     canvas().dispatchEvent(new FocusEvent('blur'));
-    expect(socket().inputs()).toEqual([
+    expect(inputs()).toEqual([
       { type: 'key', keysym: 0xffe1, down: true },
       { type: 'key', keysym: 0xc4, down: true },
       { type: 'key', keysym: 0xc4, down: false },
@@ -151,9 +125,9 @@ describe('DesktopView', () => {
     toggle.click();
     await flush();
     expect(toggle.getAttribute('data-mode')).toBe('view');
-    expect(socket().inputs().at(-1)).toEqual({ type: 'release-all' });
+    expect(inputs().at(-1)).toEqual({ type: 'release-all' });
     key('keydown', { key: 'b', code: 'KeyB' });
-    expect(socket().inputs().filter((e) => e.type === 'key')).toHaveLength(4); // nothing new in view mode
+    expect(inputs().filter((e) => e.type === 'key')).toHaveLength(4); // nothing new in view mode
   });
 
   it('keeps its own shortcuts from the remote machine (Ctrl+Alt+Shift+V toggles control)', async () => {
@@ -164,7 +138,7 @@ describe('DesktopView', () => {
     key('keydown', { key: 'V', code: 'KeyV', ctrlKey: true, altKey: true, shiftKey: true });
     await flush();
     expect(q('desktop-mode-toggle').getAttribute('data-mode')).toBe('view');
-    expect(socket().inputs().some((e) => e.type === 'key' && e.keysym === 0x56)).toBe(false);
+    expect(inputs().some((e) => e.type === 'key' && e.keysym === 0x56)).toBe(false);
     key('keydown', { key: 'I', code: 'KeyI', ctrlKey: true, altKey: true, shiftKey: true });
     await flush();
     expect(q('desktop-stats').hidden).toBe(true);
@@ -174,7 +148,7 @@ describe('DesktopView', () => {
     await live();
     q('desktop-mode-toggle').click();
     await flush();
-    socket().json({ type: 'consent', granted: ['view'] });
+    socket().message({ type: 'consent', granted: ['view'] });
     await flush();
     expect(q('desktop-mode-toggle').getAttribute('data-mode')).toBe('view');
   });
@@ -194,7 +168,7 @@ describe('DesktopView', () => {
     // happy-dom's WheelEvent drops the MouseEvent fields; a browser's carries them.
     Object.defineProperties(wheel, { clientX: { value: 212 }, clientY: { value: 120 } });
     canvas().dispatchEvent(wheel);
-    expect(socket().inputs()).toEqual([
+    expect(inputs()).toEqual([
       { type: 'pointer', x: 400, y: 200 },
       { type: 'button', button: 1, down: true, x: 400, y: 200 },
       { type: 'button', button: 1, down: false, x: 404, y: 200 },
@@ -208,7 +182,7 @@ describe('DesktopView', () => {
     expect(Array.from(picker.options).map((o) => o.textContent)).toEqual(['All monitors', '1: LEFT (1920×1080, primary)', '2: RIGHT (1920×1080)']);
     picker.value = '1';
     picker.dispatchEvent(new Event('change', { bubbles: true }));
-    expect(socket().sent.at(-1)).toEqual({ type: 'monitor', index: 1 });
+    expect(socket().sentJson.at(-1)).toEqual({ type: 'monitor', index: 1 });
     const keys = q<HTMLSelectElement>('special-keys');
     expect(keys.disabled).toBe(true);
     q('desktop-mode-toggle').click();
@@ -216,7 +190,7 @@ describe('DesktopView', () => {
     expect(keys.disabled).toBe(false);
     keys.value = 'ctrl-alt-del';
     keys.dispatchEvent(new Event('change', { bubbles: true }));
-    expect(socket().inputs().at(-1)).toEqual({ type: 'combo', combo: 'ctrl-alt-del' });
+    expect(inputs().at(-1)).toEqual({ type: 'combo', combo: 'ctrl-alt-del' });
     expect(keys.value).toBe('');
   });
 
@@ -231,8 +205,8 @@ describe('DesktopView', () => {
     await flush();
     q('clipboard-send').click();
     q('clipboard-request').click();
-    expect(socket().sent.slice(-2)).toEqual([{ type: 'clipboard', text: 'ping 10.0.0.1' }, { type: 'clipboard-request' }]);
-    socket().json({ type: 'clipboard', text: 'C:\\Users\\pat' });
+    expect(socket().sentJson.slice(-2)).toEqual([{ type: 'clipboard', text: 'ping 10.0.0.1' }, { type: 'clipboard-request' }]);
+    socket().message({ type: 'clipboard', text: 'C:\\Users\\pat' });
     await flush();
     expect(q<HTMLTextAreaElement>('clipboard-received').value).toBe('C:\\Users\\pat');
   });

@@ -1,43 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DesktopFrame, frame } from '../../../server/protocol/desktop.ts';
-import type { SocketLike } from '../live/reconnectingSocket.ts';
+import { FakeSocket } from '../test/fakeSocket.ts';
 import { DesktopConnection, PING_MS, RESYNC_MIN_MS } from './desktopConnection.ts';
 import type { ConnectionState, DesktopState } from './desktopState.ts';
 import type { CursorPosition } from './frameRouter.ts';
 import { StatsMeter } from './statsMeter.ts';
 
-class FakeSocket implements SocketLike {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: unknown[] = [];
-  onopen: ((event: Event) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  json(data: unknown) {
-    this.onmessage?.({ data: JSON.stringify(data) } as MessageEvent);
-  }
-  binary(bytes: Uint8Array) {
-    this.onmessage?.({ data: bytes.slice().buffer } as MessageEvent);
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.({ code: 1006 } as CloseEvent);
-  }
-}
 const last = () => FakeSocket.all.at(-1)!;
 
 beforeEach(() => {
@@ -75,7 +43,7 @@ describe('DesktopConnection', () => {
     last().open();
     expect(log.resets).toBe(1);
     expect(log.connection).toEqual(['connecting', 'open']);
-    last().json(hello);
+    last().message(hello);
     expect(conn.state.mode).toBe('control');
     last().binary(frame(DesktopFrame.Keyframe, new Uint8Array([1, 2, 3])));
     last().binary(frame(DesktopFrame.CursorPosition, new Uint8Array(13)));
@@ -89,12 +57,12 @@ describe('DesktopConnection', () => {
     conn.start();
     last().open();
     expect(conn.input([{ type: 'pointer', x: 1, y: 2 }])).toBe(false); // no hello yet: view
-    last().json(hello);
+    last().message(hello);
     expect(conn.input([{ type: 'pointer', x: 1, y: 2 }])).toBe(true);
     expect(conn.input([])).toBe(false);
-    last().json({ type: 'mode', mode: 'view' });
+    last().message({ type: 'mode', mode: 'view' });
     expect(conn.input([{ type: 'pointer', x: 1, y: 2 }])).toBe(false);
-    expect(last().sent).toEqual([{ type: 'input', events: [{ type: 'pointer', x: 1, y: 2 }] }]);
+    expect(last().sentJson).toEqual([{ type: 'input', events: [{ type: 'pointer', x: 1, y: 2 }] }]);
   });
 
   it('pings every 2 s and reports the round trip', () => {
@@ -102,9 +70,9 @@ describe('DesktopConnection', () => {
     conn.start();
     last().open();
     vi.advanceTimersByTime(PING_MS);
-    expect(last().sent).toEqual([{ type: 'ping', t: PING_MS }]);
+    expect(last().sentJson).toEqual([{ type: 'ping', t: PING_MS }]);
     vi.advanceTimersByTime(35);
-    last().json({ type: 'pong', t: PING_MS });
+    last().message({ type: 'pong', t: PING_MS });
     expect(meter.snapshot(Date.now()).rttMs).toBe(35);
   });
 
@@ -112,7 +80,7 @@ describe('DesktopConnection', () => {
     const { conn, log } = make();
     conn.start();
     last().open();
-    last().json(hello);
+    last().message(hello);
     last().drop();
     expect(conn.state.hello).toBe(false);
     expect(log.connection.at(-1)).toBe('reconnecting');

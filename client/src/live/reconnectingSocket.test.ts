@@ -1,39 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, ReconnectingSocket, sameOriginSocketUrl, type SocketLike, type SocketStatus } from './reconnectingSocket.ts';
+import { FakeSocket } from '../test/fakeSocket.ts';
+import { backoffDelay, ReconnectingSocket, sameOriginSocketUrl, type SocketStatus } from './reconnectingSocket.ts';
 
-/** A socket the test drives by hand: open(), message(), drop(). */
-class FakeSocket implements SocketLike {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: string[] = [];
-  closedWith: number | undefined;
-  onopen: ((event: Event) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(data);
-  }
-  close(code?: number) {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  message(data: unknown) {
-    this.onmessage?.({ data: JSON.stringify(data) } as MessageEvent);
-  }
-  drop() {
-    this.readyState = 3;
-    this.onerror?.(new Event('error'));
-    this.onclose?.({ code: 1006 } as CloseEvent);
-  }
-}
 
 const last = () => FakeSocket.all[FakeSocket.all.length - 1]!;
 

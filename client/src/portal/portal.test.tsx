@@ -2,7 +2,7 @@ import { createRoot, createSignal } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FileProgress, IdentityFieldPublic, PortalSession, SessionLogEntry } from '../../../server/protocol/support.ts';
 import { ApiError } from '../api/http.ts';
-import type { SocketLike } from '../live/reconnectingSocket.ts';
+import { FakeSocket } from '../test/fakeSocket.ts';
 import { byLabel, byRole, flush, key, mount, queryText, submit, type } from '../test/dom.ts';
 import { AccessCodeForm } from './AccessCodeForm.tsx';
 import { ChatList } from './ChatList.tsx';
@@ -213,36 +213,6 @@ describe('Survey', () => {
   });
 });
 
-/** A socket the test drives by hand. */
-class FakeSocket implements SocketLike {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: string[] = [];
-  onopen: ((event: Event) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(data);
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  message(data: unknown) {
-    this.onmessage?.({ data: JSON.stringify(data) } as MessageEvent);
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.({ code: 1006 } as CloseEvent);
-  }
-}
 
 describe('customer session', () => {
   const queued: PortalSession = { id: 7, status: 'queued', channel: 'chat', engineer: null, surveyUrl: null, surveyDone: false };
