@@ -120,8 +120,9 @@ describe('agent against a real server', () => {
       stderr: 'pipe',
     });
     try {
+      // The previous test's agent may still be listed for a moment after its stop; look for this process only.
       const listed = await waitFor('the agent process in the list', async () => {
-        const list = await listedAgents(admin);
+        const list = (await listedAgents(admin)).filter((a) => a.hostname !== hello.hostname);
         return list.length === 1 ? list : undefined;
       });
       expect(listed[0]!.version).toBe((await import('../package.json')).version);
