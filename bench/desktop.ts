@@ -1,11 +1,12 @@
-// npm run bench:desktop -- [--json FILE] [--relay-steps 50,200,500] [--skip-relay] [--skip-browser] [--skip-links]
+// npm run bench:desktop -- [--json FILE] [--relay-steps 50,200,500] [--relay-scenarios all|web-scroll,...] [--skip-relay]
+//                           [--skip-browser] [--skip-links]
 // The live desktop's benchmark (issue 4): glass-to-glass latency, scripted workloads over an unthrottled and a
 // 30 KB/s link, and relay capacity. Every figure is printed beside its goal from the same run.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { defaultCorpusDir } from './corpus.ts';
+import { basename, join } from 'node:path';
+import { defaultCorpusDir, listScenarios } from './corpus.ts';
 import { glassToGlass } from './desktop/glassToGlass.ts';
-import { relayCapacity, type RelayStep } from './desktop/relayCapacity.ts';
+import { relayCapacity, type RelayStep, type SeekCost } from './desktop/relayCapacity.ts';
 import { runLink, type LinkResult } from './desktop/workloads.ts';
 
 function option(name: string): string | undefined {
@@ -17,6 +18,10 @@ const flag = (name: string) => process.argv.includes(name);
 const json = option('--json');
 const steps = (option('--relay-steps') ?? '50,200,500').split(',').map(Number);
 if (steps.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--relay-steps: a comma-separated list of session counts');
+// The relay's sessions replay every corpus scenario in turn (a desk's mix of desktops), or the ones named.
+const corpus = defaultCorpusDir();
+const scenarioOption = option('--relay-scenarios') ?? 'all';
+const scenarios = scenarioOption === 'all' ? listScenarios(corpus).map((dir) => basename(dir)) : scenarioOption.split(',');
 
 const out: {
   glassToGlassMsP50?: number;
@@ -24,6 +29,8 @@ const out: {
   throttled?: { kbps: number; maxLagMs: number; finalExact: boolean; firstPictureMs: number };
   links?: LinkResult[];
   relay?: RelayStep[];
+  relayScenarios?: string[];
+  recordingSeek?: SeekCost;
 } = {};
 
 if (!flag('--skip-browser')) {
@@ -46,7 +53,10 @@ if (!flag('--skip-links')) {
 }
 
 if (!flag('--skip-relay')) {
-  out.relay = await relayCapacity({ scenarioDir: join(defaultCorpusDir(), 'web-scroll'), steps });
+  const relay = await relayCapacity({ scenarioDirs: scenarios.map((name) => join(corpus, name)), steps });
+  out.relay = relay.steps;
+  out.relayScenarios = scenarios;
+  out.recordingSeek = relay.seek;
   const ok = out.relay.filter((s) => s.p99AddedMs < 20);
   console.log(`relay: ${ok.length ? `p99 added latency under 20 ms up to ${ok.at(-1)!.sessions} sessions` : 'p99 added latency over 20 ms at every step'} (goal: 500 sessions)`);
 }

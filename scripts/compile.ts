@@ -29,7 +29,8 @@ async function output(cmd: string[]): Promise<string> {
 }
 
 const bun = process.execPath;
-const compile = (entry: string, outfile: string) => [
+// Worker threads are separate entrypoints of the same executable (Bun bundles each one; see picturePool.ts).
+const compile = (entry: string, outfile: string, workers: string[] = []) => [
   bun,
   'build',
   '--compile',
@@ -37,6 +38,7 @@ const compile = (entry: string, outfile: string) => [
   // no bunfig.toml from the folder the binary happens to run in
   '--no-compile-autoload-bunfig',
   entry,
+  ...workers,
   '--outfile',
   outfile,
 ];
@@ -56,7 +58,7 @@ async function main() {
     mkdirSync(join(manifestFile, '..'), { recursive: true });
     writeFileSync(manifestFile, source);
     console.log(`compile: embedding ${files} files (server/embedded/clientManifest.ts)`);
-    await run('server binary', compile('server/compiled.ts', server));
+    await run('server binary', compile('server/compiled.ts', server, ['server/relay/pictureWorker.ts']));
   }
   await run('agent binary', compile('agent/main.ts', agent));
 

@@ -1,5 +1,6 @@
 // Configuration: defaults, then an optional JSON file, then environment variables (the last one wins).
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -24,10 +25,20 @@ export interface Config {
   recordingsDir: string;
   /** Recordings older than this many days are deleted by a daily sweep; 0 keeps them for ever. */
   recordingRetentionDays: number;
-  /** A seek point (server keyframe) is recorded at most this many seconds apart while the picture changes. */
+  /**
+   * Seek points (server keyframes) in a desktop recording are at least this many seconds apart; more come only as
+   * the stream since the last one grows costly to decode (see server/recordings/recorder.ts).
+   */
   recordingKeyframeSeconds: number;
+  /**
+   * A seek point is due once decoding the stream since the last one took the server this many ms (0: one every
+   * recordingKeyframeSeconds while the picture changes).
+   */
+  recordingSeekDecodeMs: number;
   /** Bytes a live-desktop viewer may have queued before the relay drops its frames and resynchronises it. */
   viewerBufferBytes: number;
+  /** Worker threads that decode the live desktops and make their keyframes; 0 does it on the relay thread. */
+  relayWorkers: number;
 }
 
 interface Setting {
@@ -81,7 +92,9 @@ export const SETTINGS: Setting[] = [
   { key: 'smtpFrom', env: 'TESSERA_SMTP_FROM', parse: optionalText, describe: 'sender address of e-mail' },
   { key: 'recordingsDir', env: 'TESSERA_RECORDINGS_DIR', parse: optionalText, describe: 'folder of the desktop recordings (empty: <dataDir>/recordings)' },
   { key: 'recordingRetentionDays', env: 'TESSERA_RECORDING_RETENTION_DAYS', parse: integer(0, 36500), describe: 'days a desktop recording is kept (0: for ever)' },
-  { key: 'recordingKeyframeSeconds', env: 'TESSERA_RECORDING_KEYFRAME_SECONDS', parse: integer(1, 3600), describe: 'seconds between seek points in a desktop recording while the screen changes' },
+  { key: 'recordingKeyframeSeconds', env: 'TESSERA_RECORDING_KEYFRAME_SECONDS', parse: integer(1, 3600), describe: 'least seconds between seek points in a desktop recording' },
+  { key: 'relayWorkers', env: 'TESSERA_RELAY_WORKERS', parse: integer(0, 64), describe: 'worker threads decoding the live desktops (0: on the relay thread; default: cores - 1, 1 to 4)' },
+  { key: 'recordingSeekDecodeMs', env: 'TESSERA_RECORDING_SEEK_DECODE_MS', parse: integer(0, 60_000), describe: 'decoding work (ms) after which a desktop recording gets its next seek point (0: every recordingKeyframeSeconds)' },
   { key: 'viewerBufferBytes', env: 'TESSERA_VIEWER_BUFFER_BYTES', parse: integer(1, 64 * 1024 * 1024), describe: 'bytes a desktop viewer may have queued before it is resynchronised' },
   { key: 'agentDir', env: 'TESSERA_AGENT_DIR', parse: optionalText, describe: 'folder with the agent executables the portal hands out (empty: beside the server binary, or dist/)' },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
@@ -108,8 +121,11 @@ export const DEFAULTS: Config = {
   recordingsDir: '',
   recordingRetentionDays: 90,
   recordingKeyframeSeconds: 30,
+  recordingSeekDecodeMs: 200,
   // About 2 s of a 30 KB/s link: more would only be lag.
   viewerBufferBytes: 64 * 1024,
+  // One core stays with the relay thread, which only forwards frames.
+  relayWorkers: Math.max(1, Math.min(4, availableParallelism() - 1)),
 };
 
 /**

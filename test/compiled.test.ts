@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
 import type { AgentInfo } from '../server/protocol/api.ts';
+import { picture, TestAgent, TestViewer, until, withRect } from '../server/relay/testing/desktopKit.ts';
 import { TestClient } from '../server/testing/startTestServer.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -218,6 +219,37 @@ describe('single binaries', () => {
     expect(listed.os).toMatch(/^linux x64 /);
     expect(await agent.stop()).toBe(0);
     await waitFor('an empty agent list', async () => ((await admin.get('/api/agents')).json as AgentInfo[]).length === 0);
+  });
+
+  test('a live desktop through the binary: a late viewer gets a keyframe made by the picture worker', async () => {
+    const created = await admin.post('/api/sessions/code', { deskId: 1 });
+    expect(created.status, created.text).toBe(200);
+    const joined = await new TestClient(base).post('/api/portal/access-codes', { code: created.json.code });
+    expect(joined.status, joined.text).toBe(200);
+    const sessionId = created.json.sessionId as number;
+    const token = await admin.post(`/api/support/sessions/${sessionId}/agent-token`);
+    expect(token.status, token.text).toBe(200);
+    const agent = await TestAgent.connect({ url: base }, token.json.token as string);
+    expect((await agent.welcome()).type).toBe('welcome');
+    const first = await TestViewer.open({ url: base }, sessionId, admin.cookieHeader);
+    await until(() => agent.has('desktop-start'));
+    const W = 320;
+    const H = 200;
+    let current = picture(W, H, 7);
+    agent.send(current, W, H);
+    for (let i = 0; i < 5; i++) {
+      current = withRect(current, W, { x: i * 40, y: i * 20, w: 50, h: 30 }, [i * 40, 90, 200]);
+      agent.send(current, W, H);
+    }
+    await until(() => first.shows(current), 5000, 'the first viewer shows the screen');
+    // joins after the agent's keyframe: only the server's own decoded copy can show it the screen
+    const late = await TestViewer.open({ url: base }, sessionId, admin.cookieHeader);
+    await until(() => late.shows(current), 5000, 'the late viewer shows the screen\n' + server.output);
+    expect(late.decodeErrors).toEqual([]);
+    expect(server.output).not.toMatch(/picture worker error/);
+    first.close();
+    late.close();
+    agent.close();
   });
 
   test('a second start on the same data applies nothing, prints no setup token, keeps the admin and logo', async () => {

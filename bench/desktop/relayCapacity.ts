@@ -1,10 +1,14 @@
 // Relay capacity: N live sessions through one real server process, each with one agent and two viewers, the
-// agents replaying a real recorded desktop stream (pre-encoded once with the real encoder, ~20-30 kB/s). Measures
-// the server's CPU and memory and the relay's added latency: every agent tick also sends a tiny cursor frame
-// stamped with its send time, and the viewers (in this process, same clock) record when it arrives.
-import { createEncoder } from '../../native/index.ts';
+// agents replaying real recorded desktop streams (pre-encoded once with the real encoder; the sessions take the
+// scenarios in turn). Measures the server's CPU and memory and the relay's added latency: every agent tick also
+// sends a tiny cursor frame stamped with its send time, and the viewers (in this process, same clock) record when
+// it arrives. Every session is recorded; at the end the recordings' seek points are checked for what seeking costs.
+import { join } from 'node:path';
+import { createDecoder, createEncoder } from '../../native/index.ts';
 import { AGENT_PROTOCOL_VERSION } from '../../server/protocol/agent.ts';
 import { DesktopFrame, frame } from '../../server/protocol/desktop.ts';
+import { RecordKind } from '../../server/protocol/recording.ts';
+import { readRecording } from '../../server/recordings/recordingFile.ts';
 import { TestClient } from '../../server/testing/startTestServer.ts';
 import { startServer } from '../../test/helpers/server.ts';
 import { readScenario } from '../corpus.ts';
@@ -25,7 +29,18 @@ export interface RelayStep {
   stopped?: string;
 }
 
+/** What seeking in the sessions' recordings costs: decoding from a seek point to just before the next one. */
+export interface SeekCost {
+  recordings: number;
+  /** Seek points per recorded minute, over all sampled recordings. */
+  seekPointsPerMinute: number;
+  /** The worst seek: native decode ms from a seek point to the last picture before the next one. */
+  worstDecodeMs: number;
+  worstScenario: string;
+}
+
 interface Stream {
+  name: string;
   /** The first pass over the scenario: [0] is a key message. */
   messages: Uint8Array[];
   /**
@@ -57,7 +72,7 @@ export async function encodeStream(scenarioDir: string, limit = 200): Promise<St
   const loop = await pass();
   if (loop[0]!.length === 0) throw new Error('the refresh pass did not start with a refresh message');
   const steady = loop.reduce((n, m) => n + m.length, 0);
-  return { messages, loop, fps, bytesPerSecond: (steady * fps) / loop.length };
+  return { name: scenarioDir.split('/').filter(Boolean).pop()!, messages, loop, fps, bytesPerSecond: (steady * fps) / loop.length };
 }
 
 const CURSOR = DesktopFrame.CursorPosition;
@@ -161,16 +176,19 @@ class BenchSession {
 }
 
 export interface RelayOptions {
-  scenarioDir: string;
+  /** Session i replays scenario i modulo the list. */
+  scenarioDirs: string[];
   steps: number[];
   measureSeconds?: number;
   log?: (line: string) => void;
 }
 
-export async function relayCapacity(options: RelayOptions): Promise<RelayStep[]> {
+export async function relayCapacity(options: RelayOptions): Promise<{ steps: RelayStep[]; seek: SeekCost }> {
   const log = options.log ?? ((l: string) => console.log(l));
-  const stream = await encodeStream(options.scenarioDir);
-  log(`relay: replaying ${options.scenarioDir.split('/').pop()} (${stream.messages.length} messages a pass, ${(stream.bytesPerSecond / 1024).toFixed(1)} kB/s in the looping passes)`);
+  const streams: Stream[] = [];
+  for (const dir of options.scenarioDirs) streams.push(await encodeStream(dir));
+  for (const st of streams)
+    log(`relay: replaying ${st.name} (${st.messages.length} messages a pass at ${st.fps} fps, ${(st.bytesPerSecond / 1024).toFixed(1)} kB/s in the looping passes)`);
   const server = await startServer();
   const admin = new TestClient(server.url);
   const setup = await admin.post('/api/setup', { token: server.setupToken, username: 'admin', displayName: 'Bench Admin', password: 'bench password 1234' });
@@ -197,7 +215,7 @@ export async function relayCapacity(options: RelayOptions): Promise<RelayStep[]>
         const id = created.json.sessionId as number;
         const token = await admin.post(`/api/support/sessions/${id}/agent-token`, {});
         if (token.status !== 200) throw new Error(`agent token: ${token.text}`);
-        const s = new BenchSession(sessions.length, id, stream, latencies, counters);
+        const s = new BenchSession(sessions.length, id, streams[sessions.length % streams.length]!, latencies, counters);
         await s.connect(server.url, token.json.token as string, admin.cookieHeader);
         sessions.push(s);
       }
@@ -227,9 +245,50 @@ export async function relayCapacity(options: RelayOptions): Promise<RelayStep[]>
   } finally {
     clearInterval(timer);
     for (const s of sessions) s.close();
+  }
+  try {
+    await Bun.sleep(500); // the recorders close their files
+    const seek = seekCost(server.dataDir, sessions.slice(0, 4 * streams.length));
+    log(`recordings: ${seek.seekPointsPerMinute} seek points per recorded minute; worst seek ${seek.worstDecodeMs} ms of native decoding (${seek.worstScenario}; goal: seek to any second within 1 s)`);
+    return { steps: results, seek };
+  } finally {
     await server.stop();
   }
-  return results;
+}
+
+/**
+ * Plays the sampled sessions' recordings as the player seeks: from each seek point, every picture up to the last
+ * one before the next seek point (the worst target that seek point serves), timing the decoding.
+ */
+function seekCost(dataDir: string, sample: BenchSession[]): SeekCost {
+  let worst = 0;
+  let worstScenario = '';
+  let points = 0;
+  let minutes = 0;
+  for (const s of sample) {
+    const { records } = readRecording(join(dataDir, 'recordings', `${s.id}.tsr`));
+    if (records.length < 2) continue;
+    minutes += (records.at(-1)!.timeMs - records[0]!.timeMs) / 60_000;
+    const keys = records.flatMap((r, i) => (r.kind === RecordKind.Keyframe ? [i] : []));
+    points += keys.length;
+    keys.forEach((start, k) => {
+      const end = keys[k + 1] ?? records.length;
+      const decoder = createDecoder();
+      const t0 = performance.now();
+      for (let i = start; i < end; i++) {
+        const r = records[i]!;
+        const kind = r.payload[0];
+        if (r.kind === RecordKind.Event || (kind !== DesktopFrame.Update && kind !== DesktopFrame.Keyframe && kind !== DesktopFrame.Refresh)) continue;
+        decoder.apply(r.payload.subarray(1));
+      }
+      const ms = performance.now() - t0;
+      if (ms > worst) {
+        worst = ms;
+        worstScenario = s.stream.name;
+      }
+    });
+  }
+  return { recordings: sample.length, seekPointsPerMinute: round2(points / Math.max(minutes, 1e-9)), worstDecodeMs: round2(worst), worstScenario };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -1,6 +1,12 @@
 // Records a session's desktop stream: a ViewerSink of the session's relay that appends what it receives to the
-// session's recording file, and asks the relay for a seek point (a server keyframe at the agent's next refresh)
-// every seekEveryMs while the picture changes, so playback can start near any moment.
+// session's recording file, and asks the relay for seek points (a server keyframe at the agent's next refresh), so
+// playback can start near any moment.
+//
+// A seek point costs the server a full-picture encode (15-70 ms of CPU at 1080p), so they are spaced by what they
+// save: playback seeks by decoding from the seek point before the target, so one is due once the stream since the
+// last one would take long to decode (SEEK_DECODE_MS of the server's decoding, the browser's being within about 2x)
+// or to download (SEEK_BYTES), and at least every SEEK_MAX_MS while the picture changes; never closer than the
+// configured minimum. A screen with typing gets few, full-screen scrolling one per minimum interval.
 import { existsSync, renameSync, statSync, truncateSync } from 'node:fs';
 import { DesktopFrame } from '../protocol/desktop.ts';
 import { RecordKind, type RecordingEvent } from '../protocol/recording.ts';
@@ -9,12 +15,20 @@ import { RecordingWriter } from './recordingFile.ts';
 import { scanRecording } from './recordingIndex.ts';
 
 export const SEEK_EVERY_MS = 10_000;
+/** Decoding the stream since the last seek point would take the server this long (ms): time for the next one. */
+export const SEEK_DECODE_MS = 200;
+/** Per message, what decoding does not measure: handing it to the decoder in the browser (ms). */
+export const SEEK_MESSAGE_MS = 0.02;
+export const SEEK_BYTES = 4 * 1024 * 1024;
+export const SEEK_MAX_MS = 10 * 60_000;
 
 export interface RecorderHooks {
   /** Time for a seek point: the relay should send this sink a keyframe at the agent's next refresh. */
   seekPointDue(): void;
   /** Writing failed (e.g. the disk is full): the recorder has stopped; the live stream goes on. */
   failed(error: Error): void;
+  /** Milliseconds the server has spent decoding this stream so far (absent: a seek point every seekEveryMs). */
+  decodeWorkMs?(): number;
 }
 
 /**
@@ -36,18 +50,36 @@ function openForAppend(path: string): { writer: RecordingWriter; lastMs: number 
   return { writer: new RecordingWriter(path), lastMs };
 }
 
+export interface RecorderOptions {
+  /** Least time between seek points. */
+  seekEveryMs?: number;
+  /** Decoding work that makes a seek point due (0: every seekEveryMs while the picture changes). */
+  seekDecodeMs?: number;
+  clock?: () => number;
+}
+
 export class Recorder implements ViewerSink {
   private writer: RecordingWriter | null;
   private lastMs: number;
   private lastSeekMs: number;
   private askedAt = 0;
+  /** Since the last seek point: decoding work as it stood then, messages and bytes. */
+  private workAtSeek = 0;
+  private messagesSince = 0;
+  private bytesSince = 0;
+
+  private readonly seekEveryMs: number;
+  private readonly seekDecodeMs: number;
+  private readonly clock: () => number;
 
   constructor(
     readonly path: string,
     private hooks: RecorderHooks,
-    private seekEveryMs = SEEK_EVERY_MS,
-    private clock: () => number = Date.now,
+    options: RecorderOptions = {},
   ) {
+    this.seekEveryMs = options.seekEveryMs ?? SEEK_EVERY_MS;
+    this.seekDecodeMs = options.seekDecodeMs ?? SEEK_DECODE_MS;
+    this.clock = options.clock ?? Date.now;
     const { writer, lastMs } = openForAppend(path);
     this.writer = writer;
     this.lastMs = lastMs;
@@ -69,14 +101,27 @@ export class Recorder implements ViewerSink {
     if (keyframe) {
       this.lastSeekMs = t;
       this.askedAt = 0;
+      this.workAtSeek = this.hooks.decodeWorkMs?.() ?? 0;
+      this.messagesSince = this.bytesSince = 0;
       return;
     }
     const changesPicture = frame[0] === DesktopFrame.Update || frame[0] === DesktopFrame.Refresh;
+    if (!changesPicture) return;
+    this.messagesSince++;
+    this.bytesSince += frame.byteLength;
+    if (t - this.lastSeekMs < this.seekEveryMs || !this.seekWorthIt(t)) return;
     // Ask again if an earlier request went unanswered for a whole period (the agent never refreshed).
-    if (changesPicture && t - this.lastSeekMs >= this.seekEveryMs && (this.askedAt === 0 || t - this.askedAt >= this.seekEveryMs)) {
+    if (this.askedAt === 0 || t - this.askedAt >= this.seekEveryMs) {
       this.askedAt = t;
       this.hooks.seekPointDue();
     }
+  }
+
+  /** Whether seeking into the stream since the last seek point would cost enough to pay for a new one. */
+  private seekWorthIt(t: number): boolean {
+    if (!this.hooks.decodeWorkMs || this.seekDecodeMs === 0) return true;
+    const work = this.hooks.decodeWorkMs() - this.workAtSeek + this.messagesSince * SEEK_MESSAGE_MS;
+    return work >= this.seekDecodeMs || this.bytesSince >= SEEK_BYTES || t - this.lastSeekMs >= SEEK_MAX_MS;
   }
 
   event(event: RecordingEvent): void {

@@ -7,7 +7,7 @@ import { DesktopFrame } from '../protocol/desktop.ts';
 import { crc32, encodeRecord, parseRecords, RecordKind, type RecordingIndex, type RecordingRecord } from '../protocol/recording.ts';
 import { desktopTeam, picture, TestAgent, TestViewer, until, withRect } from '../relay/testing/desktopKit.ts';
 import { startTestServer, type TestServer } from '../testing/startTestServer.ts';
-import { Recorder } from './recorder.ts';
+import { Recorder, SEEK_BYTES, SEEK_MAX_MS } from './recorder.ts';
 import { crc, readRecording } from './recordingFile.ts';
 import { sweepRecordings } from './retention.ts';
 
@@ -88,7 +88,7 @@ describe('Recorder', () => {
   it('asks for a seek point once the picture has changed for a period, again if unanswered', () => {
     let now = 1_000_000;
     let asked = 0;
-    const r = new Recorder(fresh(), { seekPointDue: () => asked++, failed() {} }, 10_000, () => now);
+    const r = new Recorder(fresh(), { seekPointDue: () => asked++, failed() {} }, { seekEveryMs: 10_000, clock: () => now });
     r.send(new Uint8Array([DesktopFrame.Keyframe, 1]), true);
     now += 9_000;
     r.send(new Uint8Array([DesktopFrame.Update, 1]), false);
@@ -114,6 +114,48 @@ describe('Recorder', () => {
     const times = readRecording(r.path).records.map((x) => x.timeMs);
     expect(times.length).toBe(10);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('spaces seek points by what seeking would cost: decoding work, bytes, or ten minutes, never closer than the minimum', () => {
+    let now = 1_000_000;
+    let work = 0;
+    let asked = 0;
+    const r = new Recorder(fresh(), { seekPointDue: () => asked++, failed() {}, decodeWorkMs: () => work }, { seekEveryMs: 30_000, seekDecodeMs: 200, clock: () => now });
+    const update = (bytes = 2) => r.send(new Uint8Array(bytes).fill(DesktopFrame.Update), false);
+    const seekPoint = () => r.send(new Uint8Array([DesktopFrame.Keyframe, 1]), true);
+    seekPoint();
+    // cheap changes (typing): not worth a keyframe after the minimum interval
+    now += 60_000;
+    work += 50;
+    update();
+    expect(asked).toBe(0);
+    // decoding since the seek point reaches the budget: due
+    work += 150;
+    update();
+    expect(asked).toBe(1);
+    seekPoint();
+    // costly changes, but the minimum interval is not over
+    work += 1000;
+    now += 29_000;
+    update();
+    expect(asked).toBe(1);
+    now += 1_000;
+    update();
+    expect(asked).toBe(2);
+    seekPoint();
+    // bytes to download: due without decoding work
+    now += 31_000;
+    update(SEEK_BYTES);
+    expect(asked).toBe(3);
+    seekPoint();
+    // and every ten minutes while the picture changes at all
+    now += SEEK_MAX_MS - 1;
+    update();
+    expect(asked).toBe(3);
+    now += 1;
+    update();
+    expect(asked).toBe(4);
+    r.close();
   });
 
   it('stops quietly and says why when writing fails', () => {
@@ -151,7 +193,7 @@ describe('recording a live session', () => {
   afterEach(() => server?.stop());
 
   it('records every streamed picture with seek points; playback from any seek point is exact', async () => {
-    server = await startTestServer({ recordingKeyframeSeconds: 1 });
+    server = await startTestServer({ recordingKeyframeSeconds: 1, recordingSeekDecodeMs: 0 });
     const team = await desktopTeam(server);
     const agent = await TestAgent.connect(server, await team.agentToken());
     await agent.welcome();

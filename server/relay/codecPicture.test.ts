@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDecoder, createEncoder } from '../../native/index.ts';
-import { DesktopFrame, frame } from '../protocol/desktop.ts';
 import { CodecPicture, encodeKeyframe } from './codecPicture.ts';
-import { DesktopRelay, type ViewerSink } from './desktopRelay.ts';
 import { picture, sameBytes, withRect } from './testing/desktopKit.ts';
 
 const W = 200;
@@ -52,88 +50,5 @@ describe('CodecPicture', () => {
     expect(() => pic.apply(update.subarray(0, update.length - 4))).toThrow();
     expect(pic.keyframe()).toBeNull();
     expect(pic.dimensions).toBeNull();
-  });
-});
-
-class MemorySink implements ViewerSink {
-  frames: { kind: number; keyframe: boolean }[] = [];
-  decoder = createDecoder();
-  backlog = 0;
-  buffered() {
-    return this.backlog;
-  }
-  send(data: Uint8Array, keyframe: boolean) {
-    this.frames.push({ kind: data[0]!, keyframe });
-    if (data[0] === DesktopFrame.Update || data[0] === DesktopFrame.Keyframe || data[0] === DesktopFrame.Refresh) this.decoder.apply(data.subarray(1));
-  }
-}
-
-describe('DesktopRelay', () => {
-  function stream() {
-    const encoder = createEncoder();
-    let refreshes = 0;
-    const relay = new DesktopRelay(new CodecPicture(), { maxBufferedBytes: 1000, requestRefresh: () => refreshes++ });
-    let current = picture(W, H, 9);
-    const next = (kind?: DesktopFrame) => {
-      current = withRect(current, W, { x: Math.floor(Math.random() * 150), y: Math.floor(Math.random() * 80), w: 30, h: 30 }, [Math.floor(Math.random() * 255), 0, 0]);
-      const message = encoder.encode(current, W, H, W * 4, 'rgba')!;
-      const stats = encoder.stats();
-      return relay.fromAgent(frame(kind ?? (stats.key ? DesktopFrame.Keyframe : stats.refresh ? DesktopFrame.Refresh : DesktopFrame.Update), message));
-    };
-    return { encoder, relay, next, current: () => current, refreshes: () => refreshes };
-  }
-
-  it('gives a seek point without ever taking the recorder out of the stream', () => {
-    const s = stream();
-    const recorder = new MemorySink();
-    s.relay.addViewer(recorder);
-    expect(s.next()).toBeNull();
-    for (let i = 0; i < 3; i++) expect(s.next()).toBeNull();
-    s.relay.seekPoint(recorder);
-    expect(s.refreshes()).toBe(1);
-    expect(s.next()).toBeNull(); // an update before the agent's refresh still reaches it
-    s.encoder.refresh();
-    expect(s.next()).toBeNull();
-    expect(s.next()).toBeNull();
-    expect(recorder.frames.map((f) => f.kind)).toEqual([2, 1, 1, 1, 1, 2, 5, 1]);
-    expect(recorder.frames.filter((f) => f.keyframe).length).toBe(2);
-    expect(sameBytes(recorder.decoder.rgba(), s.current())).toBe(true);
-  });
-
-  it('treats an Update frame carrying a key message as the keyframe it is', () => {
-    const s = stream();
-    const late = new MemorySink();
-    expect(s.next(DesktopFrame.Update)).toBeNull(); // the codec says key: accepted as the first picture
-    s.relay.addViewer(late);
-    expect(late.frames).toEqual([{ kind: 2, keyframe: true }]);
-    s.encoder.reset();
-    expect(s.next(DesktopFrame.Update)).toBeNull();
-    expect(late.frames.at(-1)).toEqual({ kind: 1, keyframe: true }); // in sync again at once: a new epoch
-    expect(sameBytes(late.decoder.rgba(), s.current())).toBe(true);
-  });
-
-  it('drops frames for a viewer that is behind and resynchronises it when it has room', () => {
-    const s = stream();
-    const slow = new MemorySink();
-    const fast = new MemorySink();
-    s.relay.addViewer(slow);
-    s.relay.addViewer(fast);
-    expect(s.next()).toBeNull();
-    slow.backlog = 5000;
-    for (let i = 0; i < 3; i++) expect(s.next()).toBeNull();
-    expect(s.relay.isSynced(slow)).toBe(false);
-    const got = slow.frames.length;
-    s.encoder.refresh();
-    expect(s.next()).toBeNull(); // still full: it waits
-    expect(slow.frames.length).toBe(got);
-    slow.backlog = 0;
-    const asked = s.refreshes();
-    s.relay.drained(slow);
-    expect(s.refreshes()).toBe(asked + 1);
-    s.encoder.refresh();
-    expect(s.next()).toBeNull();
-    expect(slow.frames.slice(got).map((f) => f.kind)).toEqual([2, 5]);
-    expect(sameBytes(slow.decoder.rgba(), s.current())).toBe(true);
-    expect(sameBytes(fast.decoder.rgba(), s.current())).toBe(true);
   });
 });

@@ -1,12 +1,11 @@
 import { createDecoder, createEncoder, type DesktopDecoder, type DesktopEncoder } from '../../native/index.ts';
-import type { StreamPicture } from './desktopRelay.ts';
 
 // One encoder for every session's keyframes, reset() before each: its next message is a key message with a fresh
 // context, byte for byte what a new encoder would make (checked in codecPicture.test.ts). A new native encoder per
 // keyframe was measured at 120 ms and ~60 MB each at 1080p, memory the garbage collector did not give back (2.5 GB
-// after 40 keyframes); the shared one takes 35 ms and its memory once. JavaScript runs one keyframe at a time, so
-// sharing is safe. zstd level 3: keyframes are made on the relay's hot path (joins, resyncs, seek points), where
-// encode time matters more than the last 10-20 % of bytes.
+// after 40 keyframes); the shared one takes 35 ms and its memory once. A thread runs one keyframe at a time, so
+// sharing is safe (each picture worker has its own). zstd level 3: viewers wait for keyframes (joins, resyncs) and
+// every seek point costs one, so encode time matters more than the last 10-20 % of bytes.
 let keyEncoder: DesktopEncoder | null = null;
 
 /** A self-contained key message of an RGBA picture (rows width*4 bytes apart). */
@@ -17,12 +16,12 @@ export function encodeKeyframe(rgba: Uint8Array, width: number, height: number):
 }
 
 /**
- * The session's current screen, kept by the native decoder applying every codec message the agent sends (the
- * decoder handles key and refresh messages itself). A keyframe is the first message of a fresh encoder context given
- * that picture: self-contained, so any new decoder shows exactly this picture. It is made once per picture version, so
- * many viewers joining at once cost one encode.
+ * One session's current screen (in a picture worker, see pictureTable.ts), kept by the native decoder applying
+ * every codec message the agent sends (the decoder handles key and refresh messages itself). A keyframe is the
+ * first message of a fresh encoder context given that picture: self-contained, so any new decoder shows exactly
+ * this picture. It is made once per picture version, so many viewers joining at once cost one encode.
  */
-export class CodecPicture implements StreamPicture {
+export class CodecPicture {
   private decoder: DesktopDecoder = createDecoder();
   private size: { width: number; height: number } | null = null;
   private applied = 0;

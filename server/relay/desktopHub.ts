@@ -15,6 +15,7 @@ import { Participants } from '../support/participants.ts';
 import { SessionStore } from '../support/sessionStore.ts';
 import { SupportViews } from '../support/views.ts';
 import { DesktopSession, type AgentLink, type ViewerLink } from './desktopSession.ts';
+import { PicturePool, type Screen } from './picturePool.ts';
 import { ViewerAccess, type ViewerGrant, type ViewerIdentity } from './viewerAccess.ts';
 
 export class DesktopHub {
@@ -29,11 +30,13 @@ export class DesktopHub {
   private followUp: ReturnType<typeof setTimeout> | null = null;
   /** `${sessionId}:${actor}:${mode}` already logged: a console that reconnects is not logged again. */
   private announced = new Set<string>();
+  private readonly pictures: PicturePool;
 
   constructor(
     private ctx: AppContext,
     auth: Auth,
   ) {
+    this.pictures = new PicturePool(ctx.config.relayWorkers);
     this.sessions = new SessionStore(ctx.db);
     const participants = new Participants(ctx.db);
     this.journal = new SessionJournal(ctx, this.sessions, new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants));
@@ -58,8 +61,8 @@ export class DesktopHub {
   }
 
   /** The session's current screen (see DesktopSession.currentScreen), or null when there is none. */
-  screen(sessionId: number): { width: number; height: number; rgba: Uint8Array } | null {
-    return this.live.get(sessionId)?.currentScreen() ?? null;
+  async screen(sessionId: number): Promise<Screen | null> {
+    return (await this.live.get(sessionId)?.currentScreen()) ?? null;
   }
 
   private session(sessionId: number): DesktopSession {
@@ -72,8 +75,10 @@ export class DesktopHub {
           mkdirSync(join(path, '..'), { recursive: true });
           return path;
         },
+        pictures: this.pictures,
         maxBufferedBytes: this.ctx.config.viewerBufferBytes,
         seekEveryMs: this.ctx.config.recordingKeyframeSeconds * 1000,
+        seekDecodeMs: this.ctx.config.recordingSeekDecodeMs,
       });
       this.live.set(sessionId, s);
     }
@@ -168,5 +173,6 @@ export class DesktopHub {
     if (this.followUp) clearTimeout(this.followUp);
     for (const s of this.live.values()) s.shutdown();
     this.live.clear();
+    void this.pictures.stop();
   }
 }

@@ -3,12 +3,15 @@ import { DesktopFrame, frame, splitFrame } from '../protocol/desktop.ts';
 /** The server's copy of a session's screen, kept by decoding the agent's stream (never re-encoding it). */
 export interface StreamPicture {
   /**
-   * Applies one codec message (update, key or refresh: the decoder itself resets its context on a refresh
-   * message); throws on a malformed one.
+   * Hands over one codec message (update, key or refresh: the decoder itself resets its context on a refresh
+   * message). Decoding may happen later, elsewhere: a message the decoder refuses is reported by the picture's owner.
    */
   apply(update: Uint8Array): void;
-  /** A self-contained key message that brings a fresh decoder to the current picture; null when there is none. */
-  keyframe(): Uint8Array | null;
+  /**
+   * A self-contained key message that brings a fresh decoder to the picture as of every message handed over so
+   * far; null when there is none (no key message yet, or one was refused since).
+   */
+  keyframe(): Promise<Uint8Array | null>;
 }
 
 /** Where a viewer's frames go: a WebSocket, or the recorder. */
@@ -25,6 +28,12 @@ interface ViewerState {
   shown: number;
   /** Wants a keyframe at the next refresh point without leaving the stream (the recorder's seek points). */
   seekPoint: boolean;
+  /**
+   * Waiting for the keyframe of a refresh point (version): the frames from the refresh on are held, in order, and
+   * follow the keyframe. `wasSynced`: it was in the stream already (a seek point), so without a keyframe the held
+   * frames still go.
+   */
+  pending: { version: number; frames: Uint8Array[]; bytes: number; wasSynced: boolean } | null;
 }
 
 export interface RelayOptions {
@@ -64,11 +73,13 @@ function classify(data: Uint8Array): Classified {
 
 /**
  * One session's desktop stream: the agent's frames go unchanged to every viewer that is in sync. A viewer that
- * joins late or falls behind gets a server-made keyframe of the current picture at once (so it sees the screen
- * without waiting), then is brought in sync at the agent's next refresh point: a keyframe of the picture as it
- * was just before the refresh (skipped when that is what it already shows), then the Refresh frame and
- * everything after it, which it can decode because the agent's context restarted there. A slow viewer never
- * slows the agent or the other viewers: what it would receive late is dropped, and the latest screen wins.
+ * joins late or falls behind gets a server-made keyframe of the current picture as soon as it is made (so it sees
+ * the screen without waiting), then is brought in sync at the agent's next refresh point: a keyframe of the picture
+ * as it was just before the refresh (skipped when that is what it already shows), then the Refresh frame and
+ * everything after it, which it can decode because the agent's context restarted there. Keyframes are made off this
+ * thread (see picturePool.ts); the frames that arrive meanwhile are held for that viewer and follow its keyframe. A
+ * slow viewer never slows the agent or the other viewers: what it would receive late is dropped, and the latest
+ * screen wins.
  *
  * The stream of one agent connection must start with a key message; the picture survives the agent going away
  * (viewers keep a frozen picture, late joiners still get it) and is replaced by the next connection's keyframe.
@@ -76,19 +87,24 @@ function classify(data: Uint8Array): Classified {
 export class DesktopRelay {
   private viewers = new Map<ViewerSink, ViewerState>();
   private versionValue = 0;
+  /** Agent key messages so far: a keyframe made before the latest one shows an older epoch. */
+  private epoch = 0;
   private refreshAskedAt: number | null = null;
   /** A picture exists (some agent connection sent a keyframe). */
   private hasPicture = false;
   /** The current agent connection has sent its keyframe: updates and refreshes may follow. */
   private open = false;
-  private keyCache: { version: number; frame: Uint8Array } | null = null;
+  private keyCache: { version: number; frame: Promise<Uint8Array | null> } | null = null;
   private readonly refreshRetryMs: number;
+  /** Held frames beyond this for an in-sync viewer (the recorder) go out without their seek point. */
+  private readonly maxHeldBytes: number;
 
   constructor(
     private picture: StreamPicture,
     private options: RelayOptions,
   ) {
     this.refreshRetryMs = options.refreshRetryMs ?? 3_000;
+    this.maxHeldBytes = Math.max(options.maxBufferedBytes * 64, 4 * 1024 * 1024);
   }
 
   get viewerCount(): number {
@@ -102,11 +118,12 @@ export class DesktopRelay {
 
   /** Whether a viewer currently receives the live stream (false while it waits for a resync). */
   isSynced(sink: ViewerSink): boolean {
-    return this.viewers.get(sink)?.synced ?? false;
+    const state = this.viewers.get(sink);
+    return state !== undefined && state.synced && state.pending === null;
   }
 
   addViewer(sink: ViewerSink): void {
-    this.viewers.set(sink, { synced: false, shown: -1, seekPoint: false });
+    this.viewers.set(sink, { synced: false, shown: -1, seekPoint: false, pending: null });
     this.resync(sink);
   }
 
@@ -114,12 +131,13 @@ export class DesktopRelay {
     this.viewers.delete(sink);
   }
 
-  /** Takes a viewer out of sync (joined late, fell behind) and shows it the current picture right away. */
+  /** Takes a viewer out of sync (joined late, fell behind) and shows it the current picture as soon as it can. */
   resync(sink: ViewerSink): void {
     const state = this.viewers.get(sink);
     if (!state) return;
     state.synced = false;
-    if (sink.buffered() <= this.options.maxBufferedBytes) this.sendKeyframe(sink, state);
+    state.pending = null;
+    if (sink.buffered() <= this.options.maxBufferedBytes) this.showCurrent(sink, state);
     this.askRefresh();
   }
 
@@ -134,7 +152,7 @@ export class DesktopRelay {
   /** The viewer's socket drained: if it is waiting for a resync and has room now, ask for a refresh point. */
   drained(sink: ViewerSink): void {
     const state = this.viewers.get(sink);
-    if (state && !state.synced && sink.buffered() <= this.options.maxBufferedBytes) this.askRefresh();
+    if (state && !state.synced && !state.pending && sink.buffered() <= this.options.maxBufferedBytes) this.askRefresh();
   }
 
   /** The agent connection ended: the next one must start with a keyframe; the picture stays for the viewers. */
@@ -143,84 +161,136 @@ export class DesktopRelay {
     this.refreshAskedAt = null;
   }
 
+  /**
+   * The picture refused a message the agent sent (reported later than the frame, which has gone on to the viewers:
+   * their decoders refuse it too). No keyframe can be made until the next key message.
+   */
+  pictureFailed(): void {
+    this.open = false;
+    this.keyCache = null;
+    this.refreshAskedAt = null;
+  }
+
   /** Handles one binary frame from the agent; returns why it is malformed or out of order, or null. */
   fromAgent(data: Uint8Array): string | null {
     const parts = classify(data);
     if (typeof parts === 'string') return parts;
-    try {
-      switch (parts.is) {
-        case 'cursor':
-          this.forward(data, false, () => true);
-          return null;
-        case 'key':
-          // A new epoch from the agent (first picture, size change, reset) is self-contained: everyone is in sync.
-          this.picture.apply(parts.payload);
-          this.hasPicture = this.open = true;
-          this.versionValue++;
-          this.refreshAskedAt = null;
-          for (const state of this.viewers.values()) {
-            state.synced = true;
-            state.seekPoint = false;
-          }
-          this.forward(data, true, () => true);
-          return null;
-        case 'update':
-          if (!this.open) return 'an update before the first keyframe';
-          this.picture.apply(parts.payload);
-          this.versionValue++;
-          this.forward(data, false, (s) => s.synced);
-          return null;
-        case 'refresh':
-          if (!this.open) return 'a refresh before the first keyframe';
-          this.refreshPoint();
-          this.picture.apply(parts.payload);
-          this.versionValue++;
-          this.forward(data, false, (s) => s.synced);
-          if (this.someoneWaiting()) this.askRefresh();
-          return null;
-      }
-    } catch (e) {
-      // The decoder refuses further updates until a key message: so must this connection.
-      this.open = false;
-      return `malformed update: ${(e as Error).message}`;
+    switch (parts.is) {
+      case 'cursor':
+        this.forward(data, false, () => true);
+        return null;
+      case 'key':
+        // A new epoch from the agent (first picture, size change, reset) is self-contained: everyone is in sync.
+        this.picture.apply(parts.payload);
+        this.hasPicture = this.open = true;
+        this.versionValue++;
+        this.epoch++;
+        this.refreshAskedAt = null;
+        for (const [sink, state] of this.viewers) {
+          // Frames held for a seek point were part of the stream: they go, without the seek point.
+          if (state.pending?.wasSynced) for (const f of state.pending.frames) sink.send(f, false);
+          state.pending = null;
+          state.synced = true;
+          state.seekPoint = false;
+        }
+        this.forward(data, true, () => true);
+        return null;
+      case 'update':
+        if (!this.open) return 'an update before the first keyframe';
+        this.picture.apply(parts.payload);
+        this.versionValue++;
+        this.forward(data, false, (s) => s.synced);
+        return null;
+      case 'refresh':
+        if (!this.open) return 'a refresh before the first keyframe';
+        this.refreshPoint();
+        this.picture.apply(parts.payload);
+        this.versionValue++;
+        this.forward(data, false, (s) => s.synced);
+        if (this.someoneWaiting()) this.askRefresh();
+        return null;
     }
   }
 
   /**
-   * Just before the agent's Refresh frame: viewers waiting for a resync get a keyframe of the picture as it is
-   * now (the refresh message applies to exactly this picture) and are in sync from the refresh on; viewers that
-   * asked for a seek point get one too.
+   * Just before the agent's Refresh frame: viewers waiting for a resync, and those that asked for a seek point, are
+   * to get a keyframe of the picture as it is now (the refresh message applies to exactly this picture) and then
+   * the stream from the refresh on, held for them until the keyframe is made.
    */
   private refreshPoint(): void {
     this.refreshAskedAt = null;
+    const version = this.versionValue;
+    let wanted = false;
     for (const [sink, state] of this.viewers) {
+      if (state.pending) continue; // its keyframe is on the way; the frames it holds include this refresh
       if (state.synced && !state.seekPoint) continue;
       if (!state.synced && sink.buffered() > this.options.maxBufferedBytes) continue;
-      if (state.shown !== this.versionValue) this.sendKeyframe(sink, state);
-      state.synced = true;
+      state.pending = { version, frames: [], bytes: 0, wasSynced: state.synced };
       state.seekPoint = false;
+      wanted = true;
     }
+    if (!wanted) return;
+    const epoch = this.epoch;
+    void this.keyframeOf(version).then((key) => this.settle(version, epoch, key));
+  }
+
+  /** The keyframe of a refresh point is ready (or cannot be made): release what its viewers held. */
+  private settle(version: number, epoch: number, key: Uint8Array | null): void {
+    for (const [sink, state] of this.viewers) {
+      const pending = state.pending;
+      if (!pending || pending.version !== version) continue;
+      state.pending = null;
+      if (key && epoch === this.epoch) {
+        if (state.shown !== version) {
+          sink.send(key, true);
+          state.shown = version;
+        }
+      } else if (!pending.wasSynced) {
+        state.synced = false; // no picture to start from: it waits for the next refresh point
+        continue;
+      }
+      for (const f of pending.frames) sink.send(f, false);
+      state.synced = true;
+    }
+    if (this.someoneWaiting()) this.askRefresh();
   }
 
   private someoneWaiting(): boolean {
     for (const [sink, state] of this.viewers)
-      if (!state.synced && sink.buffered() <= this.options.maxBufferedBytes) return true;
+      if (!state.synced && !state.pending && sink.buffered() <= this.options.maxBufferedBytes) return true;
     return false;
   }
 
-  private sendKeyframe(sink: ViewerSink, state: ViewerState): void {
+  /** Sends a viewer out of sync a keyframe of the current picture once it is made (a picture to look at meanwhile). */
+  private showCurrent(sink: ViewerSink, state: ViewerState): void {
     if (!this.hasPicture) return;
-    if (this.keyCache?.version !== this.versionValue) {
-      const key = this.picture.keyframe();
-      if (!key) return;
-      this.keyCache = { version: this.versionValue, frame: frame(DesktopFrame.Keyframe, key) };
+    const version = this.versionValue;
+    const epoch = this.epoch;
+    void this.keyframeOf(version).then((key) => {
+      // Too late if the viewer left, got in sync (an agent keyframe, a refresh point) or shows this picture already.
+      if (!key || epoch !== this.epoch || this.viewers.get(sink) !== state) return;
+      if (state.synced || state.pending || state.shown >= version) return;
+      if (sink.buffered() > this.options.maxBufferedBytes) return;
+      sink.send(key, true);
+      state.shown = version;
+    });
+  }
+
+  /** The framed keyframe of the picture at `version`, which must be the current one: made once per version. */
+  private keyframeOf(version: number): Promise<Uint8Array | null> {
+    if (this.keyCache?.version !== version) {
+      const made = this.picture.keyframe().then((key) => (key ? frame(DesktopFrame.Keyframe, key) : null));
+      this.keyCache = { version, frame: made };
     }
-    sink.send(this.keyCache.frame, true);
-    state.shown = this.versionValue;
+    return this.keyCache.frame;
   }
 
   private forward(data: Uint8Array, keyframe: boolean, to: (s: ViewerState) => boolean): void {
     for (const [sink, state] of this.viewers) {
+      if (state.pending) {
+        this.hold(sink, state, data);
+        continue;
+      }
       if (!to(state)) continue;
       if (sink.buffered() > this.options.maxBufferedBytes) {
         // Behind: drop instead of queueing stale frames; it is resynchronised once its socket drains.
@@ -229,6 +299,22 @@ export class DesktopRelay {
       }
       sink.send(data, keyframe);
       if (keyframe) state.shown = this.versionValue;
+    }
+  }
+
+  private hold(sink: ViewerSink, state: ViewerState, data: Uint8Array): void {
+    const pending = state.pending!;
+    pending.frames.push(new Uint8Array(data)); // kept past the socket's callback: a copy
+    pending.bytes += data.byteLength;
+    if (pending.wasSynced) {
+      if (pending.bytes <= this.maxHeldBytes) return;
+      // The keyframe is far too slow: the stream goes on without this seek point.
+      for (const f of pending.frames) sink.send(f, false);
+      state.pending = null;
+    } else if (pending.bytes > this.options.maxBufferedBytes) {
+      // More than the viewer could take at once: it waits for a later refresh point instead.
+      state.pending = null;
+      state.synced = false;
     }
   }
 

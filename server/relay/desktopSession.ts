@@ -5,8 +5,8 @@ import type { Capability, MonitorInfo, ServerToAgentMessage } from '../protocol/
 import type { DesktopServerMessage, InputEvent, ViewerMessage } from '../protocol/desktop.ts';
 import type { RecordingEvent } from '../protocol/recording.ts';
 import { Recorder } from '../recordings/recorder.ts';
-import { CodecPicture } from './codecPicture.ts';
 import { DesktopRelay, type ViewerSink } from './desktopRelay.ts';
+import type { PicturePool, PoolPicture, Screen } from './picturePool.ts';
 
 /** An agent connection bound to the session. */
 export interface AgentLink {
@@ -32,8 +32,11 @@ export interface DesktopSessionHooks {
   log(actor: string, text: string, data?: Record<string, unknown>): void;
   /** The recording file of this session (its folder exists). */
   recordingPath(): string;
+  /** Where the session's decoded picture lives (off the relay thread). */
+  pictures: PicturePool;
   maxBufferedBytes: number;
   seekEveryMs?: number;
+  seekDecodeMs?: number;
 }
 
 /** An agent silent for longer than this may be replaced by a new connection of the same session (see attachAgent). */
@@ -41,7 +44,7 @@ export const AGENT_STALE_MS = 20_000;
 
 export class DesktopSession {
   readonly relay: DesktopRelay;
-  private readonly picture = new CodecPicture();
+  private readonly picture: PoolPicture;
   private agent: AgentLink | null = null;
   private agentHeardAt = 0;
   /** desktop-start was sent on the current agent connection (binary frames are accepted from then on). */
@@ -62,6 +65,7 @@ export class DesktopSession {
     readonly id: number,
     private hooks: DesktopSessionHooks,
   ) {
+    this.picture = hooks.pictures.picture((reason) => this.pictureFailed(reason));
     this.relay = new DesktopRelay(this.picture, {
       maxBufferedBytes: hooks.maxBufferedBytes,
       requestRefresh: () => {
@@ -96,9 +100,11 @@ export class DesktopSession {
    * not streamed at the moment, or the customer does not allow viewing (a picture kept from before a revoke is not
    * handed out again).
    */
-  currentScreen(): { width: number; height: number; rgba: Uint8Array } | null {
+  async currentScreen(): Promise<Screen | null> {
     if (!this.agent || !this.streaming || !this.consent.includes('view')) return null;
-    return this.picture.rgba();
+    const screen = await this.picture.rgba();
+    // Viewing may have been withdrawn while the copy was made.
+    return this.agent && this.streaming && this.consent.includes('view') ? screen : null;
   }
 
   // ---- the agent ----
@@ -158,6 +164,19 @@ export class DesktopSession {
     // Acknowledge before decoding: the agent paces its next grab on this, and decoding may take a few ms.
     link.send({ type: 'desktop-ack', bytes: this.received });
     return this.relay.fromAgent(data);
+  }
+
+  /**
+   * The server's decoder refused a message of the agent's stream (found off the relay thread, after the frame went
+   * on): the agent connection is closed like one that sent a malformed frame; its next connection starts anew.
+   */
+  private pictureFailed(reason: string): void {
+    this.relay.pictureFailed();
+    const agent = this.agent;
+    if (!agent) return;
+    const error = `malformed update: ${reason}`;
+    agent.send({ type: 'error', error });
+    agent.close(1008, error.slice(0, 120));
   }
 
   agentConsent(link: AgentLink, granted: Capability[]): void {
@@ -332,13 +351,14 @@ export class DesktopSession {
         path,
         {
           seekPointDue: () => this.relay.seekPoint(recorder),
+          decodeWorkMs: () => this.picture.decodeMs,
           failed: (error) => {
             this.relay.removeViewer(recorder);
             if (this.recorder === recorder) this.recorder = null;
             this.hooks.log('system', `the screen recording stopped: ${error.message}`);
           },
         },
-        this.hooks.seekEveryMs,
+        { seekEveryMs: this.hooks.seekEveryMs, seekDecodeMs: this.hooks.seekDecodeMs },
       );
     } catch (error) {
       this.hooks.log('system', `the screen cannot be recorded: ${(error as Error).message}`);
@@ -383,6 +403,7 @@ export class DesktopSession {
   /** The server stops: close files, let connections go. */
   shutdown(): void {
     this.stopRecording();
+    this.picture.close();
   }
 
   private broadcast(message: DesktopServerMessage): void {

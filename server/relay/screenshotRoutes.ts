@@ -49,7 +49,7 @@ export function screenshotRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
       if (s.status === 'ended') return status(409, { error: 'the session has ended' });
       if (s.status !== 'active') return status(409, { error: 'screenshots need a live session with the customer' });
       if (!hub.get(s.id)?.agentConnected) return status(409, { error: 'the agent is not connected' });
-      const screen = hub.screen(s.id);
+      const screen = await hub.screen(s.id);
       if (!screen) return status(409, { error: 'no screen yet: open the remote screen (the customer must allow viewing) and try again' });
       if (busy.has(s.id)) return status(409, { error: 'a screenshot of this session is being taken; try again in a moment' });
 

@@ -169,6 +169,8 @@ export class TestViewer {
           this.size = this.decoder.apply(bytes.subarray(1));
           this.pictureFrames++;
         } catch (error) {
+          // Like the console: no picture until the next key message (the decoder refuses anything else until then).
+          this.size = null;
           this.decodeErrors.push((error as Error).message);
         }
       }

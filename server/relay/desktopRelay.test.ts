@@ -1,0 +1,248 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDecoder, createEncoder } from '../../native/index.ts';
+import { DesktopFrame, frame } from '../protocol/desktop.ts';
+import { DesktopRelay, type ViewerSink } from './desktopRelay.ts';
+import { PicturePool } from './picturePool.ts';
+import { picture, sameBytes, until, withRect } from './testing/desktopKit.ts';
+
+const W = 200;
+const H = 120;
+
+/** A viewer that decodes what it gets, like the console does. */
+class MemorySink implements ViewerSink {
+  frames: { kind: number; keyframe: boolean }[] = [];
+  decoder = createDecoder();
+  errors: string[] = [];
+  backlog = 0;
+  buffered() {
+    return this.backlog;
+  }
+  send(data: Uint8Array, keyframe: boolean) {
+    this.frames.push({ kind: data[0]!, keyframe });
+    if (data[0] !== DesktopFrame.Update && data[0] !== DesktopFrame.Keyframe && data[0] !== DesktopFrame.Refresh) return;
+    try {
+      this.decoder.apply(data.subarray(1));
+    } catch (e) {
+      this.errors.push((e as Error).message);
+    }
+  }
+  kinds() {
+    return this.frames.map((f) => f.kind);
+  }
+}
+
+const inline = new PicturePool(0);
+const threaded = new PicturePool(1);
+afterAll(async () => {
+  await inline.stop();
+  await threaded.stop();
+});
+
+/** Lets promised keyframes arrive: microtasks for the inline pool, a round trip for a worker. */
+const keyframesIn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function stream(pool = inline) {
+  const encoder = createEncoder();
+  let refreshes = 0;
+  const failures: string[] = [];
+  const relay = new DesktopRelay(
+    pool.picture((reason) => {
+      failures.push(reason);
+      relay.pictureFailed();
+    }),
+    { maxBufferedBytes: 1000, requestRefresh: () => refreshes++ },
+  );
+  let current = picture(W, H, 9);
+  const next = (kind?: DesktopFrame) => {
+    current = withRect(current, W, { x: Math.floor(Math.random() * 150), y: Math.floor(Math.random() * 80), w: 30, h: 30 }, [Math.floor(Math.random() * 255), 0, 0]);
+    const message = encoder.encode(current, W, H, W * 4, 'rgba')!;
+    const stats = encoder.stats();
+    return relay.fromAgent(frame(kind ?? (stats.key ? DesktopFrame.Keyframe : stats.refresh ? DesktopFrame.Refresh : DesktopFrame.Update), message));
+  };
+  const cursor = () => relay.fromAgent(frame(DesktopFrame.CursorPosition, new Uint8Array(13)));
+  return { encoder, relay, next, cursor, failures, current: () => current, refreshes: () => refreshes };
+}
+
+describe('DesktopRelay', () => {
+  it('gives a seek point without ever taking the recorder out of the stream: what comes meanwhile follows the keyframe', async () => {
+    const s = stream();
+    const recorder = new MemorySink();
+    s.relay.addViewer(recorder);
+    expect(s.next()).toBeNull();
+    for (let i = 0; i < 3; i++) expect(s.next()).toBeNull();
+    s.relay.seekPoint(recorder);
+    expect(s.refreshes()).toBe(1);
+    expect(s.next()).toBeNull(); // an update before the agent's refresh still reaches it
+    s.encoder.refresh();
+    expect(s.next()).toBeNull();
+    // the keyframe is being made: the refresh and what follows wait for it, in order
+    expect(s.cursor()).toBeNull();
+    expect(s.next()).toBeNull();
+    expect(recorder.kinds()).toEqual([2, 1, 1, 1, 1]);
+    expect(s.relay.isSynced(recorder)).toBe(false);
+    await keyframesIn();
+    expect(recorder.kinds()).toEqual([2, 1, 1, 1, 1, 2, 5, 4, 1]);
+    expect(recorder.frames.filter((f) => f.keyframe).length).toBe(2);
+    expect(s.relay.isSynced(recorder)).toBe(true);
+    expect(s.next()).toBeNull();
+    expect(recorder.kinds().at(-1)).toBe(1);
+    expect(recorder.errors).toEqual([]);
+    expect(sameBytes(recorder.decoder.rgba(), s.current())).toBe(true);
+  });
+
+  it('treats an Update frame carrying a key message as the keyframe it is', async () => {
+    const s = stream();
+    const late = new MemorySink();
+    expect(s.next(DesktopFrame.Update)).toBeNull(); // the codec says key: accepted as the first picture
+    s.relay.addViewer(late);
+    await keyframesIn();
+    expect(late.frames).toEqual([{ kind: 2, keyframe: true }]);
+    s.encoder.reset();
+    expect(s.next(DesktopFrame.Update)).toBeNull();
+    expect(late.frames.at(-1)).toEqual({ kind: 1, keyframe: true }); // in sync again at once: a new epoch
+    expect(sameBytes(late.decoder.rgba(), s.current())).toBe(true);
+  });
+
+  it('drops frames for a viewer that is behind and resynchronises it when it has room', async () => {
+    const s = stream();
+    const slow = new MemorySink();
+    const fast = new MemorySink();
+    s.relay.addViewer(slow);
+    s.relay.addViewer(fast);
+    expect(s.next()).toBeNull();
+    slow.backlog = 5000;
+    for (let i = 0; i < 3; i++) expect(s.next()).toBeNull();
+    expect(s.relay.isSynced(slow)).toBe(false);
+    const got = slow.frames.length;
+    s.encoder.refresh();
+    expect(s.next()).toBeNull(); // still full: it waits
+    await keyframesIn();
+    expect(slow.frames.length).toBe(got);
+    slow.backlog = 0;
+    const asked = s.refreshes();
+    s.relay.drained(slow);
+    expect(s.refreshes()).toBe(asked + 1);
+    s.encoder.refresh();
+    expect(s.next()).toBeNull();
+    await keyframesIn();
+    expect(slow.kinds().slice(got)).toEqual([2, 5]);
+    expect(s.relay.isSynced(slow)).toBe(true);
+    expect(sameBytes(slow.decoder.rgba(), s.current())).toBe(true);
+    expect(sameBytes(fast.decoder.rgba(), s.current())).toBe(true);
+  });
+
+  it('a late joiner sees the picture at once and, from the refresh point, every frame (keyframes made in a worker)', async () => {
+    const s = stream(threaded);
+    const first = new MemorySink();
+    s.relay.addViewer(first);
+    for (let i = 0; i < 5; i++) expect(s.next()).toBeNull();
+    const late = new MemorySink();
+    s.relay.addViewer(late);
+    const shown = s.current();
+    await until(() => late.frames.length > 0, 3000, 'the late joiner’s first picture');
+    expect(late.frames).toEqual([{ kind: 2, keyframe: true }]);
+    expect(sameBytes(late.decoder.rgba(), shown)).toBe(true);
+    expect(s.refreshes()).toBe(1);
+    expect(s.next()).toBeNull(); // before the refresh point: not for the late joiner
+    s.encoder.refresh();
+    for (let i = 0; i < 4; i++) expect(s.next()).toBeNull(); // the refresh and more, while the keyframe is made
+    await until(() => s.relay.isSynced(late), 3000, 'the late joiner in sync');
+    expect(late.kinds()).toEqual([2, 2, 5, 1, 1, 1]);
+    for (let i = 0; i < 3; i++) expect(s.next()).toBeNull();
+    expect(late.errors).toEqual([]);
+    expect(sameBytes(late.decoder.rgba(), s.current())).toBe(true);
+    expect(sameBytes(first.decoder.rgba(), s.current())).toBe(true);
+  });
+
+  it('a late joiner whose held frames outgrow its buffer waits for a later refresh point instead', async () => {
+    const s = stream(threaded);
+    expect(s.next()).toBeNull();
+    const late = new MemorySink();
+    s.relay.addViewer(late);
+    s.encoder.refresh();
+    expect(s.next()).toBeNull();
+    // a burst right behind the refresh: more than the viewer's 1000 bytes held for it
+    for (let i = 0; i < 100; i++) s.cursor();
+    for (let i = 0; i < 3; i++) expect(s.next()).toBeNull();
+    await until(() => late.frames.length > 0, 3000, 'the late joiner’s first picture');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(s.relay.isSynced(late)).toBe(false);
+    expect(late.kinds().filter((k) => k === DesktopFrame.Update || k === DesktopFrame.Refresh)).toEqual([]); // no stream it cannot decode
+    s.encoder.refresh();
+    expect(s.next()).toBeNull();
+    await until(() => s.relay.isSynced(late), 3000, 'in sync at the next refresh point');
+    expect(s.next()).toBeNull();
+    expect(late.errors).toEqual([]);
+    expect(sameBytes(late.decoder.rgba(), s.current())).toBe(true);
+  });
+
+  it('an agent keyframe while a seek point is made: the held frames go first, then the new epoch', async () => {
+    const s = stream();
+    const recorder = new MemorySink();
+    s.relay.addViewer(recorder);
+    expect(s.next()).toBeNull();
+    s.relay.seekPoint(recorder);
+    s.encoder.refresh();
+    expect(s.next()).toBeNull();
+    expect(s.next()).toBeNull();
+    s.encoder.reset();
+    expect(s.next()).toBeNull();
+    expect(recorder.kinds()).toEqual([2, 5, 1, 2]);
+    await keyframesIn(); // the seek point's keyframe arrives late: an older epoch, not sent
+    expect(recorder.kinds()).toEqual([2, 5, 1, 2]);
+    expect(recorder.errors).toEqual([]);
+    expect(sameBytes(recorder.decoder.rgba(), s.current())).toBe(true);
+  });
+
+  it('a message the decoder refuses: the owner hears why, and nobody waits for a keyframe of a damaged picture', async () => {
+    const s = stream(threaded);
+    expect(s.next()).toBeNull();
+    const good = s.encoder.encode(withRect(s.current(), W, { x: 0, y: 0, w: 40, h: 40 }, [1, 2, 3]), W, H, W * 4, 'rgba')!;
+    expect(s.relay.fromAgent(frame(DesktopFrame.Update, good.subarray(0, good.length - 3)))).toBeNull(); // found later
+    await until(() => s.failures.length > 0, 3000, 'the failure report');
+    expect(s.failures[0]).toMatch(/malformed/);
+    const late = new MemorySink();
+    s.relay.addViewer(late);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(late.frames).toEqual([]);
+    expect(s.relay.fromAgent(frame(DesktopFrame.Update, good))).toBe('an update before the first keyframe');
+    // the agent's next connection starts over with a key message: all is well again
+    s.relay.agentGone();
+    s.encoder.reset();
+    expect(s.next()).toBeNull();
+    expect(late.frames).toEqual([{ kind: 2, keyframe: true }]);
+    expect(sameBytes(late.decoder.rgba(), s.current())).toBe(true);
+  });
+});
+
+describe('PicturePool', () => {
+  it('screens and keyframes see exactly the messages handed over before them, in a worker as on this thread', async () => {
+    for (const pool of [inline, threaded]) {
+      const p = pool.picture(() => {
+        throw new Error('no message here is malformed');
+      });
+      expect(await p.keyframe()).toBeNull();
+      expect(await p.rgba()).toBeNull();
+      const encoder = createEncoder();
+      let current = picture(W, H, 4);
+      p.apply(encoder.encode(current, W, H, W * 4, 'rgba')!);
+      expect(p.dimensions).toEqual({ width: W, height: H });
+      const asked: Array<Promise<Uint8Array | null>> = [];
+      const expected: Uint8Array[] = [];
+      for (let i = 0; i < 4; i++) {
+        current = withRect(current, W, { x: i * 30, y: i * 20, w: 25, h: 25 }, [i * 50, 9, 9]);
+        p.apply(encoder.encode(current, W, H, W * 4, 'rgba')!);
+        asked.push(p.keyframe());
+        expected.push(current);
+      }
+      const screen = p.rgba();
+      const keys = await Promise.all(asked);
+      keys.forEach((key, i) => expect(sameBytes(createDecoder().decode(key!).rgba, expected[i]!)).toBe(true));
+      expect((await screen)!).toMatchObject({ width: W, height: H });
+      expect(sameBytes((await screen)!.rgba, current)).toBe(true);
+      await until(() => p.decodeMs > 0 || pool.workers === 0, 3000, 'decode work reported');
+      p.close();
+      expect(await p.rgba()).toBeNull();
+    }
+  });
+});

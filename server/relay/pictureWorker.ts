@@ -1,0 +1,27 @@
+// A picture worker: decodes the desktop streams of the sessions the relay gave it and makes their keyframes, so the
+// relay thread only forwards frames (a 1080p keyframe is 15-70 ms of CPU, which would stall every session's frames).
+// Started by picturePool.ts; listed as an entrypoint of the compiled server (scripts/compile.ts).
+import { PictureTable, type PictureOp, type PictureReply } from './pictureTable.ts';
+
+declare const self: Worker;
+
+const table = new PictureTable();
+const WORK_REPORT_MS = 250;
+let reportDue: ReturnType<typeof setTimeout> | null = null;
+
+function post(reply: PictureReply): void {
+  // A screen is a copy made for this reply: its memory is handed over, not copied again. (A keyframe is not: the
+  // picture keeps it for the next request of the same version.)
+  const screen = reply.t === 'rgba' ? reply.screen?.rgba : undefined;
+  self.postMessage(reply, screen ? [screen.buffer as ArrayBuffer] : []);
+}
+
+self.onmessage = (event: MessageEvent<PictureOp[]>) => {
+  table.run(event.data, post);
+  // Decode work goes back a few times a second, not per message.
+  reportDue ??= setTimeout(() => {
+    reportDue = null;
+    const work = table.takeWork();
+    if (work) post(work);
+  }, WORK_REPORT_MS);
+};
