@@ -52,6 +52,9 @@ describe('parseArgs', () => {
     expect(other).toMatchObject({ agentUrl: 'ws://other.example/ws/agent' });
     expect(other).not.toHaveProperty('session');
     expect(parseArgs(['--session', 'mine'], embedded)).toMatchObject({ session: 'mine' });
+    // join tokens are random base64url: one in 64 starts with '-', one in 4096 with '--'
+    expect(parseArgs(['--server', 'http://a', '--session', '-Ab_9'])).toMatchObject({ kind: 'run', session: '-Ab_9' });
+    expect(parseArgs(['--server', 'http://a', '--session', '--x9'])).toMatchObject({ kind: 'run', session: '--x9' });
   });
 
   test('help, version and self-test', () => {
@@ -83,6 +86,8 @@ describe('parseArgs', () => {
     [['--server', 'http://a', '--allow', ','], /--allow needs a list/],
     [['--server', 'http://a', '--allow'], /--allow needs a list/],
     [['--server', 'http://a', '--session'], /--session needs a join token/],
+    [['--server', 'http://a', '--session', '--no-window'], /--session needs a join token/],
+    [['--session', '--server', 'http://a'], /--session needs a join token/],
     [['--server', 'http://a', '--session', 'a', '--session', 'b'], /--session was given twice/],
     [['--server', 'http://a', '--display', ':0; rm -rf /'], /not an X display name/],
     [['--session', 'tok'], /missing --server/],

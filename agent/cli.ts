@@ -94,6 +94,9 @@ const VALUE_OPTIONS = {
 } as const;
 type ValueOption = keyof typeof VALUE_OPTIONS;
 
+const FLAGS = ['-h', '--help', '-v', '--version', '--self-test', '--no-window'];
+const isOption = (arg: string) => FLAGS.includes(arg) || Object.keys(VALUE_OPTIONS).some((o) => arg === o || arg.startsWith(`${o}=`));
+
 export function parseArgs(argv: readonly string[], embedded: EmbeddedAgentConfig | null = null): Command {
   const values: Partial<Record<ValueOption, string>> = {};
   let selfTest = false;
@@ -109,7 +112,8 @@ export function parseArgs(argv: readonly string[], embedded: EmbeddedAgentConfig
       window = false;
     } else if (name) {
       const value = arg === name ? argv[++i] : arg.slice(name.length + 1);
-      if (value === undefined || value === '' || value.startsWith('-')) return { kind: 'error', message: `${name} needs ${VALUE_OPTIONS[name]}` };
+      // A value may start with '-' (a join token is random base64url); one of our own options is a missing value.
+      if (value === undefined || value === '' || isOption(value)) return { kind: 'error', message: `${name} needs ${VALUE_OPTIONS[name]}` };
       if (values[name] !== undefined) return { kind: 'error', message: `${name} was given twice` };
       values[name] = value;
     } else {

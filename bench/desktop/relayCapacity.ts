@@ -41,7 +41,7 @@ export interface SeekCost {
 
 interface Stream {
   name: string;
-  /** The first pass over the scenario: [0] is a key message. */
+  /** The first pass over the scenario, framed: [0] is a Keyframe frame. */
   messages: Uint8Array[];
   /**
    * Every later pass: [0] is a refresh message (from the last frame back to the first, fresh context), then the
@@ -72,7 +72,15 @@ export async function encodeStream(scenarioDir: string, limit = 200): Promise<St
   const loop = await pass();
   if (loop[0]!.length === 0) throw new Error('the refresh pass did not start with a refresh message');
   const steady = loop.reduce((n, m) => n + m.length, 0);
-  return { name: scenarioDir.split('/').filter(Boolean).pop()!, messages, loop, fps, bytesPerSecond: (steady * fps) / loop.length };
+  // Framed once here, so the load generator only sends (empty entries: nothing changed in that frame).
+  const framed = (list: Uint8Array[], first: DesktopFrame) => list.map((m, i) => (m.length ? frame(i === 0 ? first : DesktopFrame.Update, m) : m));
+  return {
+    name: scenarioDir.split('/').filter(Boolean).pop()!,
+    messages: framed(messages, DesktopFrame.Keyframe),
+    loop: framed(loop, DesktopFrame.Refresh),
+    fps,
+    bytesPerSecond: (steady * fps) / loop.length,
+  };
 }
 
 const CURSOR = DesktopFrame.CursorPosition;
@@ -153,8 +161,7 @@ class BenchSession {
     const i = this.position;
     const pass = this.looping ? this.stream.loop : this.stream.messages;
     const message = pass[i]!;
-    const kind = i > 0 ? DesktopFrame.Update : this.looping ? DesktopFrame.Refresh : DesktopFrame.Keyframe;
-    if (message.length) this.agent.send(frame(kind, message));
+    if (message.length) this.agent.send(message);
     if (++this.position === pass.length) {
       this.position = 0;
       this.looping = true;
