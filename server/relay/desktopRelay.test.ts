@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDecoder, createEncoder } from '../../native/index.ts';
 import { DesktopFrame, frame } from '../protocol/desktop.ts';
@@ -216,6 +217,22 @@ describe('DesktopRelay', () => {
 });
 
 describe('PicturePool', () => {
+  it.runIf(process.platform === 'linux')('runs its workers at a lower priority than the relay thread', async () => {
+    const pool = new PicturePool(1);
+    try {
+      await pool.picture(() => {}).keyframe(); // the worker has started and answered
+      const niceOf = (tid: string) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      };
+      const nice = readdirSync('/proc/self/task').map(niceOf);
+      expect(nice).toContain(10);
+      expect(niceOf(String(process.pid))).toBe(0);
+    } finally {
+      await pool.stop();
+    }
+  });
+
   it('screens and keyframes see exactly the messages handed over before them, in a worker as on this thread', async () => {
     for (const pool of [inline, threaded]) {
       const p = pool.picture(() => {

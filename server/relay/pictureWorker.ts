@@ -1,9 +1,20 @@
 // A picture worker: decodes the desktop streams of the sessions the relay gave it and makes their keyframes, so the
 // relay thread only forwards frames (a 1080p keyframe is 15-70 ms of CPU, which would stall every session's frames).
 // Started by picturePool.ts; listed as an entrypoint of the compiled server (scripts/compile.ts).
+import { setPriority } from 'node:os';
 import { PictureTable, type PictureOp, type PictureReply } from './pictureTable.ts';
 
 declare const self: Worker;
+
+// Decoding is background work: when the CPU is short, the relay thread (which forwards every live frame) must win.
+// On Linux a nice value set with pid 0 applies to the calling thread only, so this lowers just this worker.
+if (process.platform === 'linux') {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // not allowed here (e.g. a seccomp profile): the worker runs at the server's priority
+  }
+}
 
 const table = new PictureTable();
 const WORK_REPORT_MS = 250;
