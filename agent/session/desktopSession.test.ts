@@ -85,6 +85,14 @@ describe('desktop over the agent connection', () => {
     await waitUntil(() => matchesScreen(peer, capture), 'a change after the refresh');
     expect(kinds().at(-1)).toBe('Update');
 
+    // desktop-key: a whole new picture at once, though nothing changed (the server has no picture of its own)
+    const beforeKey = peer.pictures().length;
+    peer.send({ type: 'desktop-key' });
+    await waitUntil(() => peer.pictures().length > beforeKey && matchesScreen(peer, capture), 'the Keyframe, exact', 3000);
+    // (a progressive key picture may be followed by refinements)
+    expect(kinds()[beforeKey]).toBe('Keyframe');
+    expect(kinds().slice(beforeKey + 1).every((k) => k === 'Update')).toBe(true);
+
     peer.send({ type: 'desktop-stop' });
     await waitUntil(() => lines.includes('stopped streaming the screen'), 'the stop');
     const stopped = peer.frames.length;

@@ -242,6 +242,9 @@ export class SessionController {
       case 'desktop-refresh':
         this.stream?.refresh();
         return;
+      case 'desktop-key':
+        this.stream?.requestKeyframe();
+        return;
       case 'input':
         this.input(message.events);
         return;

@@ -111,6 +111,11 @@ export type ServerToAgentMessage =
   | { type: 'desktop-ack'; bytes: number }
   /** Reset the encoder's context at the next message and send it as a Refresh frame (a viewer resynchronises). */
   | { type: 'desktop-refresh' }
+  /**
+   * Send the next message as a key message (the whole picture, fresh context): the server has no decoded picture of
+   * its own to bring a viewer in with (it stopped decoding this stream under overload, see server/relay/picturePool.ts).
+   */
+  | { type: 'desktop-key' }
   /** Input from a viewer in control mode. Needs the 'control' consent on the agent. */
   | { type: 'input'; events: InputEvent[] }
   | { type: 'monitor'; index: number | 'all' }
@@ -281,6 +286,7 @@ export function parseServerMessage(raw: unknown): ServerToAgentMessage | { error
     case 'desktop-start':
     case 'desktop-stop':
     case 'desktop-refresh':
+    case 'desktop-key':
     case 'clipboard-request':
     case 'session-ended':
       return { type: m.type };

@@ -46,12 +46,16 @@ function stream(pool = inline) {
   const encoder = createEncoder();
   let refreshes = 0;
   const failures: string[] = [];
+  let keys = 0;
   const relay = new DesktopRelay(
-    pool.picture((reason) => {
-      failures.push(reason);
-      relay.pictureFailed();
+    pool.picture({
+      failed: (reason) => {
+        failures.push(reason);
+        relay.pictureFailed();
+      },
+      paused: () => relay.picturePaused(),
     }),
-    { maxBufferedBytes: 1000, requestRefresh: () => refreshes++ },
+    { maxBufferedBytes: 1000, requestRefresh: () => refreshes++, requestKey: () => keys++ },
   );
   let current = picture(W, H, 9);
   const next = (kind?: DesktopFrame) => {
@@ -61,7 +65,7 @@ function stream(pool = inline) {
     return relay.fromAgent(frame(kind ?? (stats.key ? DesktopFrame.Keyframe : stats.refresh ? DesktopFrame.Refresh : DesktopFrame.Update), message));
   };
   const cursor = () => relay.fromAgent(frame(DesktopFrame.CursorPosition, new Uint8Array(13)));
-  return { encoder, relay, next, cursor, failures, current: () => current, refreshes: () => refreshes };
+  return { encoder, relay, next, cursor, failures, current: () => current, refreshes: () => refreshes, keys: () => keys };
 }
 
 describe('DesktopRelay', () => {
@@ -220,7 +224,7 @@ describe('PicturePool', () => {
   it.runIf(process.platform === 'linux')('runs its workers at a lower priority than the relay thread', async () => {
     const pool = new PicturePool(1);
     try {
-      await pool.picture(() => {}).keyframe(); // the worker has started and answered
+      await pool.picture({ failed() {}, paused() {} }).keyframe(); // the worker has started and answered
       const niceOf = (tid: string) => {
         const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
         return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
@@ -235,8 +239,13 @@ describe('PicturePool', () => {
 
   it('screens and keyframes see exactly the messages handed over before them, in a worker as on this thread', async () => {
     for (const pool of [inline, threaded]) {
-      const p = pool.picture(() => {
-        throw new Error('no message here is malformed');
+      const p = pool.picture({
+        failed() {
+          throw new Error('no message here is malformed');
+        },
+        paused() {
+          throw new Error('nothing here overloads a worker');
+        },
       });
       expect(await p.keyframe()).toBeNull();
       expect(await p.rgba()).toBeNull();
@@ -260,6 +269,40 @@ describe('PicturePool', () => {
       await until(() => p.decodeMs > 0 || pool.workers === 0, 3000, 'decode work reported');
       p.close();
       expect(await p.rgba()).toBeNull();
+    }
+  });
+});
+
+describe('overload', () => {
+  it('a worker too far behind stops decoding the session; its viewers come in with the agent’s key messages', async () => {
+    const tiny = new PicturePool(1, { maxBacklogBytes: 1, log: () => {} });
+    try {
+      const s = stream(tiny);
+      const watching = new MemorySink();
+      s.relay.addViewer(watching);
+      expect(s.next()).toBeNull(); // handed to the worker: over the tiny limit until it is done
+      expect(s.next()).toBeNull(); // this one finds the worker behind: the picture pauses
+      const late = new MemorySink();
+      s.relay.addViewer(late);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(late.frames).toEqual([]); // no server keyframe while paused
+      expect(s.keys()).toBe(1); // the agent is asked for a key message instead of a refresh
+      expect(s.refreshes()).toBe(0);
+      s.encoder.reset();
+      expect(s.next()).toBeNull(); // the key message: everyone in sync, and the worker has caught up: decoding resumes
+      expect(late.kinds()).toEqual([2]);
+      expect(sameBytes(late.decoder.rgba(), s.current())).toBe(true);
+      expect(sameBytes(watching.decoder.rgba(), s.current())).toBe(true);
+      // resumed: a third viewer gets a server keyframe again
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(s.next()).toBeNull(); // one at a time: the tiny limit is not passed
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const third = new MemorySink();
+      s.relay.addViewer(third);
+      await until(() => third.frames.length > 0, 3000, 'a server keyframe');
+      expect(sameBytes(third.decoder.rgba(), s.current())).toBe(true);
+    } finally {
+      await tiny.stop();
     }
   });
 });

@@ -41,6 +41,8 @@ export interface RelayOptions {
   maxBufferedBytes: number;
   /** Asks the agent to refresh its encoder context (a Refresh frame comes back). */
   requestRefresh(): void;
+  /** Asks the agent for a key message (a Keyframe frame comes back): used while the picture is paused. */
+  requestKey(): void;
   /** A refresh asked for but not answered within this long is asked again (default 3 s). */
   refreshRetryMs?: number;
 }
@@ -94,6 +96,8 @@ export class DesktopRelay {
   private hasPicture = false;
   /** The current agent connection has sent its keyframe: updates and refreshes may follow. */
   private open = false;
+  /** The picture is not decoded at the moment (server overload): only the agent's key messages bring viewers in. */
+  private paused = false;
   private keyCache: { version: number; frame: Promise<Uint8Array | null> } | null = null;
   private readonly refreshRetryMs: number;
   /** Held frames beyond this for an in-sync viewer (the recorder) go out without their seek point. */
@@ -144,7 +148,7 @@ export class DesktopRelay {
   /** Asks for a keyframe for this (in sync) viewer at the agent's next refresh point: the recorder's seek point. */
   seekPoint(sink: ViewerSink): void {
     const state = this.viewers.get(sink);
-    if (!state) return;
+    if (!state || this.paused) return; // no keyframe to make; not worth a key message of the agent's either
     state.seekPoint = true;
     this.askRefresh();
   }
@@ -171,6 +175,16 @@ export class DesktopRelay {
     this.refreshAskedAt = null;
   }
 
+  /**
+   * The server stopped decoding this stream for now (its picture worker fell behind, see picturePool.ts): no server
+   * keyframes until a key message of the agent resumes it; waiting viewers are brought in by such a key message.
+   */
+  picturePaused(): void {
+    // Viewers waiting now find no keyframe at their refresh point and ask for a key message then.
+    this.paused = true;
+    this.keyCache = null;
+  }
+
   /** Handles one binary frame from the agent; returns why it is malformed or out of order, or null. */
   fromAgent(data: Uint8Array): string | null {
     const parts = classify(data);
@@ -181,6 +195,7 @@ export class DesktopRelay {
         return null;
       case 'key':
         // A new epoch from the agent (first picture, size change, reset) is self-contained: everyone is in sync.
+        this.paused = false; // the picture may resume with it (else picturePaused comes again at once)
         this.picture.apply(parts.payload);
         this.hasPicture = this.open = true;
         this.versionValue++;
@@ -263,7 +278,7 @@ export class DesktopRelay {
 
   /** Sends a viewer out of sync a keyframe of the current picture once it is made (a picture to look at meanwhile). */
   private showCurrent(sink: ViewerSink, state: ViewerState): void {
-    if (!this.hasPicture) return;
+    if (!this.hasPicture || this.paused) return;
     const version = this.versionValue;
     const epoch = this.epoch;
     void this.keyframeOf(version).then((key) => {
@@ -318,11 +333,13 @@ export class DesktopRelay {
     }
   }
 
+  /** Asks for the agent's next refresh point, or for a key message while the picture is paused. */
   private askRefresh(): void {
     if (!this.open) return; // the next connection starts with a keyframe anyway
     const now = performance.now();
     if (this.refreshAskedAt !== null && now - this.refreshAskedAt < this.refreshRetryMs) return;
     this.refreshAskedAt = now;
-    this.options.requestRefresh();
+    if (this.paused) this.options.requestKey();
+    else this.options.requestRefresh();
   }
 }

@@ -65,11 +65,17 @@ export class DesktopSession {
     readonly id: number,
     private hooks: DesktopSessionHooks,
   ) {
-    this.picture = hooks.pictures.picture((reason) => this.pictureFailed(reason));
+    this.picture = hooks.pictures.picture({
+      failed: (reason) => this.pictureFailed(reason),
+      paused: () => this.relay.picturePaused(),
+    });
     this.relay = new DesktopRelay(this.picture, {
       maxBufferedBytes: hooks.maxBufferedBytes,
       requestRefresh: () => {
         if (this.agent && this.startSent) this.agent.send({ type: 'desktop-refresh' });
+      },
+      requestKey: () => {
+        if (this.agent && this.startSent) this.agent.send({ type: 'desktop-key' });
       },
     });
   }

@@ -2,6 +2,11 @@
 // of a few worker threads (or, with none configured, on this thread), which decode the agent's stream and make
 // keyframes. The relay hands over each codec message and goes on forwarding; keyframes and screenshots come back as
 // promises that see exactly the messages handed over before they were asked for (operations run in order).
+//
+// Overload: a worker that cannot keep up would queue messages without end. Once the bytes handed to a worker and not
+// yet decoded pass maxBacklogBytes, the sessions that hand it more stop being decoded (their picture is "paused":
+// dropped in the worker, no keyframes) until their agent's next key message finds the worker caught up (under half
+// the limit). Meanwhile the relay asks the agent for key messages instead of making keyframes.
 import type { StreamPicture } from './desktopRelay.ts';
 import { PictureTable, type PictureOp, type PictureReply } from './pictureTable.ts';
 
@@ -14,11 +19,20 @@ export interface Screen {
 
 interface Host {
   send(op: PictureOp, transfer?: ArrayBuffer): void;
+  /** Bytes of codec messages handed over and not yet decoded. */
+  readonly backlog: number;
   stop(): Promise<void>;
+}
+
+/** What the worker gets: one batch of operations, numbered so it can say when it is done with it. */
+export interface PictureBatch {
+  seq: number;
+  ops: PictureOp[];
 }
 
 /** Runs the table on this thread; replies still arrive later (a microtask), as from a worker. */
 class InlineHost implements Host {
+  readonly backlog = 0;
   private table = new PictureTable();
   constructor(private receive: (r: PictureReply) => void) {}
 
@@ -48,16 +62,30 @@ class WorkerHost implements Host {
   private queue: PictureOp[] = [];
   private transfer: ArrayBuffer[] = [];
   private scheduled = false;
+  private seq = 0;
+  private queuedBytes = 0;
+  private postedBytes = 0;
+  private inFlight = new Map<number, number>();
 
   constructor(receive: (r: PictureReply) => void, failed: (error: string) => void) {
     this.worker = new Worker(workerUrl);
-    this.worker.onmessage = (e: MessageEvent<PictureReply>) => receive(e.data);
+    this.worker.onmessage = (e: MessageEvent<PictureReply>) => {
+      if (e.data.t === 'done') {
+        this.postedBytes -= this.inFlight.get(e.data.seq) ?? 0;
+        this.inFlight.delete(e.data.seq);
+      } else receive(e.data);
+    };
     this.worker.onerror = (e) => failed(e.message);
     (this.worker as unknown as { unref(): void }).unref(); // a server that forgets to stop its pool can still exit
   }
 
+  get backlog(): number {
+    return this.queuedBytes + this.postedBytes;
+  }
+
   send(op: PictureOp, transfer?: ArrayBuffer): void {
     this.queue.push(op);
+    if (op.op === 'apply') this.queuedBytes += op.bytes.byteLength;
     if (transfer) this.transfer.push(transfer);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -70,7 +98,11 @@ class WorkerHost implements Host {
     const transfer = this.transfer;
     this.queue = [];
     this.transfer = [];
-    this.worker.postMessage(ops, transfer);
+    const seq = ++this.seq;
+    this.inFlight.set(seq, this.queuedBytes);
+    this.postedBytes += this.queuedBytes;
+    this.queuedBytes = 0;
+    this.worker.postMessage({ seq, ops } satisfies PictureBatch, transfer);
   }
 
   async stop(): Promise<void> {
@@ -78,15 +110,32 @@ class WorkerHost implements Host {
   }
 }
 
+export interface PictureHooks {
+  /** The decoder refused a message (the picture is unusable until the next key message). */
+  failed(reason: string): void;
+  /** The worker fell too far behind: this picture is not decoded until a key message finds it caught up. */
+  paused(): void;
+}
+
+/** Bytes a worker may have waiting before sessions stop being decoded (about 4 s of 500 busy 1080p desktops). */
+export const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
+
 export class PicturePool {
   private hosts: Host[];
+  readonly maxBacklogBytes: number;
   private pictures = new Map<number, PoolPicture>();
   private waiting = new Map<number, (r: PictureReply) => void>();
   private nextId = 1;
   private nextReq = 1;
+  private readonly log: (line: string) => void;
 
   /** `workers` threads hold the pictures; 0 keeps them on this thread. */
-  constructor(workers: number, private log: (line: string) => void = console.error) {
+  constructor(
+    workers: number,
+    options: { maxBacklogBytes?: number; log?: (line: string) => void } = {},
+  ) {
+    this.maxBacklogBytes = options.maxBacklogBytes ?? MAX_BACKLOG_BYTES;
+    this.log = options.log ?? console.error;
     const receive = (r: PictureReply) => this.receive(r);
     this.hosts =
       workers > 0
@@ -98,12 +147,12 @@ export class PicturePool {
     return this.hosts[0] instanceof WorkerHost ? this.hosts.length : 0;
   }
 
-  /** A new, empty picture; `failed` hears of a message its decoder refused (the picture is unusable until a key). */
-  picture(failed: (reason: string) => void): PoolPicture {
+  /** A new, empty picture. */
+  picture(hooks: PictureHooks): PoolPicture {
     const id = this.nextId++;
     // Sessions go round the workers: a session's messages stay in order on its one worker.
     const host = this.hosts[id % this.hosts.length]!;
-    const picture = new PoolPicture(this, host, id, failed);
+    const picture = new PoolPicture(this, host, id, hooks);
     this.pictures.set(id, picture);
     host.send({ op: 'open', id });
     return picture;
@@ -123,6 +172,16 @@ export class PicturePool {
       this.waiting.set(req, (r) => resolve(pick(r)));
       host.send({ ...op, req });
     });
+  }
+
+  private lastPauseLog = -Infinity;
+
+  /** @internal a picture paused: say so in the server's log, at most once a minute. */
+  notePause(): void {
+    const now = performance.now();
+    if (now - this.lastPauseLog < 60_000) return;
+    this.lastPauseLog = now;
+    this.log(`relay: a picture worker is over ${Math.round(this.maxBacklogBytes / 1048576)} MB behind; busy sessions stop being decoded until their next full picture (consider more TESSERA_RELAY_WORKERS or cores)`);
   }
 
   /** @internal */
@@ -184,13 +243,19 @@ export class PoolPicture implements StreamPicture {
   /** Milliseconds of decoding so far (reported by the worker a few times a second). */
   decodeMs = 0;
   private size: { width: number; height: number } | null = null;
+  private pausedValue = false;
 
   constructor(
     private pool: PicturePool,
     private host: Host,
     private id: number,
-    private failed: (reason: string) => void,
+    private hooks: PictureHooks,
   ) {}
+
+  /** Not decoded at the moment (see the overload note at the top). */
+  get paused(): boolean {
+    return this.pausedValue;
+  }
 
   /** The picture's size as of the last key message handed over (null before one, or after a refused message). */
   get dimensions(): { width: number; height: number } | null {
@@ -198,7 +263,20 @@ export class PoolPicture implements StreamPicture {
   }
 
   apply(update: Uint8Array): void {
-    this.size = keyMessageSize(update) ?? this.size;
+    const key = keyMessageSize(update);
+    this.size = key ?? this.size;
+    const limit = this.pool.maxBacklogBytes;
+    if (this.pausedValue) {
+      // A key message starts the picture afresh: it can resume once the worker has caught up.
+      if (!key || this.host.backlog > limit / 2) return;
+      this.pausedValue = false;
+    } else if (this.host.backlog > limit) {
+      this.pausedValue = true;
+      this.host.send({ op: 'open', id: this.id }); // an empty picture in its place: the memory goes back
+      this.pool.notePause();
+      this.hooks.paused();
+      return;
+    }
     if (this.host instanceof InlineHost) return this.host.send({ op: 'apply', id: this.id, bytes: update });
     // The socket's buffer is not ours to keep past this call; the copy goes to the worker without another copy.
     // (new Uint8Array, not slice(): a Node Buffer's slice() shares memory, and the transfer would detach the frame.)
@@ -207,11 +285,13 @@ export class PoolPicture implements StreamPicture {
   }
 
   keyframe(): Promise<Uint8Array | null> {
+    if (this.pausedValue) return Promise.resolve(null);
     return this.pool.request(this.host, { op: 'key', id: this.id }, (r) => (r.t === 'key' ? r.message : null));
   }
 
   /** A copy of the current picture, or null when there is none. */
   rgba(): Promise<Screen | null> {
+    if (this.pausedValue) return Promise.resolve(null);
     return this.pool.request(this.host, { op: 'rgba', id: this.id }, (r) => (r.t === 'rgba' ? r.screen : null));
   }
 
@@ -223,6 +303,6 @@ export class PoolPicture implements StreamPicture {
   /** @internal the decoder refused a message. */
   failedNow(reason: string): void {
     this.size = null;
-    this.failed(reason);
+    this.hooks.failed(reason);
   }
 }

@@ -15,7 +15,9 @@ export type PictureReply =
   | { t: 'key'; req: number; message: Uint8Array | null }
   | { t: 'rgba'; req: number; screen: { width: number; height: number; rgba: Uint8Array } | null }
   | { t: 'failed'; id: number; reason: string }
-  | { t: 'work'; items: Array<[id: number, ms: number]> };
+  | { t: 'work'; items: Array<[id: number, ms: number]> }
+  /** A batch of operations is done (the relay thread counts what the worker still has to do). */
+  | { t: 'done'; seq: number };
 
 export class PictureTable {
   private pictures = new Map<number, CodecPicture>();

@@ -2,7 +2,8 @@
 // relay thread only forwards frames (a 1080p keyframe is 15-70 ms of CPU, which would stall every session's frames).
 // Started by picturePool.ts; listed as an entrypoint of the compiled server (scripts/compile.ts).
 import { setPriority } from 'node:os';
-import { PictureTable, type PictureOp, type PictureReply } from './pictureTable.ts';
+import type { PictureBatch } from './picturePool.ts';
+import { PictureTable, type PictureReply } from './pictureTable.ts';
 
 declare const self: Worker;
 
@@ -27,8 +28,9 @@ function post(reply: PictureReply): void {
   self.postMessage(reply, screen ? [screen.buffer as ArrayBuffer] : []);
 }
 
-self.onmessage = (event: MessageEvent<PictureOp[]>) => {
-  table.run(event.data, post);
+self.onmessage = (event: MessageEvent<PictureBatch>) => {
+  table.run(event.data.ops, post);
+  post({ t: 'done', seq: event.data.seq });
   // Decode work goes back a few times a second, not per message.
   reportDue ??= setTimeout(() => {
     reportDue = null;
