@@ -3,10 +3,10 @@
 // keyframes. The relay hands over each codec message and goes on forwarding; keyframes and screenshots come back as
 // promises that see exactly the messages handed over before they were asked for (operations run in order).
 //
-// Overload: a worker that cannot keep up would queue messages without end. Once the bytes handed to a worker and not
-// yet decoded pass maxBacklogBytes, the sessions that hand it more stop being decoded (their picture is "paused":
-// dropped in the worker, no keyframes) until their agent's next key message finds the worker caught up (under half
-// the limit). Meanwhile the relay asks the agent for key messages instead of making keyframes.
+// Overload: a worker that cannot keep up would queue messages without end. While the bytes handed to a worker and
+// not yet decoded are over maxBacklogBytes, a session that hands it more stops being decoded (one every 50 ms: its
+// picture is "paused", dropped in the worker, no keyframes) until its agent's next key message finds the worker
+// caught up (under half the limit). Meanwhile the relay asks the agent for key messages instead of making keyframes.
 import type { StreamPicture } from './desktopRelay.ts';
 import { PictureTable, type PictureOp, type PictureReply } from './pictureTable.ts';
 
@@ -119,6 +119,7 @@ export interface PictureHooks {
 
 /** Bytes a worker may have waiting before sessions stop being decoded (about 4 s of 500 busy 1080p desktops). */
 export const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
+const PAUSE_EVERY_MS = 50;
 
 export class PicturePool {
   private hosts: Host[];
@@ -175,6 +176,18 @@ export class PicturePool {
   }
 
   private lastPauseLog = -Infinity;
+  private lastPause = new Map<Host, number>();
+
+  /**
+   * @internal Whether a picture of this worker may pause now. One at a time, PAUSE_EVERY_MS apart: the backlog drains
+   * only as fast as the worker decodes, so pausing every session that sends meanwhile would stop far more than needed.
+   */
+  mayPause(host: Host): boolean {
+    const now = performance.now();
+    if (now - (this.lastPause.get(host) ?? -Infinity) < PAUSE_EVERY_MS) return false;
+    this.lastPause.set(host, now);
+    return true;
+  }
 
   /** @internal a picture paused: say so in the server's log, at most once a minute. */
   notePause(): void {
@@ -270,7 +283,7 @@ export class PoolPicture implements StreamPicture {
       // A key message starts the picture afresh: it can resume once the worker has caught up.
       if (!key || this.host.backlog > limit / 2) return;
       this.pausedValue = false;
-    } else if (this.host.backlog > limit) {
+    } else if (this.host.backlog > limit && this.pool.mayPause(this.host)) {
       this.pausedValue = true;
       this.host.send({ op: 'open', id: this.id }); // an empty picture in its place: the memory goes back
       this.pool.notePause();
