@@ -25,6 +25,10 @@ export interface RelayStep {
   clientCpuPercent: number;
   /** kB/s each viewer received (codec and cursor frames). */
   kbpsPerViewer: number;
+  /** Key messages the server asked agents for during the step: it had paused their pictures (overload). */
+  keyRequests: number;
+  /** The server's last word on paused pictures (its log line), if it paused any so far. */
+  paused?: string;
   /** Why the ramp stopped here, if it did. */
   stopped?: string;
 }
@@ -100,7 +104,7 @@ class BenchSession {
     readonly id: number,
     readonly stream: Stream,
     readonly latencies: number[],
-    readonly counters: { bytes: number },
+    readonly counters: { bytes: number; keyRequests: number },
   ) {}
 
   async connect(base: string, token: string, cookie: string): Promise<void> {
@@ -114,6 +118,12 @@ class BenchSession {
         if (m.type === 'welcome') resolve();
         else if (m.type === 'desktop-start') this.start();
         else if (m.type === 'desktop-stop') this.started = false;
+        // desktop-key (the server paused its picture under overload): the pass starts over from its key message.
+        else if (m.type === 'desktop-key') {
+          this.counters.keyRequests++;
+          this.position = 0;
+          this.looping = false;
+        }
         // desktop-refresh: answered at the end of the current pass, where the replayed stream refreshes anyway.
         else if (m.type === 'error') reject(new Error(JSON.stringify(m)));
       });
@@ -202,7 +212,7 @@ export async function relayCapacity(options: RelayOptions): Promise<{ steps: Rel
   if (setup.status !== 200) throw new Error(`setup failed: ${setup.text}`);
 
   const latencies: number[] = [];
-  const counters = { bytes: 0 };
+  const counters = { bytes: 0, keyRequests: 0 };
   const sessions: BenchSession[] = [];
   const timer = setInterval(() => {
     const now = performance.now();
@@ -229,6 +239,7 @@ export async function relayCapacity(options: RelayOptions): Promise<{ steps: Rel
       await Bun.sleep(3000); // warm up: first keyframes out, steady state
       latencies.length = 0;
       counters.bytes = 0;
+      counters.keyRequests = 0;
       const cpu0 = cpuSeconds(server.pid);
       const client0 = process.cpuUsage();
       const t0 = performance.now();
@@ -243,10 +254,12 @@ export async function relayCapacity(options: RelayOptions): Promise<{ steps: Rel
         serverRssMb: Math.round(rssMb(server.pid)),
         clientCpuPercent: Math.round(((process.cpuUsage(client0).user + process.cpuUsage(client0).system) / 1e6 / seconds) * 1000) / 10,
         kbpsPerViewer: round2(counters.bytes / 1024 / seconds / (sessions.length * 2)),
+        keyRequests: counters.keyRequests,
+        ...pausedNote(server.output()),
         ...(stopped ? { stopped } : {}),
       };
       results.push(step);
-      log(`relay: ${step.sessions} sessions x 2 viewers: server CPU ${step.cpuPercent} % (load generator ${step.clientCpuPercent} %), added latency p50 ${step.p50AddedMs} ms / p99 ${step.p99AddedMs} ms, RSS ${step.serverRssMb} MB, ${step.kbpsPerViewer} kB/s per viewer${stopped ? ` (stopped: ${stopped})` : ''}`);
+      log(`relay: ${step.sessions} sessions x 2 viewers: server CPU ${step.cpuPercent} % (load generator ${step.clientCpuPercent} %), added latency p50 ${step.p50AddedMs} ms / p99 ${step.p99AddedMs} ms, RSS ${step.serverRssMb} MB, ${step.kbpsPerViewer} kB/s per viewer, ${step.keyRequests} key requests${step.paused ? ` (server: ${step.paused})` : ''}${stopped ? ` (stopped: ${stopped})` : ''}`);
       if (stopped) break;
     }
   } finally {
@@ -299,3 +312,9 @@ function seekCost(dataDir: string, sample: BenchSession[]): SeekCost {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** "N of M session screens paused", from the server's last overload log line. */
+function pausedNote(output: string): { paused?: string } {
+  const m = [...output.matchAll(/relay: (\d+ of \d+ session screens paused)/g)].at(-1);
+  return m ? { paused: m[1]! } : {};
+}

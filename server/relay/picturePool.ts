@@ -189,12 +189,21 @@ export class PicturePool {
     return true;
   }
 
-  /** @internal a picture paused: say so in the server's log, at most once a minute. */
+  /** Pictures not decoded at the moment (overload), of all live ones. */
+  get pausedCount(): number {
+    let n = 0;
+    for (const p of this.pictures.values()) if (p.paused) n++;
+    return n;
+  }
+
+  /** @internal a picture paused: say so in the server's log, at most every 10 s. */
   notePause(): void {
     const now = performance.now();
-    if (now - this.lastPauseLog < 60_000) return;
+    if (now - this.lastPauseLog < 10_000) return;
     this.lastPauseLog = now;
-    this.log(`relay: a picture worker is over ${Math.round(this.maxBacklogBytes / 1048576)} MB behind; busy sessions stop being decoded until their next full picture (consider more TESSERA_RELAY_WORKERS or cores)`);
+    this.log(
+      `relay: ${this.pausedCount + 1} of ${this.pictures.size} session screens paused: a picture worker is over ${Math.round(this.maxBacklogBytes / 1048576)} MB behind (busy sessions are not decoded until their next full picture; more cores or TESSERA_RELAY_WORKERS help)`,
+    );
   }
 
   /** @internal */
