@@ -54,6 +54,7 @@ function stream(pool = inline) {
         relay.pictureFailed();
       },
       paused: () => relay.picturePaused(),
+      resumable: () => relay.pictureResumable(),
     }),
     { maxBufferedBytes: 1000, requestRefresh: () => refreshes++, requestKey: () => keys++ },
   );
@@ -224,7 +225,7 @@ describe('PicturePool', () => {
   it.runIf(process.platform === 'linux')('runs its workers at a lower priority than the relay thread', async () => {
     const pool = new PicturePool(1);
     try {
-      await pool.picture({ failed() {}, paused() {} }).keyframe(); // the worker has started and answered
+      await pool.picture({ failed() {}, paused() {}, resumable() {} }).keyframe(); // the worker has started and answered
       const niceOf = (tid: string) => {
         const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
         return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
@@ -246,6 +247,7 @@ describe('PicturePool', () => {
         paused() {
           throw new Error('nothing here overloads a worker');
         },
+        resumable() {},
       });
       expect(await p.keyframe()).toBeNull();
       expect(await p.rgba()).toBeNull();
@@ -282,11 +284,14 @@ describe('overload', () => {
       s.relay.addViewer(watching);
       expect(s.next()).toBeNull(); // handed to the worker: over the tiny limit until it is done
       expect(s.next()).toBeNull(); // this one finds the worker behind: the picture pauses
+      expect(s.keys()).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(s.keys()).toBe(1); // the worker caught up: a key message from the agent would bring the picture back
       const late = new MemorySink();
       s.relay.addViewer(late);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(late.frames).toEqual([]); // no server keyframe while paused
-      expect(s.keys()).toBe(1); // the agent is asked for a key message instead of a refresh
+      expect(s.keys()).toBe(2); // for the late joiner too: a key message instead of a refresh
       expect(s.refreshes()).toBe(0);
       s.encoder.reset();
       expect(s.next()).toBeNull(); // the key message: everyone in sync, and the worker has caught up: decoding resumes

@@ -185,6 +185,11 @@ export class DesktopRelay {
     this.keyCache = null;
   }
 
+  /** The paused picture can resume: the agent's next key message brings it back (and every viewer with it). */
+  pictureResumable(): void {
+    if (this.paused && this.open) this.options.requestKey();
+  }
+
   /** Handles one binary frame from the agent; returns why it is malformed or out of order, or null. */
   fromAgent(data: Uint8Array): string | null {
     const parts = classify(data);

@@ -68,6 +68,7 @@ export class DesktopSession {
     this.picture = hooks.pictures.picture({
       failed: (reason) => this.pictureFailed(reason),
       paused: () => this.relay.picturePaused(),
+      resumable: () => this.relay.pictureResumable(),
     });
     this.relay = new DesktopRelay(this.picture, {
       maxBufferedBytes: hooks.maxBufferedBytes,

@@ -6,7 +6,8 @@
 // Overload: a worker that cannot keep up would queue messages without end. While the bytes handed to a worker and
 // not yet decoded are over maxBacklogBytes, a session that hands it more stops being decoded (one every 50 ms: its
 // picture is "paused", dropped in the worker, no keyframes) until its agent's next key message finds the worker
-// caught up (under half the limit). Meanwhile the relay asks the agent for key messages instead of making keyframes.
+// caught up (under half the limit). Meanwhile the relay asks the agent for key messages instead of making keyframes,
+// and once the worker is well below the limit its paused pictures are brought back one by one (a key message each).
 import type { StreamPicture } from './desktopRelay.ts';
 import { PictureTable, type PictureOp, type PictureReply } from './pictureTable.ts';
 
@@ -67,12 +68,13 @@ class WorkerHost implements Host {
   private postedBytes = 0;
   private inFlight = new Map<number, number>();
 
-  constructor(receive: (r: PictureReply) => void, failed: (error: string) => void) {
+  constructor(receive: (r: PictureReply) => void, failed: (error: string) => void, progressed: (host: Host) => void) {
     this.worker = new Worker(workerUrl);
     this.worker.onmessage = (e: MessageEvent<PictureReply>) => {
       if (e.data.t === 'done') {
         this.postedBytes -= this.inFlight.get(e.data.seq) ?? 0;
         this.inFlight.delete(e.data.seq);
+        progressed(this);
       } else receive(e.data);
     };
     this.worker.onerror = (e) => failed(e.message);
@@ -115,11 +117,15 @@ export interface PictureHooks {
   failed(reason: string): void;
   /** The worker fell too far behind: this picture is not decoded until a key message finds it caught up. */
   paused(): void;
+  /** The worker has caught up: a key message from the agent would bring this paused picture back. */
+  resumable(): void;
 }
 
 /** Bytes a worker may have waiting before sessions stop being decoded (about 4 s of 500 busy 1080p desktops). */
 export const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
 const PAUSE_EVERY_MS = 50;
+/** A caught-up worker brings its paused pictures back one at a time, this far apart (each costs a key message). */
+const RESUME_EVERY_MS = 200;
 
 export class PicturePool {
   private hosts: Host[];
@@ -140,7 +146,7 @@ export class PicturePool {
     const receive = (r: PictureReply) => this.receive(r);
     this.hosts =
       workers > 0
-        ? Array.from({ length: workers }, () => new WorkerHost(receive, (error) => this.workerFailed(error)))
+        ? Array.from({ length: workers }, () => new WorkerHost(receive, (error) => this.workerFailed(error), (host) => this.progressed(host)))
         : [new InlineHost(receive)];
   }
 
@@ -206,6 +212,20 @@ export class PicturePool {
     );
   }
 
+  private lastResume = new Map<Host, number>();
+
+  /** A worker finished a batch: once it is well below its limit, one paused picture of it may come back. */
+  private progressed(host: Host): void {
+    if (host.backlog > this.maxBacklogBytes / 4) return;
+    const now = performance.now();
+    if (now - (this.lastResume.get(host) ?? -Infinity) < RESUME_EVERY_MS) return;
+    let oldest: PoolPicture | null = null;
+    for (const p of this.pictures.values()) if (p.onHost(host) && p.waitingToResume && (!oldest || p.pausedSince < oldest.pausedSince)) oldest = p;
+    if (!oldest) return;
+    this.lastResume.set(host, now);
+    oldest.askToResume();
+  }
+
   /** @internal */
   forget(id: number): void {
     this.pictures.delete(id);
@@ -266,6 +286,9 @@ export class PoolPicture implements StreamPicture {
   decodeMs = 0;
   private size: { width: number; height: number } | null = null;
   private pausedValue = false;
+  /** When it paused, and whether the agent has been asked for a key message since (see PicturePool.progressed). */
+  pausedSince = 0;
+  private resumeAsked = false;
 
   constructor(
     private pool: PicturePool,
@@ -292,8 +315,11 @@ export class PoolPicture implements StreamPicture {
       // A key message starts the picture afresh: it can resume once the worker has caught up.
       if (!key || this.host.backlog > limit / 2) return;
       this.pausedValue = false;
+      this.resumeAsked = false;
     } else if (this.host.backlog > limit && this.pool.mayPause(this.host)) {
       this.pausedValue = true;
+      this.pausedSince = performance.now();
+      this.resumeAsked = false;
       this.host.send({ op: 'open', id: this.id }); // an empty picture in its place: the memory goes back
       this.pool.notePause();
       this.hooks.paused();
@@ -320,6 +346,22 @@ export class PoolPicture implements StreamPicture {
   close(): void {
     this.host.send({ op: 'close', id: this.id });
     this.pool.forget(this.id);
+  }
+
+  /** @internal */
+  onHost(host: Host): boolean {
+    return this.host === host;
+  }
+
+  /** @internal paused, and the agent not yet asked for the key message that would resume it. */
+  get waitingToResume(): boolean {
+    return this.pausedValue && !this.resumeAsked;
+  }
+
+  /** @internal */
+  askToResume(): void {
+    this.resumeAsked = true;
+    this.hooks.resumable();
   }
 
   /** @internal the decoder refused a message. */
