@@ -10,13 +10,9 @@
 // and once the worker is well below the limit its paused pictures are brought back one by one (a key message each).
 import type { StreamPicture } from './desktopRelay.ts';
 import { PictureTable, type PictureOp, type PictureReply } from './pictureTable.ts';
+import type { Screen } from './screenshot.ts';
 
-export interface Screen {
-  width: number;
-  height: number;
-  /** RGBA, rows width*4 bytes apart, alpha 255. */
-  rgba: Uint8Array;
-}
+export type { Screen };
 
 interface Host {
   send(op: PictureOp, transfer?: ArrayBuffer): void;
