@@ -21,5 +21,11 @@ describe('decoder fuzzing', () => {
     if (run.status !== 0) console.error(run.stdout, run.stderr.slice(-4000));
     expect(run.status).toBe(0);
     expect(run.stderr.match(/Done \d+ runs/g)?.length).toBe(2);
+    // The round-trip corpus (the second DONE line) must hold real pictures, not the few-byte inputs an unseeded
+    // libFuzzer with its length ramp was stuck at: average input size above 64 bytes.
+    const done = [...run.stderr.matchAll(/DONE .*?corp: (\d+)\/(\d+)(b|Kb|Mb)/g)].at(-1);
+    expect(done, 'no final stats from the round-trip fuzzer').toBeTruthy();
+    const bytes = Number(done![2]) * { b: 1, Kb: 1024, Mb: 1024 * 1024 }[done![3] as 'b' | 'Kb' | 'Mb'];
+    expect(bytes / Number(done![1])).toBeGreaterThan(64);
   }, 180_000);
 });

@@ -73,4 +73,33 @@ for (const [name, width, height, kind, frames, budget, refreshAfter] of sets) {
   if (refreshAfter < 0) writeFileSync(join(out, `${name}-first.bin`), pack(messages.slice(0, 1)));
   if (joiner) writeFileSync(join(out, `${name}-joiner.bin`), pack(joiner));
 }
-console.log('seeds written to', out);
+
+// Round-trip seeds (seeds-roundtrip/): the round-trip target reads its input as a stream of choices (size, frames,
+// flags, palette, then edits), so a seed is a chosen header followed by varied bytes. Without seeds libFuzzer
+// starts from empty inputs and, in a minute, never grows past a few bytes: the encoder would only ever see 1x1
+// pictures with no edits.
+const roundTripOut = join(import.meta.dirname, 'seeds-roundtrip');
+mkdirSync(roundTripOut, { recursive: true });
+let state = 0x9e3779b9;
+const nextByte = () => {
+  state ^= state << 13;
+  state ^= state >>> 17;
+  state ^= state << 5;
+  return (state >>> 0) & 255;
+};
+const headers: [string, number, number, number, number, number][] = [
+  // name, width-1, height-1, frames-1, flags (1: small messages, 2: padded stride, 4: BGRX), total length
+  ['small-rgba', 15, 11, 4, 0, 400],
+  ['wide-bgrx', 95, 7, 4, 4, 900],
+  ['tall-padded', 9, 71, 3, 2, 700],
+  ['progressive', 63, 47, 4, 1, 1500],
+  ['full-size', 95, 71, 4, 7, 3000],
+  ['odd', 16, 8, 2, 6, 256],
+];
+for (const [name, w, h, frames, flags, length] of headers) {
+  const bytes = new Uint8Array(length);
+  bytes.set([w, h, frames, flags]);
+  for (let i = 4; i < length; i++) bytes[i] = nextByte();
+  writeFileSync(join(roundTripOut, `${name}.bin`), bytes);
+}
+console.log('seeds written to', out, 'and', roundTripOut);

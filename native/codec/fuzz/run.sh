@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the fuzzers (libFuzzer + AddressSanitizer + UndefinedBehaviorSanitizer, Debian's clang) and runs them for
 # SECONDS in total (default 60): two thirds for the decoder on hostile messages (decoderFuzz.cc, seeded from the
-# committed seeds/), one third for encoder+decoder round trips (roundTripFuzz.cc). Exit status 0 = no crash found.
+# committed seeds/), one third for encoder+decoder round trips (roundTripFuzz.cc, seeded from seeds-roundtrip/ with no length ramp, so
+# pictures of every size and many edits are tried from the first second). Exit status 0 = no crash found.
 #   native/codec/fuzz/run.sh 60          # the bounded run CI does (native/codec/fuzz.test.ts)
 #   native/codec/fuzz/run.sh 3600 -jobs=2 -workers=2   # a longer run; extra arguments go to libFuzzer
 # Crash inputs are written to $TESSERA_FUZZ_ARTIFACTS (default: a temporary folder, printed at the end).
@@ -14,6 +15,7 @@ work="$(mktemp -d)"
 artifacts="${TESSERA_FUZZ_ARTIFACTS:-$work/artifacts}"
 mkdir -p "$artifacts" "$work/corpus" "$work/roundtrip"
 cp native/codec/fuzz/seeds/* "$work/corpus/"
+cp native/codec/fuzz/seeds-roundtrip/* "$work/roundtrip/"
 flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative)
 "$CLANGXX" "${flags[@]}" native/codec/fuzz/decoderFuzz.cc native/codec/decoder.cc -lzstd -o "$work/decoder_fuzz"
 "$CLANGXX" "${flags[@]}" native/codec/fuzz/roundTripFuzz.cc native/codec/encoder.cc native/codec/decoder.cc -lzstd \
@@ -22,7 +24,7 @@ status=0
 "$work/decoder_fuzz" "$work/corpus" -max_total_time="$((seconds * 2 / 3))" -max_len=65536 -rss_limit_mb=3072 \
   -malloc_limit_mb=1024 -timeout=20 -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" || status=$?
 if [ "$status" -eq 0 ]; then
-  "$work/roundtrip_fuzz" "$work/roundtrip" -max_total_time="$((seconds / 3))" -max_len=4096 -rss_limit_mb=3072 \
+  "$work/roundtrip_fuzz" "$work/roundtrip" -max_total_time="$((seconds / 3))" -max_len=4096 -len_control=0 -rss_limit_mb=3072 \
     -timeout=20 -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" || status=$?
 fi
 if [ "$status" -ne 0 ]; then
