@@ -39,6 +39,8 @@ export interface Config {
   viewerBufferBytes: number;
   /** Worker threads that decode the live desktops and make their keyframes; 0 does it on the relay thread. */
   relayWorkers: number;
+  /** Every this many seconds each desktop viewer's login is checked again; a viewer whose login ended is closed. */
+  viewerLoginCheckSeconds: number;
 }
 
 interface Setting {
@@ -97,6 +99,7 @@ export const SETTINGS: Setting[] = [
   { key: 'recordingSeekDecodeMs', env: 'TESSERA_RECORDING_SEEK_DECODE_MS', parse: integer(0, 60_000), describe: 'decoding work (ms) after which a desktop recording gets its next seek point (0: every recordingKeyframeSeconds)' },
   { key: 'viewerBufferBytes', env: 'TESSERA_VIEWER_BUFFER_BYTES', parse: integer(1, 64 * 1024 * 1024), describe: 'bytes a desktop viewer may have queued before it is resynchronised' },
   { key: 'agentDir', env: 'TESSERA_AGENT_DIR', parse: optionalText, describe: 'folder with the agent executables the portal hands out (empty: beside the server binary, or dist/)' },
+  { key: 'viewerLoginCheckSeconds', env: 'TESSERA_VIEWER_LOGIN_CHECK_SECONDS', parse: integer(1, 3600), describe: 'seconds between checks that each desktop viewer is still signed in' },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
 
@@ -126,6 +129,7 @@ export const DEFAULTS: Config = {
   viewerBufferBytes: 64 * 1024,
   // One core stays with the relay thread, which only forwards frames.
   relayWorkers: Math.max(1, Math.min(4, availableParallelism() - 1)),
+  viewerLoginCheckSeconds: 30,
 };
 
 /**

@@ -28,13 +28,15 @@ export class DesktopHub {
   /** Viewer links and who they are, to ask again when the session changes. */
   private identities = new WeakMap<ViewerLink, ViewerIdentity>();
   private followUp: ReturnType<typeof setTimeout> | null = null;
+  /** Asks again, now and then, whether each viewer may still see its session (a login can end without an event). */
+  private recheck: ReturnType<typeof setInterval> | null = null;
   /** `${sessionId}:${actor}:${mode}` already logged: a console that reconnects is not logged again. */
   private announced = new Set<string>();
   private readonly pictures: PicturePool;
 
   constructor(
     private ctx: AppContext,
-    auth: Auth,
+    private auth: Auth,
   ) {
     this.pictures = new PicturePool(ctx.config.relayWorkers);
     this.sessions = new SessionStore(ctx.db);
@@ -42,7 +44,7 @@ export class DesktopHub {
     this.journal = new SessionJournal(ctx, this.sessions, new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants));
     this.tokens = new JoinTokens(ctx.db);
     this.desks = new DeskStore(ctx.db, 'desks');
-    this.access = new ViewerAccess(this.sessions, participants, auth.engineers, new Experts(ctx.db));
+    this.access = new ViewerAccess(this.sessions, participants, auth.engineers, new Experts(ctx.db), auth.sessions);
     // Listeners of these events in other features (e.g. experts removed when a session is unstaffed) may run after
     // this one: look at the sessions once they all have.
     const later = () => {
@@ -53,6 +55,11 @@ export class DesktopHub {
     };
     ctx.events.on('support-changed', later);
     ctx.events.on('session-unstaffed', later);
+    // Their logins are already gone when this fires: their viewers go at once, not at the next recheck.
+    ctx.events.on('engineer-logins-ended', (engineerId) => this.closeViewersOf(engineerId, 'your sign-in was ended by an administrator'));
+    // Sign-out and expiry send no event: the periodic look catches them.
+    this.recheck = setInterval(() => this.follow(), ctx.config.viewerLoginCheckSeconds * 1000);
+    this.recheck.unref?.();
   }
 
   /** The live desktop of a session, if something is connected to it. */
@@ -144,6 +151,19 @@ export class DesktopHub {
     this.release(s);
   }
 
+  /** Closes every viewer an engineer has open, in every session (their access ended with their logins). */
+  closeViewersOf(engineerId: number, reason: string): void {
+    for (const s of [...this.live.values()]) {
+      for (const viewer of [...s.viewerLinks]) {
+        const who = this.identities.get(viewer);
+        if (who?.kind !== 'engineer' || who.engineerId !== engineerId) continue;
+        viewer.send({ type: 'error', error: reason });
+        this.removeViewer(s, viewer);
+        viewer.close(4001, reason);
+      }
+    }
+  }
+
   // ---- following the sessions ----
 
   /** Ends desktops of ended sessions; gives viewers the mode their role now allows (or closes them). */
@@ -160,9 +180,11 @@ export class DesktopHub {
         const who = this.identities.get(viewer);
         const grant = who ? this.access.grant(s.id, who) : null;
         if (!grant) {
-          viewer.send({ type: 'error', error: 'you no longer have access to this session' });
+          const signedOut = who?.kind === 'engineer' && who.loginToken !== undefined && this.auth.sessions.engineerId(who.loginToken) !== who.engineerId;
+          viewer.send({ type: 'error', error: signedOut ? 'your sign-in has ended' : 'you no longer have access to this session' });
           this.removeViewer(s, viewer);
-          viewer.close(1008, 'no longer allowed to see this session');
+          if (signedOut) viewer.close(4001, 'your sign-in has ended');
+          else viewer.close(1008, 'no longer allowed to see this session');
         } else s.setMode(viewer, grant.mode);
       }
     }
@@ -171,6 +193,7 @@ export class DesktopHub {
   /** The server stops: finish recordings. */
   stop(): void {
     if (this.followUp) clearTimeout(this.followUp);
+    if (this.recheck) clearInterval(this.recheck);
     for (const s of this.live.values()) s.shutdown();
     this.live.clear();
     void this.pictures.stop();

@@ -6,6 +6,7 @@ import { sameOrigin } from '../http/origin.ts';
 import { messageBytes } from '../http/wsLimits.ts';
 import { MAX_AGENT_MESSAGE_BYTES } from '../protocol/agent.ts';
 import { parseViewerMessage } from '../protocol/desktop.ts';
+import { SESSION_COOKIE } from '../auth/loginSessions.ts';
 import { EXPERT_COOKIE } from '../support/expertRoutes.ts';
 import type { DesktopHub } from './desktopHub.ts';
 import type { DesktopSession, ViewerLink } from './desktopSession.ts';
@@ -16,6 +17,8 @@ export const MAX_VIEWER_MESSAGE_BYTES = MAX_AGENT_MESSAGE_BYTES;
 
 interface ViewerSocketData {
   link?: ViewerLink;
+  /** Who opened it, with the console login it belongs to. */
+  who?: ViewerIdentity;
   session?: DesktopSession;
 }
 
@@ -31,8 +34,10 @@ function sessionIdOf(raw: unknown): number | null {
  */
 export function relayRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
   const identify = (request: Request): ViewerIdentity | null => {
-    const engineer = auth.engineerFromCookie(request.headers.get('cookie'));
-    if (engineer) return { kind: 'engineer', engineerId: engineer.id };
+    const cookie = request.headers.get('cookie');
+    const engineer = auth.engineerFromCookie(cookie);
+    // The viewer is tied to this login: it closes when the login ends (see ViewerAccess).
+    if (engineer) return { kind: 'engineer', engineerId: engineer.id, loginToken: cookieValue(cookie, SESSION_COOKIE) };
     const expert = cookieValue(request.headers.get('cookie'), EXPERT_COOKIE);
     return expert ? { kind: 'expert', loginToken: expert } : null;
   };
@@ -70,6 +75,7 @@ export function relayRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
           close: (code, reason) => raw.close(code, reason),
         };
         data.link = link;
+        data.who = who;
         data.session = hub.addViewer(id, link, who);
       },
       message(ws, message) {

@@ -5,8 +5,17 @@ import type { SessionStore } from '../support/sessionStore.ts';
 import { canReadSession } from '../support/visibility.ts';
 import type { ViewerMode } from './desktopSession.ts';
 
-/** Who opened a viewer socket: an engineer (console login) or an outside expert (their session-scoped login). */
-export type ViewerIdentity = { kind: 'engineer'; engineerId: number } | { kind: 'expert'; loginToken: string };
+/**
+ * Who opened a viewer socket: an engineer (console login) or an outside expert (their session-scoped login). An
+ * engineer's viewer keeps the login it was opened with: when that login ends (sign-out, expiry, reset), so does the
+ * viewer, not only when the engineer is disabled.
+ */
+export type ViewerIdentity = { kind: 'engineer'; engineerId: number; loginToken?: string } | { kind: 'expert'; loginToken: string };
+
+/** Console logins, as far as viewers need them: whose a login is while it lasts. */
+export interface LoginLookup {
+  engineerId(token: string): number | null;
+}
 
 export interface ViewerGrant {
   mode: ViewerMode;
@@ -40,6 +49,7 @@ export class ViewerAccess {
     private participants: Participants,
     private engineers: EngineerStore,
     private experts: Experts,
+    private logins?: LoginLookup,
   ) {}
 
   grant(sessionId: number, who: ViewerIdentity): ViewerGrant | null {
@@ -50,6 +60,7 @@ export class ViewerAccess {
       if (!inv || inv.sessionId !== s.id || s.status !== 'active') return null;
       return { mode: 'control', actor: `expert:${inv.id}`, name: inv.name };
     }
+    if (who.loginToken !== undefined && this.logins && this.logins.engineerId(who.loginToken) !== who.engineerId) return null;
     const engineer = this.engineers.byId(who.engineerId);
     if (!engineer || engineer.disabled) return null;
     const name = engineer.nickname || engineer.displayName;

@@ -67,6 +67,19 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
     );
   });
 
+  // A disabled engineer leaves every live session at once (the owner's session falls back as if they had left), so
+  // nobody keeps a seat, a role or control there; a password reset alone keeps their place for the next login.
+  ctx.events.on('engineer-logins-ended', (engineerId) => {
+    if (stopped || !auth.engineers.byId(engineerId)?.disabled) return;
+    for (const { sessionId, role } of participants.liveSessionsOf(engineerId)) {
+      if (role === 'owner') fallBack(sessionId, engineerId, 'was disabled by an administrator');
+      else {
+        participants.leave(sessionId, engineerId);
+        logAndPush(sessionId, 'system', `${nameOf(engineerId)} was disabled by an administrator and left the session`);
+      }
+    }
+  });
+
   function live(sessionId: number) {
     const s = sessions.get(sessionId);
     return s && s.status === 'active' ? s : null;

@@ -79,6 +79,17 @@ export class Participants {
     })();
   }
 
+  /** Live (active or queued) sessions this engineer is in, with their role there (a disabled engineer leaves them all). */
+  liveSessionsOf(engineerId: number): { sessionId: number; role: ParticipantRole }[] {
+    return this.db
+      .query<{ session_id: number; role: ParticipantRole }, [number]>(
+        `SELECT p.session_id, p.role FROM session_participants p JOIN support_sessions s ON s.id = p.session_id
+         WHERE p.engineer_id = ? AND p.left_at IS NULL AND s.status != 'ended'`,
+      )
+      .all(engineerId)
+      .map((r) => ({ sessionId: r.session_id, role: r.role }));
+  }
+
   /** Active sessions this engineer owns (for the disconnect fallback). */
   ownedActive(engineerId: number): number[] {
     return this.db
