@@ -38,7 +38,16 @@ async function openConsole(server: TestServer, admin: TestClient) {
     socket.addEventListener('open', resolve);
     socket.addEventListener('error', reject);
   });
-  const lastAgents = () => messages.filter((m) => m.type === 'agents').at(-1) as { agents: AgentInfo[] } | undefined;
+  // The full list comes once, then deltas: replay them into the list a console would show now.
+  const lastAgents = () => {
+    let list: AgentInfo[] | undefined;
+    for (const m of messages) {
+      if (m.type === 'agents') list = m.agents;
+      else if (m.type === 'agents-changed' && list)
+        list = [...list.filter((a) => !m.removed.includes(a.id) && !m.added.some((b) => b.id === a.id)), ...m.added];
+    }
+    return list ? { agents: list } : undefined;
+  };
   return { socket, messages, lastAgents };
 }
 

@@ -41,6 +41,8 @@ export interface Config {
   relayWorkers: number;
   /** Every this many seconds each desktop viewer's login is checked again; a viewer whose login ended is closed. */
   viewerLoginCheckSeconds: number;
+  /** Agent connections one network address may hold at once (0: no limit). */
+  agentConnectionsPerAddress: number;
 }
 
 interface Setting {
@@ -100,6 +102,7 @@ export const SETTINGS: Setting[] = [
   { key: 'viewerBufferBytes', env: 'TESSERA_VIEWER_BUFFER_BYTES', parse: integer(1, 64 * 1024 * 1024), describe: 'bytes a desktop viewer may have queued before it is resynchronised' },
   { key: 'agentDir', env: 'TESSERA_AGENT_DIR', parse: optionalText, describe: 'folder with the agent executables the portal hands out (empty: beside the server binary, or dist/)' },
   { key: 'viewerLoginCheckSeconds', env: 'TESSERA_VIEWER_LOGIN_CHECK_SECONDS', parse: integer(1, 3600), describe: 'seconds between checks that each desktop viewer is still signed in' },
+  { key: 'agentConnectionsPerAddress', env: 'TESSERA_AGENT_CONNECTIONS_PER_ADDRESS', parse: integer(0, 1_000_000), describe: 'agent connections one address may hold at once (0: no limit)' },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
 
@@ -130,6 +133,8 @@ export const DEFAULTS: Config = {
   // One core stays with the relay thread, which only forwards frames.
   relayWorkers: Math.max(1, Math.min(4, availableParallelism() - 1)),
   viewerLoginCheckSeconds: 30,
+  // Enough for an office behind one NAT address; raise it when many agents come through one proxy or gateway.
+  agentConnectionsPerAddress: 100,
 };
 
 /**

@@ -3,7 +3,8 @@ type Listener<T> = (payload: T) => void;
 
 export interface EventMap {
   'membership-changed': void;
-  'agents-changed': void;
+  /** An agent connected (added) or went away (removed, its connection id). */
+  'agents-changed': { added: import('./protocol/api.ts').AgentInfo } | { removed: string };
   'presence-changed': void;
   'admin-created': void;
   /** An engineer's console connected: it wants its personal live state (queue, sessions). */

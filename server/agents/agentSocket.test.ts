@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_PROTOCOL_VERSION, MAX_AGENT_MESSAGE_BYTES } from '../protocol/agent.ts';
+import { AGENT_BATCH_MS } from '../protocol/console.ts';
 import { setupAdmin, startTestServer, type TestClient, type TestServer } from '../testing/startTestServer.ts';
 
 let server: TestServer;
@@ -10,12 +11,26 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-function open(path: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(server.url.replace('http', 'ws') + path, { headers } as unknown as string[]);
+function open(path: string, headers: Record<string, string> = {}, on = server) {
+  const ws = new WebSocket(on.url.replace('http', 'ws') + path, { headers } as unknown as string[]);
   const closed = new Promise<{ code: number; reason: string }>((r) => ws.addEventListener('close', (e) => r({ code: e.code, reason: e.reason })));
   const messages: unknown[] = [];
-  ws.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data))));
-  return { ws, closed, messages, opened: new Promise((r) => ws.addEventListener('open', r)) };
+  let bytes = 0;
+  ws.addEventListener('message', (e) => {
+    bytes += String(e.data).length;
+    messages.push(JSON.parse(String(e.data)));
+  });
+  return { ws, closed, messages, bytes: () => bytes, opened: new Promise((r) => ws.addEventListener('open', r)) };
+}
+
+const hello = (hostname: string) => JSON.stringify({ type: 'hello', protocol: AGENT_PROTOCOL_VERSION, version: '1', os: 'linux', hostname });
+
+async function until(check: () => boolean, ms = 5000) {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) throw new Error('timed out');
+    await Bun.sleep(10);
+  }
 }
 
 describe('agent socket limits', () => {
@@ -39,5 +54,84 @@ describe('agent socket limits', () => {
     await c.opened;
     c.ws.send(JSON.stringify({ type: 'ping', t: 1, padding: 'y'.repeat(100_000) }));
     expect((await c.closed).code).toBe(1009);
+  });
+
+  it('tells consoles about agents in batched deltas, not the whole list per hello and close', async () => {
+    const c = open('/ws/console', { cookie: admin.cookieHeader });
+    await c.opened;
+    await until(() => c.messages.some((m) => (m as { type: string }).type === 'agents'));
+    const start = c.messages.length;
+    const N = 60;
+    const agents = Array.from({ length: N }, () => open('/ws/agent'));
+    await Promise.all(agents.map((a) => a.opened));
+    agents.forEach((a, i) => a.ws.send(hello(`flood-${i}`)));
+    await until(() => agents.every((a) => a.messages.length > 0));
+    const listed = (await admin.get('/api/agents')).json as Array<{ hostname: string; enrolled: boolean }>;
+    expect(listed).toHaveLength(N);
+    expect(listed.every((a) => a.enrolled === false)).toBe(true);
+    await Bun.sleep(AGENT_BATCH_MS * 2);
+    agents.forEach((a) => a.ws.close());
+    await Promise.all(agents.map((a) => a.closed));
+    await Bun.sleep(AGENT_BATCH_MS * 2);
+    const pushed = c.messages.slice(start) as Array<{ type: string; added?: unknown[]; removed?: string[] }>;
+    // no full list after the first one, and a burst costs one or two messages each way, not one per agent
+    expect(pushed.filter((m) => m.type === 'agents')).toEqual([]);
+    const deltas = pushed.filter((m) => m.type === 'agents-changed');
+    expect(deltas.length).toBeLessThanOrEqual(4);
+    expect(deltas.flatMap((m) => m.added ?? [])).toHaveLength(N);
+    expect(deltas.flatMap((m) => m.removed ?? [])).toHaveLength(N);
+    expect(deltas.flatMap((m) => m.added as Array<{ enrolled: boolean }>).every((a) => a.enrolled === false)).toBe(true);
+    c.ws.close();
+  });
+
+  it('an agent that comes and goes within one batch costs consoles nothing', async () => {
+    const c = open('/ws/console', { cookie: admin.cookieHeader });
+    await c.opened;
+    await until(() => c.messages.some((m) => (m as { type: string }).type === 'agents'));
+    const start = c.messages.length;
+    const a = open('/ws/agent');
+    await a.opened;
+    a.ws.send(hello('blink'));
+    await until(() => a.messages.length > 0);
+    a.ws.close();
+    await a.closed;
+    await Bun.sleep(AGENT_BATCH_MS * 2);
+    expect(c.messages.slice(start).filter((m) => (m as { type: string }).type.startsWith('agents'))).toEqual([]);
+    c.ws.close();
+  });
+
+  it('refuses browsers on /ws/agent', async () => {
+    const res = await fetch(server.url + '/ws/agent', {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        origin: server.url,
+      },
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/browsers may not connect/);
+  });
+
+  it('limits the agent connections one address may hold, and frees a place when one closes', async () => {
+    const small = await startTestServer({ agentConnectionsPerAddress: 3 });
+    try {
+      await setupAdmin(small);
+      const held = [open('/ws/agent', {}, small), open('/ws/agent', {}, small), open('/ws/agent', {}, small)];
+      await Promise.all(held.map((a) => a.opened));
+      const fourth = open('/ws/agent', {}, small);
+      expect(await fourth.closed).toEqual({ code: 1008, reason: 'too many agent connections from 127.0.0.1' });
+      held[0]!.ws.close();
+      await held[0]!.closed;
+      const again = open('/ws/agent', {}, small);
+      await again.opened;
+      again.ws.send(hello('pc-again'));
+      await until(() => again.messages.length > 0);
+      expect(again.messages[0]).toMatchObject({ type: 'welcome' });
+      for (const a of [...held, again]) a.ws.close();
+    } finally {
+      await small.stop();
+    }
   });
 });

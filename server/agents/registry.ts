@@ -13,6 +13,10 @@ export class AgentRegistry {
     if (a) a.lastSeenAt = at.toISOString();
   }
 
+  get(id: string): AgentInfo | undefined {
+    return this.agents.get(id);
+  }
+
   remove(id: string): boolean {
     return this.agents.delete(id);
   }

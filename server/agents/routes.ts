@@ -13,6 +13,7 @@ import {
 import type { DesktopHub } from '../relay/desktopHub.ts';
 import type { AgentLink, DesktopSession } from '../relay/desktopSession.ts';
 import { AgentSessionFeed } from './agentSessionFeed.ts';
+import { ConnectionCounter } from './connectionCounter.ts';
 import type { AgentRegistry } from './registry.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -20,6 +21,8 @@ const HELLO_TIMEOUT_MS = 10_000;
 interface AgentSocketData {
   agentId?: string;
   address: string;
+  /** Refused at open (too many from its address): it was never counted. */
+  refused?: boolean;
   helloTimer?: ReturnType<typeof setTimeout>;
   /** The support session this agent serves (a `session` join token in its hello), and its link there. */
   desktop?: { session: DesktopSession; link: AgentLink };
@@ -36,12 +39,14 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
     for (const id of registry.stale(new Date(Date.now() - HEARTBEAT_TIMEOUT_MS))) {
       sockets.get(id)?.close(1001, 'heartbeat timeout');
       sockets.delete(id);
-      if (registry.remove(id)) ctx.events.emit('agents-changed', undefined);
+      if (registry.remove(id)) ctx.events.emit('agents-changed', { removed: id });
     }
   }, 5_000);
   sweep.unref?.();
 
   const send = (ws: { send(data: string): unknown }, m: ServerToAgentMessage) => ws.send(JSON.stringify(m));
+  // Anyone may open an agent socket before it proves anything: one address may hold only so many.
+  const perAddress = new ConnectionCounter(ctx.config.agentConnectionsPerAddress);
   // Who is connected and the chat, for the agent's local window (the same as the customer's portal shows).
   const feed = new AgentSessionFeed(ctx, auth);
 
@@ -53,9 +58,18 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
     })
     .get('/api/agents', () => registry.list(), { access: { role: 'engineer', scope: 'agents:read' } })
     .ws('/ws/agent', {
+      beforeHandle({ request, status }) {
+        // Agents are programs, which send no Origin; a browser always does. A web page has no business here (it
+        // could only feed fake agents to every console).
+        if (request.headers.has('origin')) return status(403, { error: 'browsers may not connect to /ws/agent' });
+      },
       open(ws) {
         const data = ws.data as unknown as AgentSocketData;
         data.address = ws.raw.remoteAddress || 'unknown';
+        if (!perAddress.open(data.address)) {
+          data.refused = true;
+          return ws.close(1008, `too many agent connections from ${data.address}`);
+        }
         data.helloTimer = setTimeout(() => ws.close(1008, 'no hello'), HELLO_TIMEOUT_MS);
       },
       message(ws, raw) {
@@ -111,10 +125,11 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
             address: data.address,
             connectedAt: now,
             lastSeenAt: now,
+            enrolled: false,
           });
           sockets.set(id, ws);
           send(ws, { type: 'welcome', id, heartbeatMs: HEARTBEAT_INTERVAL_MS, ...(session ? { session } : {}) });
-          ctx.events.emit('agents-changed', undefined);
+          ctx.events.emit('agents-changed', { added: registry.get(id)! });
           if (data.desktop) {
             feed.welcome(data.desktop.session.id, data.desktop.link);
             data.desktop.session.agentReady(data.desktop.link);
@@ -150,6 +165,7 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
       },
       close(ws) {
         const data = ws.data as unknown as AgentSocketData;
+        if (!data.refused) perAddress.close(data.address);
         clearTimeout(data.helloTimer);
         if (data.desktop) {
           feed.forget(data.desktop.session.id, data.desktop.link);
@@ -157,7 +173,7 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
         }
         if (data.agentId) {
           sockets.delete(data.agentId);
-          if (registry.remove(data.agentId)) ctx.events.emit('agents-changed', undefined);
+          if (registry.remove(data.agentId)) ctx.events.emit('agents-changed', { removed: data.agentId });
         }
       },
     });

@@ -5,7 +5,8 @@ import type { AppContext } from '../context.ts';
 import { DeskStore } from '../desks/store.ts';
 import { sameOrigin } from '../http/origin.ts';
 import { messageBytes } from '../http/wsLimits.ts';
-import type { ConsoleServerMessage } from '../protocol/console.ts';
+import { AGENT_BATCH_MS, type ConsoleServerMessage } from '../protocol/console.ts';
+import { AgentBatch } from './agentBatch.ts';
 import type { ConsoleHub } from './consoleHub.ts';
 import type { PresenceTracker } from './tracker.ts';
 
@@ -25,10 +26,13 @@ export function presenceRoutes(
   ctx.events.on('membership-changed', pushPresence);
   ctx.events.on('presence-changed', pushPresence);
   ctx.events.on('engineer-logins-ended', (id) => hub.closeFor(id, 'your sign-in was ended by an administrator'));
-  ctx.events.on('agents-changed', () => hub.broadcast({ type: 'agents', agents: agents.list() }));
+  // Consoles get the full agent list once when they connect, then batched deltas (see AgentBatch).
+  const agentBatch = new AgentBatch((m) => hub.broadcast(m), AGENT_BATCH_MS);
+  ctx.events.on('agents-changed', (change) => ('added' in change ? agentBatch.add(change.added) : agentBatch.remove(change.removed)));
 
   return new Elysia({ name: 'presence-routes' })
     .use(auth.guard)
+    .onStop(() => agentBatch.stop())
     .get('/api/presence', () => presence.snapshot(desks.list()), {
       access: { role: 'engineer', scope: 'org:read' },
     })

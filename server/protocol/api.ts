@@ -77,6 +77,11 @@ export interface AgentInfo {
   address: string;
   connectedAt: string;
   lastSeenAt: string;
+  /**
+   * Whether this agent proved it is an enrolled device. Every agent is unenrolled today (anyone may connect one):
+   * the console marks them so, and enrollment (devices) will set it.
+   */
+  enrolled: boolean;
 }
 
 export interface DeskPresence {

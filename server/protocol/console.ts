@@ -4,7 +4,10 @@ import type { FileProgress, QueueItem, SessionLogEntry, SessionSummary } from '.
 
 export type ConsoleServerMessage =
   | { type: 'presence'; desks: DeskPresence[] }
+  /** The whole list, once when the console connects. */
   | { type: 'agents'; agents: AgentInfo[] }
+  /** What changed since (agents that came and went within one batch are not mentioned), at most every AGENT_BATCH_MS. */
+  | { type: 'agents-changed'; added: AgentInfo[]; removed: string[] }
   | { type: 'queue'; requests: QueueItem[] }
   | { type: 'sessions'; sessions: SessionSummary[] }
   | { type: 'session-log'; sessionId: number; entries: SessionLogEntry[] }
@@ -13,5 +16,8 @@ export type ConsoleServerMessage =
   | ({ type: 'file-progress' } & FileProgress)
   | { type: 'pong'; t: number }
   | { type: 'error'; error: string };
+
+/** Agent arrivals and departures are batched this long, so a burst of connections costs consoles one message. */
+export const AGENT_BATCH_MS = 500;
 
 export type ConsoleClientMessage = { type: 'ping'; t: number };

@@ -48,6 +48,16 @@ export function onSessionEvent(listener: SessionListener): () => void {
   return () => sessionListeners.delete(listener);
 }
 
+/**
+ * The agent list after a delta. An added agent replaces one with the same id (a console that connected mid-batch
+ * already has it from the full list); before the full list arrives there is nothing to change.
+ */
+export function applyAgentChanges(list: AgentInfo[] | null, added: AgentInfo[], removed: string[]): AgentInfo[] | null {
+  if (!list) return null;
+  const gone = new Set([...removed, ...added.map((a) => a.id)]);
+  return [...list.filter((a) => !gone.has(a.id)), ...added.filter((a) => !removed.includes(a.id))];
+}
+
 /** Applies one server message to the live signals. Exported for tests. */
 export function applyConsoleMessage(data: unknown): void {
   if (!data || typeof data !== 'object') return;
@@ -58,6 +68,9 @@ export function applyConsoleMessage(data: unknown): void {
       break;
     case 'agents':
       if (Array.isArray(message.agents)) setAgents(message.agents);
+      break;
+    case 'agents-changed':
+      if (Array.isArray(message.added) && Array.isArray(message.removed)) setAgents((list) => applyAgentChanges(list, message.added, message.removed));
       break;
     case 'queue':
       if (Array.isArray(message.requests)) setQueue(message.requests);

@@ -85,6 +85,12 @@ export function DevicesPage() {
                       <tr>
                         <td>
                           <span class="dot ok" aria-hidden="true" /> <strong>{agent.hostname}</strong>
+                          <Show when={!agent.enrolled}>
+                            {' '}
+                            <span class="badge" title="Not an enrolled device: anyone can start an agent, so its name and details are unverified">
+                              unenrolled
+                            </span>
+                          </Show>
                         </td>
                         <td>{agent.os}</td>
                         <td>{agent.version}</td>
