@@ -52,13 +52,20 @@ export class ApiTokens {
       .map(toApiToken);
   }
 
-  /** Revokes one of the engineer's own tokens; false when there is no such live token. */
+  /** Revokes one token of the given engineer (own tokens, or an admin acting on theirs); false when there is no such live token. */
   revoke(engineerId: number, id: number): boolean {
     return (
       this.db
         .query(`UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND engineer_id = ? AND revoked_at IS NULL`)
         .run(new Date().toISOString(), id, engineerId).changes > 0
     );
+  }
+
+  /** Revokes every live token of an engineer (admin password reset, disable): they were made under the old trust. */
+  revokeAllFor(engineerId: number): number {
+    return this.db
+      .query('UPDATE api_tokens SET revoked_at = ? WHERE engineer_id = ? AND revoked_at IS NULL')
+      .run(new Date().toISOString(), engineerId).changes;
   }
 
   /** The engineer and scopes a presented token grants, or null for an unknown, revoked or expired token. */

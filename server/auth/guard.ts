@@ -3,7 +3,9 @@ import type { AppContext } from '../context.ts';
 import { EngineerStore, type EngineerRecord } from '../engineers/store.ts';
 import { roleAtLeast, type Role, type Scope } from '../protocol/roles.ts';
 import { ApiTokens } from './apiTokens.ts';
+import { KnownDevices } from './knownDevices.ts';
 import { LoginSessions, SESSION_COOKIE } from './loginSessions.ts';
+import { LoginThrottle } from './loginThrottle.ts';
 
 /**
  * What a route needs. Every route declares one (a test checks it): 'public', or a least role, optionally a
@@ -29,6 +31,11 @@ export interface Auth {
   engineers: EngineerStore;
   sessions: LoginSessions;
   tokens: ApiTokens;
+  /** Browsers that signed in before, and the failed-sign-in counts: one of each, shared by every route. */
+  devices: KnownDevices;
+  throttle: LoginThrottle;
+  /** Ends everything that lets the engineer in without the password (logins, API tokens, device cookies). */
+  revokeAccess(engineerId: number): void;
   /** The plugin that adds the `access` macro; every feature uses it. */
   guard: ReturnType<typeof createGuard>;
   /** The engineer behind a console cookie (for WebSocket upgrades), or null. */
@@ -95,10 +102,20 @@ export function createAuth(ctx: AppContext): Auth {
   const engineers = new EngineerStore(ctx.db);
   const sessions = new LoginSessions(ctx.db, ctx.config.sessionHours);
   const tokens = new ApiTokens(ctx.db);
+  const devices = new KnownDevices(ctx.db);
   return {
     engineers,
     sessions,
     tokens,
+    devices,
+    throttle: new LoginThrottle(ctx.db, ctx.config.loginMaxFailures, ctx.config.loginLockoutMinutes),
+    revokeAccess(engineerId) {
+      ctx.db.transaction(() => {
+        sessions.endAllFor(engineerId);
+        tokens.revokeAllFor(engineerId);
+        devices.forgetAll(engineerId);
+      })();
+    },
     guard: createGuard(engineers, sessions, tokens),
     engineerFromCookie(cookieHeader) {
       if (!cookieHeader) return null;

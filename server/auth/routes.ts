@@ -5,7 +5,7 @@ import { clientAddress } from '../http/clientAddress.ts';
 import { SCOPES } from '../protocol/roles.ts';
 import { required, type Auth } from './guard.ts';
 import { SESSION_COOKIE } from './loginSessions.ts';
-import { LoginThrottle } from './loginThrottle.ts';
+import { DEVICE_COOKIE } from './knownDevices.ts';
 import { burnPasswordCheck, hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from './passwords.ts';
 
 const credentials = t.Object({
@@ -25,28 +25,36 @@ export function sessionCookie(ctx: AppContext, token: string, expires: Date) {
 }
 
 export function authRoutes(ctx: AppContext, auth: Auth) {
-  const throttle = new LoginThrottle(ctx.db, ctx.config.loginMaxFailures, ctx.config.loginLockoutMinutes);
   return new Elysia({ name: 'auth-routes', prefix: '/api' })
     .use(auth.guard)
     .post(
       '/auth/login',
       async ({ body, cookie, request, server, status, set }) => {
-        const address = clientAddress(server, request);
-        const wait = throttle.retryAfter(body.username, address);
-        if (wait > 0) {
-          set.headers['retry-after'] = String(wait);
-          return status(429, { error: `too many failed logins; try again in ${Math.ceil(wait / 60)} min` });
-        }
+        const address = clientAddress(server, request, ctx.config.trustedProxies);
         const engineer = auth.engineers.byUsername(body.username);
-        const ok = engineer ? await verifyPassword(body.password, engineer.passwordHash) : (await burnPasswordCheck(body.password), false);
-        if (!engineer || !ok || engineer.disabled) {
-          throttle.recordFailure(body.username, address);
-          return status(401, { error: engineer?.disabled && ok ? 'this account is disabled' : 'wrong username or password' });
+        const deviceToken = String(cookie[DEVICE_COOKIE]?.value ?? '');
+        const device = engineer ? auth.devices.idFor(deviceToken, engineer.id) : null;
+        // Counted here, before the first await: parallel guesses cannot outrun the count.
+        const gate = auth.throttle.begin(body.username, address, device);
+        if (!gate.ok) {
+          set.headers['retry-after'] = String(gate.retryAfter);
+          return status(429, { error: gate.error });
         }
-        throttle.recordSuccess(body.username);
-        const session = auth.sessions.create(engineer.id);
-        cookie[SESSION_COOKIE]!.set(sessionCookie(ctx, session.token, session.expires));
-        return toMe(engineer);
+        try {
+          const ok = engineer ? await verifyPassword(body.password, engineer.passwordHash) : (await burnPasswordCheck(body.password), false);
+          if (!engineer || !ok || engineer.disabled)
+            return status(401, { error: engineer?.disabled && ok ? 'this account is disabled' : 'wrong username or password' });
+          gate.attempt.succeeded();
+          const session = auth.sessions.create(engineer.id);
+          cookie[SESSION_COOKIE]!.set(sessionCookie(ctx, session.token, session.expires));
+          if (!device) {
+            const known = auth.devices.issue(engineer.id);
+            cookie[DEVICE_COOKIE]!.set({ ...sessionCookie(ctx, known.token, known.expires), path: '/api/auth' });
+          }
+          return toMe(engineer);
+        } finally {
+          gate.attempt.done();
+        }
       },
       { access: 'public', body: credentials },
     )
@@ -107,5 +115,26 @@ export function authRoutes(ctx: AppContext, auth: Auth) {
           ? { ok: true as const }
           : status(404, { error: 'no such token' }),
       { access: { role: 'engineer' }, params: t.Object({ id: t.Integer({ minimum: 1 }) }) },
+    )
+    // An admin sees and revokes anyone's tokens (a leaked integration key, someone leaving). Console login only:
+    // a token must not be able to manage tokens.
+    .get(
+      '/engineers/:id/tokens',
+      ({ params, status }) =>
+        auth.engineers.byId(params.id) ? auth.tokens.listFor(params.id) : status(404, { error: 'no such engineer' }),
+      { access: { role: 'admin' }, params: t.Object({ id: t.Integer({ minimum: 1 }) }) },
+    )
+    .delete(
+      '/engineers/:id/tokens/:tokenId',
+      ({ params, principal, status }) => {
+        const target = auth.engineers.byId(params.id);
+        if (!target || !auth.tokens.revoke(params.id, params.tokenId)) return status(404, { error: 'no such token' });
+        console.log(`auth: ${required(principal).engineer.username} revoked API token ${params.tokenId} of ${target.username}`);
+        return { ok: true as const };
+      },
+      {
+        access: { role: 'admin' },
+        params: t.Object({ id: t.Integer({ minimum: 1 }), tokenId: t.Integer({ minimum: 1 }) }),
+      },
     );
 }

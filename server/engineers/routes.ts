@@ -82,7 +82,8 @@ export function engineerRoutes(ctx: AppContext, auth: Auth) {
           stationIds: body.stationIds,
         });
         if (body.disabled) {
-          auth.sessions.endAllFor(params.id);
+          // Revoked, not suspended: a re-enabled engineer makes new tokens rather than waking forgotten ones.
+          auth.revokeAccess(params.id);
           ctx.events.emit('engineer-logins-ended', params.id);
         }
         ctx.events.emit('membership-changed', undefined);
@@ -109,7 +110,8 @@ export function engineerRoutes(ctx: AppContext, auth: Auth) {
         if (problem) return status(422, { error: problem });
         // An admin-set password is temporary: the engineer must replace it at the next login.
         auth.engineers.setPassword(params.id, await hashPassword(body.password), true);
-        auth.sessions.endAllFor(params.id);
+        // A reset means the old credentials are not trusted: API tokens and known browsers go with the logins.
+        auth.revokeAccess(params.id);
         ctx.events.emit('engineer-logins-ended', params.id);
         return { ok: true as const };
       },
@@ -118,6 +120,17 @@ export function engineerRoutes(ctx: AppContext, auth: Auth) {
         params: idParam,
         body: t.Object({ password: t.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }) }),
       },
+    )
+    .post(
+      '/engineers/:id/unlock',
+      ({ params, principal, status }) => {
+        const target = auth.engineers.byId(params.id);
+        if (!target) return status(404, { error: 'no such engineer' });
+        const cleared = auth.throttle.unlock(target.username);
+        console.log(`auth: ${required(principal).engineer.username} cleared the sign-in throttle of ${target.username} (${cleared} entries)`);
+        return { ok: true as const, cleared };
+      },
+      { access: { role: 'admin', scope: 'engineers:write' }, params: idParam },
     )
     .get(
       '/engineers/:id/avatar',

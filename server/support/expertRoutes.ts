@@ -3,7 +3,7 @@ import { required, type Auth } from '../auth/guard.ts';
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 import type { AppContext } from '../context.ts';
 import { Mailer } from '../notify/mailer.ts';
-import { Experts, EXPERT_CODE_MINUTES, MAX_EXPERT_ATTEMPTS } from './experts.ts';
+import { Experts, EXPERT_CODE_MINUTES } from './experts.ts';
 import { Participants } from './participants.ts';
 import { MAX_CHAT_CHARS } from './routes.ts';
 import { SessionStore } from './sessionStore.ts';
@@ -28,6 +28,7 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
   const mailer = new Mailer(ctx.config);
   const journal = new SessionJournal(ctx, sessions, views);
   const codeMails = new Map<number, number>();
+  const checking = new Set<number>();
 
   ctx.events.on('session-unstaffed', ({ sessionId }) => {
     for (const name of experts.revokeSession(sessionId))
@@ -115,18 +116,29 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
     )
     .post(
       '/expert/invitations/:link/login',
-      async ({ params, body, cookie: cookies, status }) => {
+      async ({ params, body, cookie: cookies, set, status }) => {
         const inv = experts.usable(params.link);
         if (!inv) return status(404, { error: 'this invitation is unknown, used or expired' });
-        const ok =
-          inv.method === 'password'
-            ? !!body.password && !!inv.passwordHash && (await verifyPassword(body.password, inv.passwordHash))
-            : !!body.code && experts.codeMatches(inv, body.code);
-        if (!ok) {
-          experts.recordFailure(inv.id);
-          const left = MAX_EXPERT_ATTEMPTS - inv.failedAttempts - 1;
-          return status(403, { error: left > 0 ? `wrong ${inv.method === 'password' ? 'password' : 'code'}; ${left} attempts left` : 'too many wrong attempts; this invitation is closed' });
+        // One check per invitation at a time, counted before the password hash: parallel guesses cannot outrun it.
+        if (checking.has(inv.id)) {
+          set.headers['retry-after'] = '1';
+          return status(429, { error: 'a sign-in with this invitation is already being checked; try again in a moment' });
         }
+        const left = experts.reserveAttempt(inv.id);
+        if (left === null) return status(404, { error: 'this invitation is unknown, used or expired' });
+        checking.add(inv.id);
+        let ok: boolean;
+        try {
+          ok =
+            inv.method === 'password'
+              ? !!body.password && !!inv.passwordHash && (await verifyPassword(body.password, inv.passwordHash))
+              : !!body.code && experts.codeMatches(inv, body.code);
+        } finally {
+          checking.delete(inv.id);
+        }
+        if (!ok)
+          return status(403, { error: left > 0 ? `wrong ${inv.method === 'password' ? 'password' : 'code'}; ${left} attempts left` : 'too many wrong attempts; this invitation is closed' });
+        experts.releaseAttempt(inv.id);
         const s = sessions.get(inv.sessionId);
         if (!s || s.status !== 'active') return status(409, { error: 'the session is not live any more' });
         const token = experts.login(inv, EXPERT_LOGIN_HOURS);

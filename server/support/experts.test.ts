@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSmtp, type TestSmtp } from '../testing/smtpServer.ts';
 import { setupAdmin, startTestServer, TestClient, type TestServer } from '../testing/startTestServer.ts';
 
@@ -75,6 +75,56 @@ describe('outside experts', () => {
     expect((await expert.get('/api/expert/session')).json.you).toBe('Pat');
     expect((await expert.post('/api/expert/session/leave')).status).toBe(200);
     expect((await expert.get('/api/expert/session')).status).toBe(401);
+    ws.close();
+  });
+
+  it('parallel password guesses cannot outrun the attempt limit; the right password inside the burst is refused', async () => {
+    const { admin, id, ws } = await liveSession();
+    const invite = await admin.post(`/api/sessions/${id}/experts`, { name: 'Pat', method: 'password', password: 'shared-secret-42' });
+    const link = (invite.json.link as string).replace('/expert/', '');
+    // Hold every hash check until released, so the whole burst is in flight at once, and count the checks.
+    const real = Bun.password.verify.bind(Bun.password);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const verify = vi.spyOn(Bun.password, 'verify').mockImplementation(async (...args: Parameters<typeof real>) => {
+      await gate;
+      return real(...args);
+    });
+    try {
+      const login = (password: string) => new TestClient(server.url).post(`/api/expert/invitations/${link}/login`, { password });
+      const burst = Array.from({ length: 50 }, (_, i) => login(`guess-${i}`));
+      for (let i = 0; i < 200 && verify.mock.calls.length === 0; i++) await Bun.sleep(10);
+      // before the fix: all 51 reached the hash check and the right one joined
+      let answered = false;
+      const insideAnswer = login('shared-secret-42').finally(() => (answered = true));
+      for (let i = 0; i < 200 && !answered && verify.mock.calls.length < 2; i++) await Bun.sleep(10);
+      release();
+      const inside = await insideAnswer;
+      expect(inside.status).toBe(429);
+      const answers = await Promise.all(burst);
+      expect(verify.mock.calls.length).toBe(1);
+      expect(answers.filter((a) => a.status === 403).map((a) => a.json.error)).toEqual(['wrong password; 4 attempts left']);
+      expect(answers.filter((a) => a.status === 429)).toHaveLength(49);
+      for (let i = 0; i < 4; i++) expect((await login(`late-${i}`)).status).toBe(403);
+      expect((await login('shared-secret-42')).status).toBe(404);
+      expect(verify.mock.calls.length).toBe(5);
+    } finally {
+      verify.mockRestore();
+    }
+    ws.close();
+  });
+
+  it('a right password does not use up an attempt', async () => {
+    const { admin, id, ws } = await liveSession();
+    const invite = await admin.post(`/api/sessions/${id}/experts`, { name: 'Pat', method: 'password', password: 'shared-secret-42' });
+    const link = (invite.json.link as string).replace('/expert/', '');
+    const expert = new TestClient(server.url);
+    expect((await expert.post(`/api/expert/invitations/${link}/login`, { password: 'guess' })).json.error).toMatch(/4 attempts left/);
+    expect((await expert.post(`/api/expert/invitations/${link}/login`, { password: 'shared-secret-42' })).status).toBe(200);
+    const { Database } = await import('bun:sqlite');
+    const db = new Database(`${server.dataDir}/tessera.db`, { readonly: true });
+    expect(db.query<{ n: number }, []>('SELECT failed_attempts AS n FROM expert_invitations').get()!.n).toBe(1);
+    db.close();
     ws.close();
   });
 

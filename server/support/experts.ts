@@ -96,8 +96,23 @@ export class Experts {
     return !!inv.codeHash && !!inv.codeExpiresAt && inv.codeExpiresAt > now() && constantTimeEqual(sha256(code), inv.codeHash);
   }
 
-  recordFailure(id: number): void {
-    this.db.query('UPDATE expert_invitations SET failed_attempts = failed_attempts + 1 WHERE id = ?').run(id);
+  /**
+   * Counts an attempt before its secret is checked (synchronously, so parallel guesses cannot outrun the limit);
+   * the attempts left after this one, or null when the invitation has none left.
+   */
+  reserveAttempt(id: number): number | null {
+    const row = this.db
+      .query<{ failed_attempts: number }, [number, number]>(
+        `UPDATE expert_invitations SET failed_attempts = failed_attempts + 1 WHERE id = ? AND failed_attempts < ?
+         RETURNING failed_attempts`,
+      )
+      .get(id, MAX_EXPERT_ATTEMPTS);
+    return row ? MAX_EXPERT_ATTEMPTS - row.failed_attempts : null;
+  }
+
+  /** Takes back the attempt reserved for a check that succeeded. */
+  releaseAttempt(id: number): void {
+    this.db.query('UPDATE expert_invitations SET failed_attempts = failed_attempts - 1 WHERE id = ? AND failed_attempts > 0').run(id);
   }
 
   /** Uses the invitation (once: guarded by used_at) and opens an expert login; null if it was used meanwhile. */
