@@ -56,6 +56,9 @@ export const api = {
   ) => request<Engineer>('PATCH', `/api/engineers/${id}`, { body }),
   resetEngineerPassword: (id: number, password: string) =>
     request<Ok>('POST', `/api/engineers/${id}/password`, { body: { password } }),
+  unlockEngineerSignIn: (id: number) => request<Ok & { cleared: number }>('POST', `/api/engineers/${id}/unlock`),
+  engineerTokens: (id: number) => request<ApiToken[]>('GET', `/api/engineers/${id}/tokens`),
+  revokeEngineerToken: (id: number, tokenId: number) => request<Ok>('DELETE', `/api/engineers/${id}/tokens/${tokenId}`),
 
   desks: () => request<Desk[]>('GET', '/api/desks'),
   createDesk: (body: { name: string; description?: string }) => request<Desk>('POST', '/api/desks', { body }),

@@ -1,4 +1,5 @@
-// Engineers: who they are, their role and memberships; create, edit, disable and reset passwords.
+// Engineers: who they are, their role and memberships; create, edit, disable, reset passwords, unlock sign-in and
+// revoke their API tokens.
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { Desk, Engineer } from '../../../../server/protocol/api.ts';
 import { api } from '../../api/endpoints.ts';
@@ -8,6 +9,7 @@ import { Badge, ErrorMessage, FormFooter, Loading, MIN_PASSWORD_LENGTH, PageHead
 import { formatDate } from '../../lib/format.ts';
 import { me } from '../../lib/session.ts';
 import { toast } from '../../lib/toasts.ts';
+import { EngineerAccessDialog } from './EngineerAccess.tsx';
 import { EngineerForm, ROLE_LABELS } from './EngineerForm.tsx';
 
 async function loadAll() {
@@ -35,6 +37,7 @@ export function EngineersPage() {
   const [editing, setEditing] = createSignal<Engineer | null>(null);
   const [toggling, setToggling] = createSignal<Engineer | null>(null);
   const [resetting, setResetting] = createSignal<Engineer | null>(null);
+  const [access, setAccess] = createSignal<Engineer | null>(null);
 
   const rows = createMemo(() => filterEngineers(data()?.engineers ?? [], query(), showDisabled()));
   const replace = (saved: Engineer) =>
@@ -126,6 +129,14 @@ export function EngineersPage() {
                           >
                             Reset password
                           </button>
+                          <button
+                            type="button"
+                            class="button small"
+                            aria-label={`Sign-in and tokens of ${e.displayName}`}
+                            onClick={() => setAccess(e)}
+                          >
+                            Sign-in &amp; tokens
+                          </button>
                           <Show when={e.id !== me()?.id}>
                             <button
                               type="button"
@@ -202,8 +213,8 @@ export function EngineersPage() {
                 </p>
               ) : (
                 <p>
-                  Disable <strong>{e().displayName}</strong>? They are signed out everywhere and cannot sign in until
-                  enabled again. Their history stays.
+                  Disable <strong>{e().displayName}</strong>? They are signed out everywhere, their API tokens are
+                  revoked, and they cannot sign in until enabled again. Their history stays.
                 </p>
               )
             }
@@ -219,6 +230,7 @@ export function EngineersPage() {
         )}
       </Show>
       <Show when={resetting()}>{(e) => <ResetPasswordDialog engineer={e()} onClose={() => setResetting(null)} />}</Show>
+      <Show when={access()}>{(e) => <EngineerAccessDialog engineer={e()} onClose={() => setAccess(null)} />}</Show>
     </div>
   );
 }
@@ -248,7 +260,7 @@ function ResetPasswordDialog(props: { engineer: Engineer; onClose: () => void })
     <Dialog
       title={`Reset password of ${props.engineer.displayName}`}
       onClose={props.onClose}
-      description="Set a temporary password and give it to the engineer. They must choose a new one at their next sign-in."
+      description="Set a temporary password and give it to the engineer. They are signed out, their API tokens are revoked, and they must choose a new password at their next sign-in."
     >
       <form class="stack" onSubmit={submit} noValidate>
         <TextField
