@@ -47,6 +47,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TESSERA_CONFIG: join(dir, 'missing.json') }, empty)).toThrow(/missing.json/);
   });
 
+  it('reads trusted proxies as a list of addresses and networks, from the environment or a JSON list', () => {
+    expect(loadConfig({ TESSERA_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16 fd00::/8' }, empty).trustedProxies).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      'fd00::/8',
+    ]);
+    expect(DEFAULTS.trustedProxies).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
+    writeFileSync(join(dir, 'tessera.json'), JSON.stringify({ trustedProxies: ['127.0.0.1', '::1'] }));
+    expect(loadConfig({}, dir).trustedProxies).toEqual(['127.0.0.1', '::1']);
+    for (const bad of ['10.0.0.300', '10.0.0.0/33', 'proxy.example', '10.0.0.0/8/1', '::1/129', '10.0.0.0/-1'])
+      expect(() => loadConfig({ TESSERA_TRUSTED_PROXIES: bad }, empty)).toThrow(/TESSERA_TRUSTED_PROXIES: .*not an IP address/);
+    writeFileSync(join(dir, 'tessera.json'), JSON.stringify({ trustedProxies: { a: 1 } }));
+    expect(() => loadConfig({}, dir)).toThrow(/trustedProxies: .*not an IP address/);
+  });
+
   it('documents every setting with an environment variable', () => {
     const keys = SETTINGS.map((s) => s.key).sort();
     expect(keys).toEqual(Object.keys(DEFAULTS).sort());

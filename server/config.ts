@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { TrustedProxies } from './http/clientAddress.ts';
 
 export interface Config {
   host: string;
@@ -39,6 +40,17 @@ export interface Config {
   viewerBufferBytes: number;
   /** Worker threads that decode the live desktops and make their keyframes; 0 does it on the relay thread. */
   relayWorkers: number;
+  /**
+   * Reverse proxies in front of the server (addresses or CIDR networks). Only a request whose peer is one of them
+   * has its X-Forwarded-For read; without them every client behind a proxy would share the proxy's address.
+   */
+  trustedProxies: string[];
+  /** Bytes of files that may move in one session, both ways together. */
+  sessionFileQuotaBytes: number;
+  /** A customer's portal token works at most this many hours after the request (or access-code session) began. */
+  customerTokenHours: number;
+  /** ...and at most this many minutes after the session ended (survey, downloading what the engineer sent). */
+  customerGraceMinutes: number;
   /** Every this many seconds each desktop viewer's login is checked again; a viewer whose login ended is closed. */
   viewerLoginCheckSeconds: number;
   /** Agent connections one network address may hold at once (0: no limit). */
@@ -77,6 +89,13 @@ function optionalText(raw: string): string {
   return raw.trim();
 }
 
+/** A list of IP addresses and networks, separated by commas or spaces. */
+function addressList(raw: string): string[] {
+  const entries = raw.split(/[\s,]+/).filter(Boolean);
+  for (const e of entries) if (!TrustedProxies.parse(e)) throw new Error(`"${e}" is not an IP address or CIDR network`);
+  return entries;
+}
+
 /** Every setting, its environment variable and its meaning: the README's configuration table mirrors this list. */
 export const SETTINGS: Setting[] = [
   { key: 'port', env: 'TESSERA_PORT', parse: integer(0, 65535), describe: 'HTTP port (0 picks a free one)' },
@@ -103,6 +122,10 @@ export const SETTINGS: Setting[] = [
   { key: 'agentDir', env: 'TESSERA_AGENT_DIR', parse: optionalText, describe: 'folder with the agent executables the portal hands out (empty: beside the server binary, or dist/)' },
   { key: 'viewerLoginCheckSeconds', env: 'TESSERA_VIEWER_LOGIN_CHECK_SECONDS', parse: integer(1, 3600), describe: 'seconds between checks that each desktop viewer is still signed in' },
   { key: 'agentConnectionsPerAddress', env: 'TESSERA_AGENT_CONNECTIONS_PER_ADDRESS', parse: integer(0, 1_000_000), describe: 'agent connections one address may hold at once (0: no limit)' },
+  { key: 'trustedProxies', env: 'TESSERA_TRUSTED_PROXIES', parse: addressList, describe: 'reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client (empty: none)' },
+  { key: 'sessionFileQuotaBytes', env: 'TESSERA_SESSION_FILE_QUOTA', parse: integer(1, 2 ** 44), describe: 'bytes of files that may move in one session, both ways together' },
+  { key: 'customerTokenHours', env: 'TESSERA_CUSTOMER_TOKEN_HOURS', parse: integer(1, 24 * 30), describe: "hours a customer's portal access lasts from the request" },
+  { key: 'customerGraceMinutes', env: 'TESSERA_CUSTOMER_GRACE_MINUTES', parse: integer(0, 7 * 24 * 60), describe: "minutes a customer's portal access lasts after the session ended (survey, files)" },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
 
@@ -132,6 +155,10 @@ export const DEFAULTS: Config = {
   viewerBufferBytes: 64 * 1024,
   // One core stays with the relay thread, which only forwards frames.
   relayWorkers: Math.max(1, Math.min(4, availableParallelism() - 1)),
+  trustedProxies: [],
+  sessionFileQuotaBytes: 4 * 1024 * 1024 * 1024,
+  customerTokenHours: 24,
+  customerGraceMinutes: 60,
   viewerLoginCheckSeconds: 30,
   // Enough for an office behind one NAT address; raise it when many agents come through one proxy or gateway.
   agentConnectionsPerAddress: 100,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_CONFIG_TRAILER_BYTES, configLength, parseAgentConfig } from '../protocol/agentConfig.ts';
 import { AGENT_PROTOCOL_VERSION } from '../protocol/agent.ts';
+import { TICKETS_PER_SESSION } from './downloadRoutes.ts';
 import { setupAdmin, startTestServer, TestClient, type TestServer } from '../testing/startTestServer.ts';
 
 // The customer's download: the agent executable with this server, a join token and attended mode appended, handed
@@ -91,6 +92,31 @@ describe('agent download with embedded configuration', () => {
     const length = configLength(bytes.subarray(bytes.length - AGENT_CONFIG_TRAILER_BYTES))!;
     const config = parseAgentConfig(bytes.subarray(bytes.length - AGENT_CONFIG_TRAILER_BYTES - length, bytes.length - AGENT_CONFIG_TRAILER_BYTES));
     expect(typeof config !== 'string' && config.agentUrl).toBe(`wss://127.0.0.1:${server.port}/ws/agent`);
+  });
+
+  it('keeps a few tickets per customer: one customer asking again and again never fills the table for others', async () => {
+    const created = await admin.post('/api/sessions/code', {});
+    const other = await new TestClient(server.url).post('/api/portal/access-codes', { code: created.json.code });
+    expect(other.status).toBe(200);
+    const theirs = ((await (await ticket(undefined, other.json.customerToken)).json()) as { url: string }).url;
+    // One customer asks for more tickets than the whole table used to hold (bounded, on loopback).
+    const mine: string[] = [];
+    for (let batch = 0; batch < 21; batch++) {
+      const replies = await Promise.all(Array.from({ length: 50 }, () => ticket()));
+      expect(replies.map((r) => r.status)).toEqual(Array(50).fill(200));
+      for (const r of replies) mine.push(((await r.json()) as { url: string }).url);
+    }
+    // The other customer still gets a ticket, and the one issued before the flood still works.
+    expect((await ticket(undefined, other.json.customerToken)).status).toBe(200);
+    const download = await fetch(`${server.url}${theirs}`);
+    expect(download.status).toBe(200);
+    await download.arrayBuffer();
+    // Only the newest few of the flood's tickets are still good.
+    expect((await fetch(`${server.url}${mine[0]}`)).status).toBe(404);
+    expect((await fetch(`${server.url}${mine.at(-1 - TICKETS_PER_SESSION)}`)).status).toBe(404);
+    const last = await fetch(`${server.url}${mine.at(-1)}`);
+    expect(last.status).toBe(200);
+    await last.arrayBuffer();
   });
 
   it('refuses strangers, unknown platforms and forged tickets with clear errors', async () => {

@@ -10,7 +10,13 @@ import { agentDir, listAgentBinaries, platformFromUserAgent } from './agentBinar
 import { JoinTokens } from './joinTokens.ts';
 
 const TICKET_MS = 5 * 60_000;
-const MAX_TICKETS = 1000;
+/**
+ * Outstanding tickets per customer session: a customer clicks Download once or twice; a new ticket past this
+ * replaces their oldest, so one customer can't fill the table for the others (nor lock themself out).
+ */
+export const TICKETS_PER_SESSION = 3;
+/** Memory backstop for the whole table (each session holds at most TICKETS_PER_SESSION): the oldest ticket goes first. */
+const MAX_TICKETS = 10_000;
 
 /**
  * The customer's "Remote assistance" download: the agent executable with its configuration appended (this server's
@@ -43,14 +49,17 @@ export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
     .post(
       '/session/agent-download',
       ({ headers, body, request, status }) => {
-        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         if (s.status === 'ended') return status(409, { error: 'the session has ended' });
         const platform = body.platform ?? platformFromUserAgent(request.headers.get('user-agent') ?? '');
         if (!listAgentBinaries(dir).some((b) => b.platform === platform))
           return status(404, { error: `no support app for ${platform} on this server (ask your IT team)` });
         sweep();
-        if (tickets.size >= MAX_TICKETS) return status(429, { error: 'too many downloads at once; try again in a few minutes' });
+        const mine = [...tickets].filter(([, v]) => v.sessionId === s.id).map(([k]) => k);
+        for (const old of mine.slice(0, Math.max(0, mine.length - TICKETS_PER_SESSION + 1))) tickets.delete(old);
+        // A Map iterates in insertion order: the first key is the oldest ticket.
+        while (tickets.size >= MAX_TICKETS) tickets.delete(tickets.keys().next().value!);
         const ticket = randomSecret();
         // The agent reaches the server the way this browser did: same host, and TLS when the browser used it (also
         // behind a TLS-terminating proxy that says so). A customer who forges the header only misdirects their own agent.

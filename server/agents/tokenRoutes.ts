@@ -32,7 +32,7 @@ export function agentTokenRoutes(ctx: AppContext, auth: Auth) {
     .post(
       '/api/portal/session/agent-token',
       ({ headers, status }) => {
-        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         if (s.status === 'ended') return status(409, { error: 'the session has ended' });
         return tokens.issue(s.id, 'customer');

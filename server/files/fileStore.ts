@@ -1,6 +1,7 @@
 import type { Database } from 'bun:sqlite';
 import { closeSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { cleanFileName } from './fileName.ts';
 
 export type FileDirection = 'to-customer' | 'from-customer';
 
@@ -48,19 +49,13 @@ const toFile = (r: Row): SessionFile => ({
 
 export class ChunkError extends Error {
   constructor(
-    readonly status: 409 | 413 | 422,
+    readonly status: 404 | 409 | 413 | 422,
     message: string,
   ) {
     super(message);
   }
 }
 
-/** A file name safe to show and to offer for download: no path, no control characters, bounded length. */
-export function cleanFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
-  return cleaned && cleaned !== '.' && cleaned !== '..' ? cleaned : 'file';
-}
 
 /** Session files: resumable chunked uploads checked against a SHA-256 given up front. */
 export class FileStore {
@@ -73,12 +68,23 @@ export class FileStore {
     return join(this.dir, String(f.sessionId), String(f.id));
   }
 
-  create(input: { sessionId: number; direction: FileDirection; uploader: string; name: string; size: number; sha256: string }): SessionFile {
+  /**
+   * Announces a file, or throws a 413 ChunkError when the session's files (all but failed ones, both ways) would
+   * pass `quotaBytes`: the check and the insert are one statement, so parallel announcements can't overshoot.
+   */
+  create(
+    input: { sessionId: number; direction: FileDirection; uploader: string; name: string; size: number; sha256: string },
+    quotaBytes: number,
+  ): SessionFile {
     const row = this.db
-      .query<Row, [number, string, string, string, number, string]>(
-        `INSERT INTO session_files (session_id, direction, uploader, name, size, sha256) VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+      .query<Row, [number, string, string, string, number, string, number, number, number]>(
+        `INSERT INTO session_files (session_id, direction, uploader, name, size, sha256)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6
+         WHERE ?7 + (SELECT COALESCE(SUM(size), 0) FROM session_files WHERE session_id = ?8 AND status != 'failed') <= ?9
+         RETURNING *`,
       )
-      .get(input.sessionId, input.direction, input.uploader, cleanFileName(input.name), input.size, input.sha256.toLowerCase())!;
+      .get(input.sessionId, input.direction, input.uploader, cleanFileName(input.name), input.size, input.sha256.toLowerCase(), input.size, input.sessionId, quotaBytes);
+    if (!row) throw new ChunkError(413, `the files of this session would pass its quota of ${quotaBytes} bytes`);
     mkdirSync(join(this.dir, String(input.sessionId)), { recursive: true });
     closeSync(openSync(this.path(toFile(row)), 'w'));
     return toFile(row);
@@ -97,8 +103,15 @@ export class FileStore {
    * Writes a chunk that starts at `offset`. A chunk starting before what is already stored is trimmed (a resend
    * after a lost reply); one starting after it is refused with the offset to resume from. When the last byte
    * arrives the whole file is hashed: a mismatch fails the file and deletes its bytes.
+   *
+   * The file's state is read here, when the chunk's bytes are in hand, never before its body arrived: a chunk that
+   * was slow to arrive must not write into a file another chunk completed (and verified) meanwhile. From this read
+   * to the update nothing awaits, so no other chunk of this process runs in between; the update is conditional on
+   * the state read, so a write that lost a race anyway is refused rather than counted.
    */
-  async append(file: SessionFile, offset: number, chunk: Uint8Array): Promise<SessionFile> {
+  async append(sessionId: number, fileId: number, offset: number, chunk: Uint8Array): Promise<SessionFile> {
+    const file = this.get(sessionId, fileId);
+    if (!file) throw new ChunkError(404, 'no such file');
     if (file.status !== 'uploading') throw new ChunkError(409, `the file is already ${file.status}`);
     if (offset > file.received) throw new ChunkError(409, `resume from byte ${file.received}`);
     const skip = file.received - offset;
@@ -113,7 +126,10 @@ export class FileStore {
       } finally {
         closeSync(fd);
       }
-      this.db.query('UPDATE session_files SET received = ? WHERE id = ?').run(file.received + data.length, file.id);
+      const counted = this.db
+        .query(`UPDATE session_files SET received = ? WHERE id = ? AND status = 'uploading' AND received = ?`)
+        .run(file.received + data.length, file.id, file.received).changes;
+      if (counted !== 1) throw new ChunkError(409, 'the file changed while this chunk was written; resume from its current size');
     }
     const updated = this.get(file.sessionId, file.id)!;
     if (updated.received === updated.size) return this.finish(updated);
@@ -124,7 +140,7 @@ export class FileStore {
     const digest = this.hash(file);
     const ok = digest === file.sha256;
     this.db
-      .query(`UPDATE session_files SET status = ?, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`)
+      .query(`UPDATE session_files SET status = ?, completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND status = 'uploading'`)
       .run(ok ? 'complete' : 'failed', file.id);
     if (!ok) rmSync(this.path(file), { force: true });
     return this.get(file.sessionId, file.id)!;

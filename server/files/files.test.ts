@@ -103,3 +103,106 @@ describe('file transfer', () => {
     expect((await stranger.post('/api/portal/session/files', { name: 'x', size: 1, sha256: sha(bytes(1)) })).status).toBe(409); // not live yet
   });
 });
+
+/** A PUT whose body arrives in two parts, the second only when `finish` is called (a slow upload). */
+async function slowPut(path: string, cookie: string, first: Uint8Array, rest: Uint8Array) {
+  const { connect } = await import('node:net');
+  const sock = connect(server.port, '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  let reply = '';
+  sock.on('data', (d) => (reply += d.toString()));
+  const closed = new Promise((r) => sock.once('close', r));
+  sock.write(
+    `PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\nContent-Type: application/octet-stream\r\n` +
+      `Content-Length: ${first.length + rest.length}\r\nConnection: close\r\n\r\n`,
+  );
+  sock.write(first);
+  return {
+    async finish() {
+      sock.write(rest);
+      await closed;
+      return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(reply)?.[1]), body: reply.slice(reply.indexOf('\r\n\r\n') + 4) };
+    },
+  };
+}
+
+describe('file transfer hardening', () => {
+  it('a late chunk cannot rewrite a file another chunk completed and verified', async () => {
+    const data = bytes(10);
+    const f = await admin.post(`/api/sessions/${sessionId}/files`, { name: 'race.bin', size: 10, sha256: sha(data) });
+    const path = `/api/sessions/${sessionId}/files/${f.json.id}`;
+    expect((await put(admin, path, 0, data.subarray(0, 5))).json.received).toBe(5);
+    // A chunk for bytes 5..7 starts while the file stands at 5 bytes, and its body is slow to arrive...
+    const late = await slowPut(`${path}?offset=5`, admin.cookieHeader, Uint8Array.of(0xee), Uint8Array.of(0xee));
+    await Bun.sleep(200);
+    // ...meanwhile the rest arrives and the file is verified complete.
+    expect((await put(admin, path, 5, data.subarray(5))).json.status).toBe('complete');
+    const r = await late.finish();
+    expect(r.status).toBe(409);
+    expect(r.body).toMatch(/already complete/);
+    const served = await fetch(`${server.url}${path}/content`, { headers: { cookie: admin.cookieHeader } });
+    const got = new Uint8Array(await served.arrayBuffer());
+    expect(sha(got)).toBe(served.headers.get('x-content-sha256'));
+    expect(got).toEqual(data);
+  });
+
+  it('strips bidi controls, format and control characters from file names', async () => {
+    const cases: Array<[string, string]> = [
+      ['invoice\u202Efdp.exe', 'invoicefdp.exe'],
+      ['a\u2066b\u2067c\u2068d\u2069e\u202A\u202B\u202C\u202D.txt', 'abcde.txt'],
+      ['zero\u200Bwidth\u200D\uFEFF\u200E\u200F\u061C.txt', 'zerowidth.txt'],
+      ['line\u2028break\u2029\u0085\u009B.txt', 'linebreak.txt'],
+      ['\u0000\u001f\u007f"quoted".txt', 'quoted.txt'],
+      ['\uD800lone.txt', 'lone.txt'],
+      ['\u202E', 'file'],
+      ['..', 'file'],
+      ['Überweisung 2026 – März 😀.pdf', 'Überweisung 2026 – März 😀.pdf'],
+    ];
+    for (const [sent, kept] of cases) {
+      const created = await customer.post('/api/portal/session/files', { name: sent, size: 1, sha256: sha(bytes(1)) });
+      expect(created.status).toBe(200);
+      expect(created.json.name).toBe(kept);
+    }
+    const { cleanFileName } = await import('./fileName.ts');
+    expect(cleanFileName('x'.repeat(150) + '😀'.repeat(100))).toBe('x'.repeat(150) + '😀'.repeat(50)); // whole characters
+  });
+
+  it('keeps the files of one session within its quota', async () => {
+    const quotaServer = await startTestServer({ sessionFileQuotaBytes: 100 });
+    try {
+      const a = await setupAdmin(quotaServer);
+      const online = new WebSocket(quotaServer.url.replace('http', 'ws') + '/ws/console', { headers: { cookie: a.cookieHeader } } as unknown as string[]);
+      await new Promise((r) => (online.onopen = r));
+      const req = await new TestClient(quotaServer.url).post('/api/portal/requests', { channel: 'chat', fields: { '1': 'Q' } });
+      const id = req.json.session.id;
+      await a.post(`/api/queue/${id}/take`);
+      const c = new TestClient(quotaServer.url, { 'x-tessera-customer': req.json.customerToken });
+      expect((await c.post('/api/portal/session/files', { name: 'a', size: 60, sha256: sha(bytes(60)) })).status).toBe(200);
+      const over = await a.post(`/api/sessions/${id}/files`, { name: 'b', size: 41, sha256: sha(bytes(41)) });
+      expect(over.status).toBe(413);
+      expect(over.json.error).toMatch(/quota of 100 bytes/);
+      // Parallel announcements can't overshoot either.
+      const tries = await Promise.all(Array.from({ length: 10 }, () => c.post('/api/portal/session/files', { name: 'p', size: 10, sha256: sha(bytes(10)) })));
+      expect(tries.filter((t) => t.status === 200)).toHaveLength(4);
+      expect((await c.get('/api/portal/session/files')).json.reduce((n: number, f: { size: number }) => n + f.size, 0)).toBe(100);
+      online.close();
+    } finally {
+      await quotaServer.stop();
+    }
+  });
+
+  it('refuses the customer’s chunks once the session has ended', async () => {
+    const req = await new TestClient(server.url).post('/api/portal/requests', { channel: 'chat', fields: { '1': 'Late' } });
+    const id = req.json.session.id;
+    await admin.post(`/api/queue/${id}/take`);
+    const c = new TestClient(server.url, { 'x-tessera-customer': req.json.customerToken });
+    const data = bytes(20);
+    const f = await c.post('/api/portal/session/files', { name: 'half.bin', size: 20, sha256: sha(data) });
+    expect((await put(c, `/api/portal/session/files/${f.json.id}`, 0, data.subarray(0, 10))).status).toBe(200);
+    expect((await admin.post(`/api/sessions/${id}/end`)).status).toBe(200);
+    const after = await put(c, `/api/portal/session/files/${f.json.id}`, 10, data.subarray(10));
+    expect(after.status).toBe(409);
+    expect(after.json.error).toMatch(/live session/);
+    expect((await c.get('/api/portal/session/files')).json[0]).toMatchObject({ received: 10, status: 'uploading' });
+  });
+});

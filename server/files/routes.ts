@@ -75,14 +75,17 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
 
   async function receive(s: SupportSession, actor: string, file: SessionFile | null, offset: number, request: Request, status: (c: number, b: unknown) => unknown) {
     if (!file) return status(404, { error: 'no such file' });
+    if (s.status !== 'active') return status(409, { error: 'files move only in a live session' });
     const chunk = new Uint8Array(await request.arrayBuffer());
+    // The body took time: the session may have ended meanwhile (the file's own state is re-read by append).
+    if (sessions.get(s.id)?.status !== 'active') return status(409, { error: 'files move only in a live session' });
     try {
-      const updated = await store.append(file, offset, chunk);
+      const updated = await store.append(s.id, file.id, offset, chunk);
       report(s, actor, updated, false);
       if (updated.status === 'failed') return status(422, { error: 'the file does not match its SHA-256; it was discarded' });
       return updated;
     } catch (e) {
-      if (e instanceof ChunkError) return status(e.status, { error: e.message, received: file.received });
+      if (e instanceof ChunkError) return status(e.status, { error: e.message, received: store.get(s.id, file.id)?.received ?? 0 });
       throw e;
     }
   }
@@ -90,9 +93,15 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
   function announceFile(s: SupportSession, actor: string, direction: FileDirection, body: { name: string; size: number; sha256: string }, status: (c: number, b: unknown) => unknown) {
     if (s.status !== 'active') return status(409, { error: 'files move only in a live session' });
     if (body.size > ctx.config.fileLimitBytes) return status(413, { error: `the file is larger than the limit of ${ctx.config.fileLimitBytes} bytes` });
-    const file = store.create({ sessionId: s.id, direction, uploader: actor, ...body });
+    let file: SessionFile;
+    try {
+      file = store.create({ sessionId: s.id, direction, uploader: actor, ...body }, ctx.config.sessionFileQuotaBytes);
+    } catch (e) {
+      if (e instanceof ChunkError) return status(e.status, { error: e.message });
+      throw e;
+    }
     report(s, actor, file, true);
-    return file.size === 0 ? store.append(file, 0, new Uint8Array(0)) : file;
+    return file.size === 0 ? store.append(s.id, file.id, 0, new Uint8Array(0)) : file;
   }
 
   const engineerSession = (sessionId: number, engineerId: number) => workingSession(sessions, participants, sessionId, engineerId);
@@ -103,7 +112,7 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
     if (s.status === 'ended') return canReadSession(sessions, auth.engineers, s, engineerId) ? s : null;
     return engineerSession(sessionId, engineerId);
   }
-  const customerSession = (headers: Record<string, string | undefined>) => sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+  const customerSession = (headers: Record<string, string | undefined>) => sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
 
   const ids = t.Object({ id: t.Integer({ minimum: 1 }), fileId: t.Integer({ minimum: 1 }) });
   return new Elysia({ name: 'file-routes', prefix: '/api' })

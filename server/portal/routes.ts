@@ -10,6 +10,7 @@ import { AccessCodes } from '../support/accessCodes.ts';
 import { IdentityFields } from '../support/identityFields.ts';
 import { PortalSettings } from '../support/portalSettings.ts';
 import { RateLimiter } from '../http/rateLimiter.ts';
+import { CodeGuessLimiter } from './codeGuessLimiter.ts';
 import { MAX_CHAT_CHARS } from '../support/routes.ts';
 import { SessionStore, type SupportSession } from '../support/sessionStore.ts';
 import { Participants } from '../support/participants.ts';
@@ -34,9 +35,10 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
   const desks = new DeskStore(ctx.db, 'desks');
   const views = new SupportViews(fields, auth.engineers, new Participants(ctx.db));
   const journal = new SessionJournal(ctx, sessions, views);
-  // 6-digit codes have a million values: 5 guesses per address and 60 overall per 10 minutes make a brute
-  // force hopeless within a code's 10-minute life.
-  const codeLimiter = new RateLimiter(5, 60, 10 * MINUTE);
+  // 6-digit codes have a million values and live an hour at most: 5 wrong guesses per address, 20 per network
+  // and 60 overall per 10 minutes (the last only for those who guessed wrong, see CodeGuessLimiter) make a brute
+  // force hopeless.
+  const codeLimiter = new CodeGuessLimiter({ perAddress: 5, perNetwork: 20, global: 60, windowMs: 10 * MINUTE });
   const requestLimiter = new RateLimiter(10, 1000, 10 * MINUTE);
   const chatLimiter = new RateLimiter(60, 100_000, MINUTE);
   const customerSockets = new Map<number, Set<{ send(data: string): unknown }>>();
@@ -100,7 +102,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     .post(
       '/requests',
       ({ body, request, server, set, status }) => {
-        const address = clientAddress(server, request);
+        const address = clientAddress(server, request, ctx.config.trustedProxies);
         const wait = requestLimiter.hit(address);
         if (wait) return status(429, tooMany(wait, set));
         const deskId = body.deskId ?? null;
@@ -125,11 +127,15 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     .post(
       '/access-codes',
       ({ body, request, server, set, status }) => {
-        const wait = codeLimiter.hit(clientAddress(server, request));
+        const address = clientAddress(server, request, ctx.config.trustedProxies);
+        const wait = codeLimiter.wait(address);
         if (wait) return status(429, tooMany(wait, set));
         const sessionId = codes.redeem(body.code.replace(/\s+/g, ''));
-        if (sessionId === null) return status(404, { error: 'this code is wrong, used or expired' });
-        const customerToken = sessions.attachCustomer(sessionId, clientAddress(server, request));
+        if (sessionId === null) {
+          codeLimiter.failed(address);
+          return status(404, { error: 'this code is wrong, used or expired' });
+        }
+        const customerToken = sessions.attachCustomer(sessionId, address);
         ctx.events.emit('support-changed', undefined);
         ctx.events.emit('customer-joined', { sessionId });
         return { session: portalSession(sessions.get(sessionId)!), customerToken };
@@ -139,7 +145,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     .get(
       '/session',
       ({ headers, status }) => {
-        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         return s ? portalSession(s) : status(401, { error: 'unknown or expired customer session' });
       },
       { access: 'public' },
@@ -147,7 +153,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     .get(
       '/session/log',
       ({ headers, query, status }) => {
-        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         return sessions
           .logOf(s.id, query.after ?? 0)
@@ -159,7 +165,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     .post(
       '/session/chat',
       ({ headers, body, set, status }) => {
-        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         if (s.status === 'ended') return status(409, { error: 'the session has ended' });
         const wait = chatLimiter.hit(`session:${s.id}`);
@@ -173,7 +179,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     .post(
       '/session/cancel',
       ({ headers, status }) => {
-        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         if (!sessions.cancelQueued(s.id))
           return status(409, { error: s.status === 'ended' ? 'the session has ended' : 'an engineer has already taken your request' });
@@ -185,7 +191,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     .post(
       '/session/survey',
       ({ headers, body, status }) => {
-        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '');
+        const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         if (s.status !== 'ended') return status(409, { error: 'the survey opens when the session has ended' });
         if (!sessions.saveSurvey(s.id, body.rating, body.solved ?? null, body.comment?.trim() ?? ''))
@@ -205,10 +211,10 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     .ws('/ws', {
       query: t.Object({ token: t.String({ minLength: 1, maxLength: 200 }) }),
       beforeHandle({ query, status }) {
-        if (!sessions.byCustomerToken(query.token)) return status(401, { error: 'unknown customer session' });
+        if (!sessions.byCustomerToken(query.token, ctx.config)) return status(401, { error: 'unknown customer session' });
       },
       open(ws) {
-        const s = sessions.byCustomerToken(ws.data.query.token);
+        const s = sessions.byCustomerToken(ws.data.query.token, ctx.config);
         if (!s) return ws.close(1008, 'unknown customer session');
         (ws.data as { sessionId?: number }).sessionId = s.id;
         let set = customerSockets.get(s.id);

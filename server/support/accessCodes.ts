@@ -4,6 +4,8 @@ import { sha256 } from '../auth/secrets.ts';
 
 export const CODE_DIGITS = 6;
 export const DEFAULT_CODE_MINUTES = 10;
+/** A code is a 6-digit secret guessed against a shared rate limit: the longer it lives, the better the odds; an hour is enough to read it out. */
+export const MAX_CODE_MINUTES = 60;
 
 /**
  * 6-digit access codes. Only a hash is stored and lookup is by hash, so comparing a guess never walks the
@@ -13,6 +15,7 @@ export class AccessCodes {
   constructor(private db: Database) {}
 
   issue(sessionId: number, engineerId: number, minutes = DEFAULT_CODE_MINUTES): { code: string; expiresAt: string } {
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_CODE_MINUTES) throw new RangeError(`a code lives 1..${MAX_CODE_MINUTES} minutes`);
     const expiresAt = new Date(Date.now() + minutes * 60_000).toISOString();
     // A live code must be unique; retry on the (rare) collision with another live code.
     for (let attempt = 0; attempt < 20; attempt++) {

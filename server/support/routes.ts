@@ -2,14 +2,14 @@ import { Elysia, t } from 'elysia';
 import { required, type Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import type { ConsoleHub } from '../presence/consoleHub.ts';
-import { AccessCodes } from './accessCodes.ts';
+import { AccessCodes, MAX_CODE_MINUTES } from './accessCodes.ts';
 import { IdentityFields } from './identityFields.ts';
 import { PortalSettings } from './portalSettings.ts';
 import { SessionStore } from './sessionStore.ts';
 import { Participants } from './participants.ts';
 import { SupportViews } from './views.ts';
 import { SessionJournal } from './journal.ts';
-import { canReadSession, workingSession } from './visibility.ts';
+import { canReadSession, historyScope, workingSession } from './visibility.ts';
 
 export const MAX_CHAT_CHARS = 4000;
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
@@ -99,7 +99,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         access: { role: 'engineer' },
         body: t.Object({
           deskId: t.Optional(t.Union([t.Integer({ minimum: 1 }), t.Null()])),
-          minutes: t.Optional(t.Integer({ minimum: 1, maximum: 24 * 60 })),
+          minutes: t.Optional(t.Integer({ minimum: 1, maximum: MAX_CODE_MINUTES })),
         }),
       },
     )
@@ -147,10 +147,14 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
     .get(
       '/sessions/:id/history',
       ({ params, principal, status }) => {
-        const s = visible(params.id, required(principal).engineer.id);
+        const me = required(principal).engineer;
+        const s = visible(params.id, me.id);
         if (!s) return status(404, { error: 'no such session' });
         const identifying = identity.list().filter((f) => f.type === 'email' || f.type === 'phone' || f.crmUrl).map((f) => f.slot);
-        return sessions.history(s, identifying.length ? identifying : [1]).map((h) => ({ ...views.summary(h), notes: h.notes }));
+        // A desk colleague's session is listed, but its private notes only go to those who may read the session.
+        return sessions
+          .history(s, identifying.length ? identifying : [1], historyScope(auth.engineers, me.id))
+          .map((h) => ({ ...views.summary(h), notes: canReadSession(sessions, auth.engineers, h, me.id) ? h.notes : '' }));
       },
       { access: { role: 'engineer' }, params: idParam },
     )

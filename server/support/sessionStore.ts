@@ -54,6 +54,12 @@ export interface LogEntry {
   data: Record<string, unknown>;
 }
 
+/** How long a customer's token works (the settings of the same names). */
+export interface CustomerTokenLifetime {
+  customerTokenHours: number;
+  customerGraceMinutes: number;
+}
+
 /** Support requests and the sessions they become, with their log. */
 export class SessionStore {
   constructor(private db: Database) {}
@@ -102,11 +108,22 @@ export class SessionStore {
     return row ? toSession(row) : null;
   }
 
-  byCustomerToken(token: string): SupportSession | null {
+  /**
+   * The session a customer's token opens, while the token lives: a token is a bearer secret kept in the browser,
+   * so it stops working `customerTokenHours` after the request began and `customerGraceMinutes` after the end.
+   */
+  byCustomerToken(token: string, lifetime: CustomerTokenLifetime): SupportSession | null {
     if (!token || token.length > 200) return null;
+    const t = Date.now();
     const row = this.db
-      .query<SessionRow, [string]>('SELECT * FROM support_sessions WHERE customer_token_hash = ?')
-      .get(sha256(token));
+      .query<SessionRow, [string, string, string]>(
+        `SELECT * FROM support_sessions WHERE customer_token_hash = ? AND created_at > ? AND (ended_at IS NULL OR ended_at > ?)`,
+      )
+      .get(
+        sha256(token),
+        new Date(t - lifetime.customerTokenHours * 3_600_000).toISOString(),
+        new Date(t - lifetime.customerGraceMinutes * 60_000).toISOString(),
+      );
     return row ? toSession(row) : null;
   }
 
@@ -203,9 +220,10 @@ export class SessionStore {
 
   /**
    * Earlier sessions of the same customer: any session that shares a value of one of the given identifying
-   * fields (e-mail, phone, customer number), newest first.
+   * fields (e-mail, phone, customer number), newest first, limited to `scope` (an SQL condition the caller built
+   * for who is asking, see historyScope).
    */
-  history(session: SupportSession, identifyingSlots: number[], limit = 20): SupportSession[] {
+  history(session: SupportSession, identifyingSlots: number[], scope: { where: string; args: number[] }, limit = 20): SupportSession[] {
     const pairs = identifyingSlots
       .map((slot) => [slot, session.customerFields[String(slot)]] as const)
       .filter((p): p is readonly [number, string] => !!p[1]);
@@ -213,9 +231,9 @@ export class SessionStore {
     const where = pairs.map(() => `json_extract(customer_fields, '$."' || ? || '"') = ?`).join(' OR ');
     return this.db
       .query<SessionRow, (string | number)[]>(
-        `SELECT * FROM support_sessions WHERE id != ? AND (${where}) ORDER BY id DESC LIMIT ?`,
+        `SELECT * FROM support_sessions WHERE id != ? AND (${where}) AND ${scope.where} ORDER BY id DESC LIMIT ?`,
       )
-      .all(session.id, ...pairs.flatMap(([slot, value]) => [String(slot), value]), limit)
+      .all(session.id, ...pairs.flatMap(([slot, value]) => [String(slot), value]), ...scope.args, limit)
       .map(toSession);
   }
 

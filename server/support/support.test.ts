@@ -204,6 +204,48 @@ describe('access codes', () => {
   });
 });
 
+describe('access codes under a spread-out attack', () => {
+  it('junk from many addresses does not lock out a customer with the right code; those who guessed wrong stay limited', async () => {
+    // Behind a trusted proxy (loopback here), each X-Forwarded-For address is a client of its own.
+    server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
+    const admin = await setupAdmin(server);
+    const from = (ip: string) => new TestClient(server.url, { 'x-forwarded-for': ip });
+    // 12 addresses in 12 networks send 5 wrong codes each: the old server-wide cap (60) was then used up for everyone.
+    for (let a = 1; a <= 12; a++)
+      for (let i = 0; i < 5; i++) expect((await from(`198.51.${a}.7`).post('/api/portal/access-codes', { code: '000000' })).status).toBe(404);
+    const issued = await admin.post('/api/sessions/code', {});
+    const joined = await from('203.0.113.50').post('/api/portal/access-codes', { code: issued.json.code });
+    expect(joined.status).toBe(200);
+    // Past the server-wide count a fresh network gets one guess, then waits.
+    expect((await from('192.0.2.1').post('/api/portal/access-codes', { code: '000001' })).status).toBe(404);
+    expect((await from('192.0.2.1').post('/api/portal/access-codes', { code: '000002' })).status).toBe(429);
+    expect((await from('192.0.2.99').post('/api/portal/access-codes', { code: '000003' })).status).toBe(429); // same /24
+    expect((await from('198.51.1.7').post('/api/portal/access-codes', { code: '000004' })).status).toBe(429);
+  });
+
+  it('one network cannot spread its guesses over many addresses', async () => {
+    server = await startTestServer({ trustedProxies: ['127.0.0.1'] });
+    await setupAdmin(server);
+    const statuses: number[] = [];
+    for (let host = 1; host <= 6; host++)
+      for (let i = 0; i < 4; i++)
+        statuses.push((await new TestClient(server.url, { 'x-forwarded-for': `198.51.100.${host}` }).post('/api/portal/access-codes', { code: '000000' })).status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(20);
+    expect(statuses.slice(20)).toEqual([429, 429, 429, 429]);
+  });
+
+  it('live an hour at most', async () => {
+    server = await startTestServer();
+    const admin = await setupAdmin(server);
+    const long = await admin.post('/api/sessions/code', { minutes: 61 });
+    expect(long.status).toBe(422);
+    expect((await admin.post('/api/sessions/code', { minutes: 24 * 60 })).status).toBe(422);
+    const hour = await admin.post('/api/sessions/code', { minutes: 60 });
+    expect(hour.status).toBe(200);
+    expect(Date.parse(hour.json.expiresAt) - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+  });
+});
+
 describe('identity field settings', () => {
   it('validates patterns and CRM links, and links customer values to the CRM', async () => {
     server = await startTestServer();

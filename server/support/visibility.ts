@@ -23,3 +23,20 @@ export function workingSession(sessions: SessionStore, participants: Participant
   const role = s ? participants.roleOf(s.id, engineerId) : null;
   return s && (role === 'owner' || role === 'engineer') ? s : null;
 }
+
+/**
+ * Which sessions a customer's history may list for this engineer, as SQL over support_sessions (with its
+ * arguments): what canReadSession allows, plus the sessions of the engineer's own desks (a colleague's earlier
+ * session with the same customer). The history matches on values the customer typed, so anyone can claim anyone's
+ * e-mail: without this scope a request to one desk would list another desk's sessions.
+ */
+export function historyScope(engineers: EngineerStore, engineerId: number): { where: string; args: number[] } {
+  const me = engineers.byId(engineerId);
+  if (!me) return { where: '0', args: [] };
+  if (me.role === 'admin') return { where: '1', args: [] };
+  const desks = engineers.deskIds(engineerId);
+  const inDesks = `desk_id IN (${desks.map(() => '?').join(',') || 'NULL'})`;
+  const own = 'owner_id = ? OR id IN (SELECT session_id FROM session_participants WHERE engineer_id = ?)';
+  const generic = me.role === 'supervisor' ? ' OR desk_id IS NULL' : '';
+  return { where: `(${own} OR ${inDesks}${generic})`, args: [engineerId, engineerId, ...desks] };
+}
