@@ -7,7 +7,7 @@ import { configTrailer } from '../protocol/agentConfig.ts';
 import { ProviderStore } from '../provider/store.ts';
 import { SessionStore } from '../support/sessionStore.ts';
 import { agentDir, listAgentBinaries, platformFromUserAgent } from './agentBinaries.ts';
-import { JoinTokens } from './joinTokens.ts';
+import { joinTokenRefusal, JoinTokens } from './joinTokens.ts';
 
 const TICKET_MS = 5 * 60_000;
 /**
@@ -52,6 +52,8 @@ export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
         const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         if (s.status === 'ended') return status(409, { error: 'the session has ended' });
+        const refused = joinTokenRefusal(s.status);
+        if (refused) return status(409, { error: refused });
         const platform = body.platform ?? platformFromUserAgent(request.headers.get('user-agent') ?? '');
         if (!listAgentBinaries(dir).some((b) => b.platform === platform))
           return status(404, { error: `no support app for ${platform} on this server (ask your IT team)` });
@@ -80,6 +82,8 @@ export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
         if (!found) return status(404, { error: 'this download link is used or expired; start it again from the portal' });
         const s = sessions.get(found.sessionId);
         if (!s || s.status === 'ended') return status(409, { error: 'the session has ended' });
+        const refused = joinTokenRefusal(s.status);
+        if (refused) return status(409, { error: refused });
         const binary = listAgentBinaries(dir).find((b) => b.platform === found.platform);
         if (!binary) return status(404, { error: `no support app for ${found.platform} on this server` });
         const { token } = tokens.issue(s.id, 'customer-download');

@@ -4,6 +4,17 @@ import { randomSecret, sha256 } from '../auth/secrets.ts';
 /** How long a join token lasts at most; it stops working earlier when its session ends. */
 export const JOIN_TOKEN_HOURS = 24;
 
+/**
+ * Why no join token may be handed out for a session in this state, or null. Only a session an engineer has taken gets
+ * one: a request nobody has taken yet would otherwise let any anonymous visitor connect an agent that writes to the
+ * session's log before anyone looks at it.
+ */
+export function joinTokenRefusal(status: string): string | null {
+  if (status === 'active') return null;
+  if (status === 'ended') return 'the session has ended';
+  return 'no engineer has taken the request yet; the support app can be started once one has';
+}
+
 export interface JoinToken {
   token: string;
   expiresAt: string;

@@ -14,6 +14,7 @@ import type { DesktopHub } from '../relay/desktopHub.ts';
 import type { AgentLink, DesktopSession } from '../relay/desktopSession.ts';
 import { AgentSessionFeed } from './agentSessionFeed.ts';
 import { ConnectionCounter } from './connectionCounter.ts';
+import { AgentMessageBudget } from './messageBudget.ts';
 import type { AgentRegistry } from './registry.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -21,6 +22,8 @@ const HELLO_TIMEOUT_MS = 10_000;
 interface AgentSocketData {
   agentId?: string;
   address: string;
+  /** What it may still send (text messages). */
+  budget: AgentMessageBudget;
   /** Refused at open (too many from its address): it was never counted. */
   refused?: boolean;
   helloTimer?: ReturnType<typeof setTimeout>;
@@ -70,6 +73,7 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
           data.refused = true;
           return ws.close(1008, `too many agent connections from ${data.address}`);
         }
+        data.budget = new AgentMessageBudget();
         data.helloTimer = setTimeout(() => ws.close(1008, 'no hello'), HELLO_TIMEOUT_MS);
       },
       message(ws, raw) {
@@ -96,6 +100,11 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
         if ('error' in message) {
           send(ws, { type: 'error', error: message.error });
           return ws.close(1008, message.error.slice(0, 120));
+        }
+        const over = data.budget.spend(message.type);
+        if (over) {
+          send(ws, { type: 'error', error: over });
+          return ws.close(1008, over);
         }
         if (message.type === 'hello') {
           if (data.agentId) {

@@ -8,7 +8,8 @@ import { openDatabase } from '../db/open.ts';
 import { CUSTOMER_HEADER } from '../portal/routes.ts';
 import { desktopTeam, TestAgent, until } from '../relay/testing/desktopKit.ts';
 import { SessionStore } from '../support/sessionStore.ts';
-import { startTestServer, type TestServer } from '../testing/startTestServer.ts';
+import { startTestServer, TestClient, type TestServer } from '../testing/startTestServer.ts';
+import { AGENT_LOGGED_MESSAGES, AGENT_MESSAGES } from './messageBudget.ts';
 import { JOIN_TOKEN_HOURS, JoinTokens } from './joinTokens.ts';
 
 let server: TestServer;
@@ -164,5 +165,71 @@ describe('an agent bound to a session', () => {
     const closed = new Promise<{ code: number; reason: string }>((r) => ws.addEventListener('close', (e) => r({ code: e.code, reason: e.reason })));
     ws.send(new Uint8Array([2, 0x54, 1, 1]));
     expect(await closed).toEqual({ code: 1008, reason: 'hello expected' });
+  });
+});
+
+describe('an agent cannot flood the session', () => {
+  it('closes an agent that sends logged messages faster than its budget; the log keeps only the burst', async () => {
+    server = await startTestServer();
+    const team = await desktopTeam(server);
+    const agent = await connect(await team.agentToken());
+    await agent.welcome();
+    const before = (await logTexts(team)).length;
+    // bounded: a few times the burst, as fast as the socket takes it
+    for (let i = 0; i < AGENT_LOGGED_MESSAGES.burst * 10 && agent.ws.readyState === WebSocket.OPEN; i++)
+      agent.json({ type: 'refused', what: 'input', reason: `flood ${i}` });
+    const closed = await agent.closed;
+    expect(closed.code).toBe(1008);
+    expect(closed.reason).toMatch(/too many refused messages/);
+    await Bun.sleep(100);
+    const logged = (await logTexts(team)).slice(before).filter((t) => t.startsWith('the agent refused input'));
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.length).toBeLessThanOrEqual(AGENT_LOGGED_MESSAGES.burst + 2);
+  });
+
+  it('closes an agent that sends any text messages faster than its budget', async () => {
+    server = await startTestServer();
+    const team = await desktopTeam(server);
+    const agent = await connect(await team.agentToken());
+    await agent.welcome();
+    for (let i = 0; i < AGENT_MESSAGES.burst * 5 && agent.ws.readyState === WebSocket.OPEN; i++) agent.json({ type: 'heartbeat', t: i });
+    expect(await agent.closed).toEqual({ code: 1008, reason: `too many messages (at most ${AGENT_MESSAGES.perSecond} a second); slow down` });
+    expect(agent.count('heartbeat-ack')).toBeLessThanOrEqual(AGENT_MESSAGES.burst + 2);
+  });
+
+  it('a token that reconnects in a loop is refused after a while instead of logging each connection', async () => {
+    server = await startTestServer();
+    const team = await desktopTeam(server);
+    const token = await team.agentToken();
+    let refused: string | undefined;
+    for (let i = 0; i < 40 && !refused; i++) {
+      const a = await connect(token);
+      const w = await a.welcome();
+      if (w.type === 'error') refused = w.error;
+      a.close();
+      await a.closed;
+    }
+    expect(refused).toBe('too many agent connections to this session; wait a minute');
+    expect((await logTexts(team)).filter((t) => t.startsWith('agent connected')).length).toBeLessThanOrEqual(20);
+  });
+
+  it('no join token (nor agent download) for a request nobody has taken yet', async () => {
+    server = await startTestServer();
+    const team = await desktopTeam(server);
+    // someone must be online for the portal to take a request
+    const online = new WebSocket(server.url.replace('http', 'ws') + '/ws/console', { headers: { cookie: team.owner.client.cookieHeader } } as unknown as string[]);
+    agents.push({ close: () => online.close() } as TestAgent);
+    await new Promise((r) => online.addEventListener('open', r));
+    const req = await new TestClient(server.url).post('/api/portal/requests', { channel: 'remote', fields: { '1': 'Quinn' } });
+    expect(req.status, req.text).toBe(200);
+    const customer = { [CUSTOMER_HEADER]: req.json.customerToken as string };
+    const asked = await team.customer.request('POST', '/api/portal/session/agent-token', undefined, customer);
+    expect(asked.status).toBe(409);
+    expect(asked.json.error).toMatch(/no engineer has taken the request yet/);
+    const download = await team.customer.request('POST', '/api/portal/session/agent-download', {}, customer);
+    expect(download.status).toBe(409);
+    expect(download.json.error).toMatch(/no engineer has taken the request yet/);
+    expect((await team.owner.client.post(`/api/queue/${req.json.session.id}/take`)).status).toBe(200);
+    expect((await team.customer.request('POST', '/api/portal/session/agent-token', undefined, customer)).status).toBe(200);
   });
 });

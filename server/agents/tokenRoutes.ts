@@ -5,7 +5,7 @@ import { CUSTOMER_HEADER } from '../portal/routes.ts';
 import { Participants } from '../support/participants.ts';
 import { SessionStore } from '../support/sessionStore.ts';
 import { workingSession } from '../support/visibility.ts';
-import { JoinTokens } from './joinTokens.ts';
+import { joinTokenRefusal, JoinTokens } from './joinTokens.ts';
 
 /**
  * Join tokens for agents: the engineers working in a session and the session's customer (portal) can each get
@@ -35,6 +35,8 @@ export function agentTokenRoutes(ctx: AppContext, auth: Auth) {
         const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         if (s.status === 'ended') return status(409, { error: 'the session has ended' });
+        const refused = joinTokenRefusal(s.status);
+        if (refused) return status(409, { error: refused });
         return tokens.issue(s.id, 'customer');
       },
       { access: 'public' },

@@ -7,6 +7,7 @@ import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { DeskStore } from '../desks/store.ts';
 import { JoinTokens } from '../agents/joinTokens.ts';
+import { RateLimiter } from '../http/rateLimiter.ts';
 import { recordingPath } from '../recordings/paths.ts';
 import { Experts } from '../support/experts.ts';
 import { IdentityFields } from '../support/identityFields.ts';
@@ -17,6 +18,8 @@ import { SupportViews } from '../support/views.ts';
 import { DesktopSession, type AgentLink, type ViewerLink } from './desktopSession.ts';
 import { PicturePool, type Screen } from './picturePool.ts';
 import { ViewerAccess, type ViewerGrant, type ViewerIdentity } from './viewerAccess.ts';
+
+const AGENT_BINDS_PER_MINUTE = 20;
 
 export class DesktopHub {
   private live = new Map<number, DesktopSession>();
@@ -33,6 +36,8 @@ export class DesktopHub {
   /** `${sessionId}:${actor}:${mode}` already logged: a console that reconnects is not logged again. */
   private announced = new Set<string>();
   private readonly pictures: PicturePool;
+  /** Agent connections per session and minute (a real agent reconnects after a network loss, with backoff). */
+  private readonly binds = new RateLimiter(AGENT_BINDS_PER_MINUTE, Number.MAX_SAFE_INTEGER, 60_000);
 
   constructor(
     private ctx: AppContext,
@@ -108,6 +113,8 @@ export class DesktopHub {
   bindAgent(token: string, link: AgentLink, describe: string): { session: DesktopSession; welcome: { id: number; desk: string } } | { error: string } {
     const sessionId = this.tokens.sessionOf(token);
     if (sessionId === null) return { error: 'unknown or expired session token' };
+    // Each connection is logged: a token that reconnects in a loop must not fill the session's log.
+    if (this.binds.hit(String(sessionId))) return { error: 'too many agent connections to this session; wait a minute' };
     const support = this.sessions.get(sessionId)!;
     const s = this.session(sessionId);
     const refusal = s.attachAgent(link, describe);

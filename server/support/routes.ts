@@ -12,6 +12,9 @@ import { SessionJournal } from './journal.ts';
 import { canReadSession, historyScope, workingSession } from './visibility.ts';
 
 export const MAX_CHAT_CHARS = 4000;
+/** Log entries per page of GET /api/sessions/:id/log (the default, and the most one page may ask for). */
+export const LOG_PAGE = 500;
+export const MAX_LOG_PAGE = 1000;
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
 
 /** The engineers' side of attended support: the live queue, taking requests, access codes, session chat. */
@@ -116,9 +119,15 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       ({ params, query, principal, status }) => {
         const s = visible(params.id, required(principal).engineer.id);
         if (!s) return status(404, { error: 'no such session' });
-        return sessions.logOf(s.id, query.after ?? 0).map((e) => views.logEntry(e, views.customerName(s)));
+        // Paged: a long log (an agent that flooded it) is read page by page, never in one query and one reply.
+        const name = views.customerName(s);
+        return sessions.logOf(s.id, query.after ?? 0, query.limit ?? LOG_PAGE).map((e) => views.logEntry(e, name));
       },
-      { access: { role: 'engineer' }, params: idParam, query: t.Object({ after: t.Optional(t.Integer({ minimum: 0 })) }) },
+      {
+        access: { role: 'engineer' },
+        params: idParam,
+        query: t.Object({ after: t.Optional(t.Integer({ minimum: 0 })), limit: t.Optional(t.Integer({ minimum: 1, maximum: MAX_LOG_PAGE })) }),
+      },
     )
     .post(
       '/sessions/:id/chat',
@@ -172,6 +181,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
           deskIds: query.deskId !== undefined ? (deskIds ? deskIds.filter((d) => d === query.deskId) : [query.deskId]) : deskIds,
           from: query.from,
           to: query.to,
+          beforeId: query.before,
           limit: query.limit ?? 100,
         });
         return found.map((f) => ({ ...views.summary(f), notes: f.notes }));
@@ -185,6 +195,8 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
           from: t.Optional(t.String({ format: 'date-time' })),
           to: t.Optional(t.String({ format: 'date-time' })),
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+          /** The next page: sessions older than this id (the last id of the page before). */
+          before: t.Optional(t.Integer({ minimum: 1 })),
         }),
       },
     )

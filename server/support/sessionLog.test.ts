@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOG_PAGE, MAX_LOG_PAGE } from './routes.ts';
 import { createEngineer, setupAdmin, startTestServer, TestClient, type TestServer } from '../testing/startTestServer.ts';
 
 let server: TestServer;
@@ -86,5 +87,33 @@ describe('after the session', () => {
     expect(((await eve.client.get('/api/admin/canned-replies')).json as unknown[]).length).toBe(30);
     expect((await eve.client.get('/api/admin/common-urls')).json).toEqual([{ title: 'Status', url: 'https://status.example' }]);
     expect((await eve.client.put('/api/admin/common-urls', [])).status).toBe(403);
+  });
+
+  it('pages a session’s log: a default page, a bounded limit, and the after cursor', async () => {
+    const s = await session({ '1': 'Paige' });
+    // bounded: just over one default page
+    for (let batch = 0; batch < Math.ceil((LOG_PAGE + 10) / 50); batch++)
+      await Promise.all(Array.from({ length: 50 }, (_, i) => admin.post(`/api/sessions/${s.id}/chat`, { text: `line ${batch * 50 + i}` })));
+    const first = (await admin.get(`/api/sessions/${s.id}/log`)).json as Array<{ id: number }>;
+    expect(first).toHaveLength(LOG_PAGE);
+    const rest = (await admin.get(`/api/sessions/${s.id}/log?after=${first.at(-1)!.id}`)).json as Array<{ id: number }>;
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.length).toBeLessThan(LOG_PAGE);
+    expect(rest[0]!.id).toBeGreaterThan(first.at(-1)!.id);
+    const three = (await admin.get(`/api/sessions/${s.id}/log?after=${first[1]!.id}&limit=3`)).json as Array<{ id: number }>;
+    expect(three.map((e) => e.id)).toEqual(first.slice(2, 5).map((e) => e.id));
+    for (const bad of ['limit=0', `limit=${MAX_LOG_PAGE + 1}`, 'limit=x', 'after=-1', 'limit=1e9'])
+      expect((await admin.get(`/api/sessions/${s.id}/log?${bad}`)).status, bad).toBe(422);
+  });
+
+  it('pages the session search with a before cursor', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await session({ '1': `Pager ${i}` })).id);
+    const page = async (q: string) => ((await admin.get(`/api/session-log?q=Pager&${q}`)).json as Array<{ id: number }>).map((h) => h.id);
+    const one = await page('limit=2');
+    expect(one).toEqual([ids[2], ids[1]]);
+    expect(await page(`limit=2&before=${one.at(-1)}`)).toEqual([ids[0]]);
+    expect((await admin.get('/api/session-log?before=0')).status).toBe(422);
+    expect((await admin.get('/api/session-log?before=abc')).status).toBe(422);
   });
 });

@@ -238,9 +238,13 @@ export class SessionStore {
   }
 
   /** Session log search for the console: by customer text, engineer, desk and date range. */
-  search(filter: { text?: string; engineerId?: number; deskIds?: number[] | null; from?: string; to?: string; limit: number }) {
+  search(filter: { text?: string; engineerId?: number; deskIds?: number[] | null; from?: string; to?: string; beforeId?: number; limit: number }) {
     const where: string[] = [];
     const args: (string | number)[] = [];
+    if (filter.beforeId !== undefined) {
+      where.push('id < ?');
+      args.push(filter.beforeId);
+    }
     if (filter.text) {
       where.push(`(customer_fields LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')`);
       const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -291,12 +295,13 @@ export class SessionStore {
     return { id: row.id, at: row.at, actor, kind, text, data };
   }
 
-  logOf(sessionId: number, afterId = 0): LogEntry[] {
+  /** The log after entry `afterId`, oldest first; at most `limit` entries (-1: all). */
+  logOf(sessionId: number, afterId = 0, limit = -1): LogEntry[] {
     return this.db
-      .query<{ id: number; at: string; actor: string; kind: string; text: string; data: string }, [number, number]>(
-        'SELECT id, at, actor, kind, text, data FROM session_log WHERE session_id = ? AND id > ? ORDER BY id',
+      .query<{ id: number; at: string; actor: string; kind: string; text: string; data: string }, [number, number, number]>(
+        'SELECT id, at, actor, kind, text, data FROM session_log WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?',
       )
-      .all(sessionId, afterId)
+      .all(sessionId, afterId, limit)
       .map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
   }
 }

@@ -92,6 +92,10 @@ function query(params: Record<string, string | number | undefined>): string {
   return text ? `?${text}` : '';
 }
 
+/** Entries per page of a session's log (the server's default page), and how many pages one load reads at most. */
+const LOG_PAGE = 500;
+const LOG_PAGES_MAX = 40;
+
 export const supportApi = {
   queue: () => request<QueueItem[]>('GET', '/api/queue'),
   take: (id: number) => request<SessionSummary>('POST', `/api/queue/${id}/take`),
@@ -100,7 +104,18 @@ export const supportApi = {
   mySessions: () => request<SessionSummary[]>('GET', '/api/sessions'),
   liveSessions: () => request<SessionSummary[]>('GET', '/api/sessions/live'),
   session: (id: number) => request<SessionDetail>('GET', `/api/sessions/${id}`),
-  log: (id: number, after = 0) => request<SessionLogEntry[]>('GET', `/api/sessions/${id}/log${after ? `?after=${after}` : ''}`),
+  /** One page of a session's log after entry `after` (the server pages it; see logAll). */
+  log: (id: number, after = 0, limit = LOG_PAGE) => request<SessionLogEntry[]>('GET', `/api/sessions/${id}/log?after=${after}&limit=${limit}`),
+  /** The log after entry `after`, page by page (at most LOG_PAGES_MAX pages per call: the next load goes on from there). */
+  logAll: async (id: number, after = 0): Promise<SessionLogEntry[]> => {
+    const all: SessionLogEntry[] = [];
+    for (let page = 0; page < LOG_PAGES_MAX; page++) {
+      const more = await supportApi.log(id, all.at(-1)?.id ?? after);
+      all.push(...more);
+      if (more.length < LOG_PAGE) break;
+    }
+    return all;
+  },
   chat: (id: number, text: string) => request<SessionLogEntry>('POST', `/api/sessions/${id}/chat`, { body: { text } }),
   saveNotes: (id: number, notes: string) => request<Ok>('PUT', `/api/sessions/${id}/notes`, { body: { notes } }),
   history: (id: number) => request<HistoryItem[]>('GET', `/api/sessions/${id}/history`),

@@ -93,7 +93,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
   let loading: Promise<void> | null = null;
   const loadLog = () => {
     loading ??= supportApi
-      .log(s().id, entries().at(-1)?.id ?? 0)
+      .logAll(s().id, entries().at(-1)?.id ?? 0)
       .then((more) => {
         setEntries((list) => mergeEntries(list, more));
         setLogError(null);

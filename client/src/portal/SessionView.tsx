@@ -65,7 +65,8 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
             </Match>
           </Switch>
         </div>
-        <Show when={s().channel === 'remote' && s().status !== 'ended'}>
+        {/* The server hands out the support app only once an engineer has taken the request. */}
+        <Show when={s().channel === 'remote' && s().status === 'active'}>
           <AgentDownload token={props.token} />
         </Show>
         <Show when={props.live.link() === 'reconnecting'}>
