@@ -134,4 +134,20 @@ describe('agent socket limits', () => {
       await small.stop();
     }
   });
+
+  it('counts agents behind a trusted proxy by the address the proxy names', async () => {
+    const proxied = await startTestServer({ agentConnectionsPerAddress: 1, trustedProxies: ['127.0.0.1'] });
+    try {
+      await setupAdmin(proxied);
+      const a = open('/ws/agent', { 'x-forwarded-for': '198.51.100.1' }, proxied);
+      const b = open('/ws/agent', { 'x-forwarded-for': '198.51.100.2' }, proxied);
+      await Promise.all([a.opened, b.opened]);
+      const again = open('/ws/agent', { 'x-forwarded-for': '203.0.113.9, 198.51.100.1' }, proxied);
+      expect(await again.closed).toEqual({ code: 1008, reason: 'too many agent connections from 198.51.100.1' });
+      a.ws.close();
+      b.ws.close();
+    } finally {
+      await proxied.stop();
+    }
+  });
 });

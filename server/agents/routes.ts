@@ -2,6 +2,7 @@ import { Elysia } from 'elysia';
 import type { Auth } from '../auth/guard.ts';
 import { randomSecret } from '../auth/secrets.ts';
 import type { AppContext } from '../context.ts';
+import { forwardedClient } from '../http/clientAddress.ts';
 import { messageBytes } from '../http/wsLimits.ts';
 import {
   HEARTBEAT_INTERVAL_MS,
@@ -68,7 +69,9 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
       },
       open(ws) {
         const data = ws.data as unknown as AgentSocketData;
-        data.address = ws.raw.remoteAddress || 'unknown';
+        // Behind a trusted reverse proxy every agent comes from the proxy: its X-Forwarded-For names the agent.
+        const forwardedFor = (ws.data as unknown as { headers: Record<string, string | undefined> }).headers['x-forwarded-for'] ?? null;
+        data.address = forwardedClient(ws.raw.remoteAddress || 'unknown', forwardedFor, ctx.config.trustedProxies);
         if (!perAddress.open(data.address)) {
           data.refused = true;
           return ws.close(1008, `too many agent connections from ${data.address}`);
