@@ -1,6 +1,10 @@
 /**
- * Fixed-window counters per key plus one global counter, in memory. For portal forms and access codes:
- * a restart resets them, which only ever helps a legitimate user.
+ * Fixed-window counters per key plus one global counter, in memory. For portal forms and chat: a restart resets
+ * them, which only ever helps a legitimate user.
+ *
+ * The global limit stops only keys that were already counted in this window. Refusing everyone once it is reached
+ * would let a few parties (a dozen addresses) lock everyone else out; this way a newcomer still gets its first
+ * attempt, and someone spreading a flood over many keys gains one attempt per fresh key and window.
  */
 export class RateLimiter {
   private windows = new Map<string, { start: number; count: number }>();
@@ -21,7 +25,7 @@ export class RateLimiter {
       this.windows.set(key, w);
     }
     if (w.count >= this.perKey) return Math.ceil((w.start + this.windowMs - now) / 1000);
-    if (this.global.count >= this.globalLimit) return Math.ceil((this.global.start + this.windowMs - now) / 1000);
+    if (this.global.count >= this.globalLimit && w.count > 0) return Math.ceil((this.global.start + this.windowMs - now) / 1000);
     w.count++;
     this.global.count++;
     if (this.windows.size > 100_000) this.prune(now);
