@@ -129,6 +129,27 @@ describe('passwords', () => {
     expect((await c.get('/api/desks')).status).toBe(200);
   });
 
+  it('an engineer created by an admin must replace the initial password at the first sign-in', async () => {
+    server = await startTestServer();
+    const admin = await setupAdmin(server);
+    const created = await admin.post('/api/engineers', {
+      username: 'dora', displayName: 'Dora', password: 'initial-password-1', role: 'engineer', deskIds: [1], stationIds: [],
+    });
+    expect(created.status).toBe(200);
+    const c = new TestClient(server.url);
+    const login = await c.post('/api/auth/login', { username: 'dora', password: 'initial-password-1' });
+    expect(login.status).toBe(200);
+    expect(login.json.mustChangePassword).toBe(true);
+    expect((await c.get('/api/desks')).json.error).toMatch(/change your password/);
+    expect((await c.post('/api/tokens', { name: 'x', scopes: ['org:read'] })).status).toBe(403);
+    expect((await c.post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'initial-password-1' })).status).toBe(422);
+    expect((await c.post('/api/auth/password', { currentPassword: 'initial-password-1', newPassword: 'my-own-password-22' })).status).toBe(200);
+    expect((await c.get('/api/desks')).status).toBe(200);
+    expect((await c.get('/api/auth/me')).json.mustChangePassword).toBe(false);
+    // the admin's password no longer works
+    expect((await new TestClient(server.url).post('/api/auth/login', { username: 'dora', password: 'initial-password-1' })).status).toBe(401);
+  });
+
   it('stores argon2id hashes, never the password', async () => {
     server = await startTestServer();
     await setupAdmin(server);

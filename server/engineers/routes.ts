@@ -42,6 +42,8 @@ export function engineerRoutes(ctx: AppContext, auth: Auth) {
           passwordHash: await hashPassword(body.password),
           deskIds: body.deskIds,
           stationIds: body.stationIds,
+          // The admin knows this password: like a reset, it only lasts until the engineer's first sign-in.
+          mustChangePassword: true,
         });
         ctx.events.emit('membership-changed', undefined);
         return auth.engineers.engineer(id)!;

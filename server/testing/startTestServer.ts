@@ -118,17 +118,30 @@ export async function createEngineer(
   deskIds: number[] = [1],
 ): Promise<{ client: TestClient; id: number; password: string }> {
   const password = `Secret-0123456789-${username.length}`;
-  const created = await admin.post('/api/engineers', {
-    username,
-    displayName: username.toUpperCase(),
-    password,
-    role,
-    deskIds,
-    stationIds: [],
-  });
+  const created = await addEngineer(admin, { username, displayName: username.toUpperCase(), password, role, deskIds, stationIds: [] });
   if (created.status !== 200) throw new Error(`create engineer failed: ${created.status} ${created.text}`);
   const client = new TestClient(server.url);
   const login = await client.post('/api/auth/login', { username, password });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
   return { client, id: created.json.id, password };
+}
+
+/**
+ * POST /api/engineers, then the engineer's own first sign-in that replaces the admin-set password (which the server
+ * demands), so the account ends up with `body.password` and ready to use. Answers with the creation response.
+ */
+export async function addEngineer(
+  admin: TestClient,
+  body: { username: string; displayName: string; password: string; role: string; deskIds: number[]; stationIds: number[] },
+) {
+  const temporary = `${body.password}-first`;
+  const created = await admin.post('/api/engineers', { ...body, password: temporary });
+  if (created.status !== 200) return created;
+  const first = new TestClient(admin.base);
+  const login = await first.post('/api/auth/login', { username: body.username, password: temporary });
+  if (login.status !== 200) throw new Error(`first login failed: ${login.status} ${login.text}`);
+  const changed = await first.post('/api/auth/password', { currentPassword: temporary, newPassword: body.password });
+  if (changed.status !== 200) throw new Error(`first password change failed: ${changed.status} ${changed.text}`);
+  await first.post('/api/auth/logout');
+  return created;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { copyWithXclip, runX } from '../../native/captureTesting.ts';
-import { TestClient } from '../../server/testing/startTestServer.ts';
+import { addEngineer, TestClient } from '../../server/testing/startTestServer.ts';
 import { launchChromium, PageTracker } from '../helpers/browser.ts';
 import { at as atOn, sha256, signIn, untilExact as untilExactOn } from '../helpers/consoleDesktop.ts';
 import { startDesktopRig, type DesktopRig } from '../helpers/desktopHarness.ts';
@@ -100,7 +100,7 @@ test('the clipboard goes both ways', () => pages.withDiagnostics(async () => {
 }));
 
 test('a supervisor watching sees the same screen and cannot type', () => pages.withDiagnostics(async () => {
-  const created = await rig.admin.post('/api/engineers', { ...SUPERVISOR, role: 'supervisor', deskIds: [1], stationIds: [] });
+  const created = await addEngineer(rig.admin, { ...SUPERVISOR, role: 'supervisor', deskIds: [1], stationIds: [] });
   expect(created.status, created.text).toBe(200);
   const supervisor = new TestClient(rig.server.url);
   expect((await supervisor.post('/api/auth/login', { username: SUPERVISOR.username, password: SUPERVISOR.password })).status).toBe(200);

@@ -115,9 +115,19 @@ test('setup, desk, engineer, and live presence across two browsers', () => withD
   const deskPresence = a.getByRole('region', { name: `${DESK} desk` });
   await deskPresence.getByText('Nobody online').waitFor();
 
-  // A second browser signs in as the engineer: no Admin for them, and the admin sees them come online.
+  // A second browser signs in as the engineer. The admin chose that password, so the engineer must first pick their
+  // own; then: no Admin for them, and the admin sees them come online.
   const engineer = await newPage();
-  await signIn(engineer.page, ENGINEER.username, ENGINEER.password);
+  await engineer.page.goto('/login');
+  await engineer.page.getByLabel('Username').fill(ENGINEER.username);
+  await engineer.page.getByLabel('Password').fill(ENGINEER.password);
+  await engineer.page.getByRole('button', { name: 'Sign in' }).click();
+  await engineer.page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+  await engineer.page.getByLabel('Current password').fill(ENGINEER.password);
+  await engineer.page.getByLabel('New password', { exact: true }).fill('my-own-password-5190');
+  await engineer.page.getByLabel('Confirm new password').fill('my-own-password-5190');
+  await engineer.page.getByRole('button', { name: 'Set new password' }).click();
+  await engineer.page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
   await engineer.page.getByRole('button', { name: 'Connection: Live' }).waitFor();
   expect(await engineer.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0);
   await deskPresence.getByText(ENGINEER.displayName).waitFor();

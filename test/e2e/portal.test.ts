@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { TestClient } from '../../server/testing/startTestServer.ts';
+import { addEngineer, TestClient } from '../../server/testing/startTestServer.ts';
 import { launchChromium, PageTracker } from '../helpers/browser.ts';
 import { ensureClientBuilt, startServer, type SpawnedServer } from '../helpers/server.ts';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   });
   expect(settings.status, settings.text).toBe(200);
   printersDesk = (await admin.post('/api/desks', { name: 'Printers' })).json.id;
-  const created = await admin.post('/api/engineers', { ...ENGINEER, role: 'engineer', deskIds: [1], stationIds: [] });
+  const created = await addEngineer(admin, { ...ENGINEER, role: 'engineer', deskIds: [1], stationIds: [] });
   expect(created.status, created.text).toBe(200);
   engineer = new TestClient(server.url);
   expect((await engineer.post('/api/auth/login', { username: ENGINEER.username, password: ENGINEER.password })).status).toBe(200);

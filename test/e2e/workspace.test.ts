@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
-import { TestClient } from '../../server/testing/startTestServer.ts';
+import { addEngineer, TestClient } from '../../server/testing/startTestServer.ts';
 import { ensureClientBuilt, startServer, type SpawnedServer } from '../helpers/server.ts';
 
 const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'correct horse battery' };
@@ -35,7 +35,7 @@ beforeAll(async () => {
   const replies = await admin.put('/api/admin/canned-replies', [{ title: 'Restart', text: 'Please restart the printer.' }]);
   expect(replies.status, replies.text).toBe(200);
   for (const [who, role] of [[ANN, 'engineer'], [BO, 'engineer'], [SUE, 'supervisor']] as const) {
-    const created = await admin.post('/api/engineers', { ...who, role, deskIds: [1], stationIds: [] });
+    const created = await addEngineer(admin, { ...who, role, deskIds: [1], stationIds: [] });
     expect(created.status, created.text).toBe(200);
   }
 });

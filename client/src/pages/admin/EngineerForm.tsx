@@ -125,7 +125,7 @@ export function EngineerForm(props: {
             label="Initial password"
             type="password"
             autocomplete="new-password"
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters, not containing the username. Give it to the engineer; they can change it in their profile.`}
+            hint={`At least ${MIN_PASSWORD_LENGTH} characters, not containing the username. Give it to the engineer; they must choose their own at their first sign-in.`}
             value={password()}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
