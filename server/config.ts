@@ -1,6 +1,6 @@
 // Configuration: defaults, then an optional JSON file, then environment variables (the last one wins).
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { TrustedProxies } from './http/clientAddress.ts';
 
@@ -55,6 +55,10 @@ export interface Config {
   viewerLoginCheckSeconds: number;
   /** Agent connections one network address may hold at once (0: no limit). */
   agentConnectionsPerAddress: number;
+  /** Largest agent screen (width x height, all monitors shown together) the server accepts; larger is refused. */
+  maxScreenPixels: number;
+  /** Memory (MB) all decoded live-desktop pictures together may take; beyond it new screens are not decoded. */
+  relayPictureMemoryMB: number;
 }
 
 interface Setting {
@@ -126,6 +130,8 @@ export const SETTINGS: Setting[] = [
   { key: 'sessionFileQuotaBytes', env: 'TESSERA_SESSION_FILE_QUOTA', parse: integer(1, 2 ** 44), describe: 'bytes of files that may move in one session, both ways together' },
   { key: 'customerTokenHours', env: 'TESSERA_CUSTOMER_TOKEN_HOURS', parse: integer(1, 24 * 30), describe: "hours a customer's portal access lasts from the request" },
   { key: 'customerGraceMinutes', env: 'TESSERA_CUSTOMER_GRACE_MINUTES', parse: integer(0, 7 * 24 * 60), describe: "minutes a customer's portal access lasts after the session ended (survey, files)" },
+  { key: 'maxScreenPixels', env: 'TESSERA_MAX_SCREEN_PIXELS', parse: integer(1, 7680 * 4320), describe: 'largest agent screen in pixels (width x height); a larger one is refused' },
+  { key: 'relayPictureMemoryMB', env: 'TESSERA_RELAY_PICTURE_MEMORY_MB', parse: integer(1, 1 << 20), describe: 'MB all decoded live-desktop pictures may take together; beyond it new screens are not decoded on the server' },
   { key: 'ownerGraceSeconds', env: 'TESSERA_OWNER_GRACE_SECONDS', parse: integer(0, 3600), describe: 'how long a session waits for its disconnected owner before falling back' },
 ];
 
@@ -162,6 +168,10 @@ export const DEFAULTS: Config = {
   viewerLoginCheckSeconds: 30,
   // Enough for an office behind one NAT address; raise it when many agents come through one proxy or gateway.
   agentConnectionsPerAddress: 100,
+  // 2^24: two 4K monitors side by side (7680x2160) fit; an 8K screen (33 Mpx, ~300 MB decoded) does not.
+  maxScreenPixels: 16_777_216,
+  // A quarter of the machine: ~9 bytes a pixel, so 1080p costs ~19 MB (16 GB: ~210 decoded 1080p screens).
+  relayPictureMemoryMB: Math.max(256, Math.floor(totalmem() / 4 / 1048576)),
 };
 
 /**

@@ -33,6 +33,16 @@ function codecMessages() {
   return { key, update, refresh };
 }
 
+/** The header of a key message of a width x height picture (native/codec/FORMAT.md), then a little junk. */
+function keyHeader(width: number, height: number): Uint8Array {
+  const varint = (n: number) => {
+    const out: number[] = [];
+    for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+    return [...out, n];
+  };
+  return new Uint8Array([0x54, 1, 1, ...varint(width * height * 4), ...varint(width), ...varint(height), 0, 0, 0, 0]);
+}
+
 /** Connects the session's agent (the previous one has gone), waits for desktop-start (a viewer is watching). */
 async function agent(): Promise<TestAgent> {
   const a = await TestAgent.connect(server, token);
@@ -62,6 +72,8 @@ describe('bad input from an agent closes its connection with a reason', () => {
     ['a Refresh frame without a refresh message', frame(DesktopFrame.Refresh, update), 'a Refresh frame must carry a codec refresh message'],
     ['an unknown frame kind', frame(9 as DesktopFrame, key), 'unknown frame kind 9'],
     ['an empty frame', new Uint8Array(0), 'empty frame'],
+    // A few bytes would make the server (and every viewer) hold an 8K picture: refused before any decoder sees it.
+    ['a keyframe of an 8K screen', frame(DesktopFrame.Keyframe, keyHeader(7680, 4320)), 'screen 7680x4320 is larger than this server accepts (16777216 pixels at most)'],
     ['bytes that are not a codec message', frame(DesktopFrame.Keyframe, new Uint8Array([1, 2, 3, 4, 5])), 'not a codec message'],
     ['a short cursor position', frame(DesktopFrame.CursorPosition, new Uint8Array(5)), 'cursor position must be 13 bytes'],
     ['a cursor shape of the wrong length', frame(DesktopFrame.CursorShape, new Uint8Array([2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])), 'cursor shape length mismatch'],

@@ -7,7 +7,7 @@ import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { DeskStore } from '../desks/store.ts';
 import { JoinTokens } from '../agents/joinTokens.ts';
-import { RateLimiter } from '../http/rateLimiter.ts';
+import { TokenBucket } from '../http/tokenBucket.ts';
 import { recordingPath } from '../recordings/paths.ts';
 import { Experts } from '../support/experts.ts';
 import { IdentityFields } from '../support/identityFields.ts';
@@ -19,7 +19,8 @@ import { DesktopSession, type AgentLink, type ViewerLink } from './desktopSessio
 import { PicturePool, type Screen } from './picturePool.ts';
 import { ViewerAccess, type ViewerGrant, type ViewerIdentity } from './viewerAccess.ts';
 
-const AGENT_BINDS_PER_MINUTE = 20;
+/** Agent connections to one session: a burst, then one every 3 s (each is logged, with its leaving). */
+export const AGENT_BINDS = { burst: 60, perSecond: 1 / 3 };
 
 export class DesktopHub {
   private live = new Map<number, DesktopSession>();
@@ -36,14 +37,14 @@ export class DesktopHub {
   /** `${sessionId}:${actor}:${mode}` already logged: a console that reconnects is not logged again. */
   private announced = new Set<string>();
   private readonly pictures: PicturePool;
-  /** Agent connections per session and minute (a real agent reconnects after a network loss, with backoff). */
-  private readonly binds = new RateLimiter(AGENT_BINDS_PER_MINUTE, Number.MAX_SAFE_INTEGER, 60_000);
+  /** Agent connections per session (a real agent reconnects after a network loss, with backoff). */
+  private readonly binds = new Map<number, TokenBucket>();
 
   constructor(
     private ctx: AppContext,
     private auth: Auth,
   ) {
-    this.pictures = new PicturePool(ctx.config.relayWorkers);
+    this.pictures = new PicturePool(ctx.config.relayWorkers, { budgetBytes: ctx.config.relayPictureMemoryMB * 1024 * 1024 });
     this.sessions = new SessionStore(ctx.db);
     const participants = new Participants(ctx.db);
     this.journal = new SessionJournal(ctx, this.sessions, new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants));
@@ -89,6 +90,7 @@ export class DesktopHub {
         },
         pictures: this.pictures,
         maxBufferedBytes: this.ctx.config.viewerBufferBytes,
+        maxScreenPixels: this.ctx.config.maxScreenPixels,
         seekEveryMs: this.ctx.config.recordingKeyframeSeconds * 1000,
         seekDecodeMs: this.ctx.config.recordingSeekDecodeMs,
       });
@@ -114,7 +116,12 @@ export class DesktopHub {
     const sessionId = this.tokens.sessionOf(token);
     if (sessionId === null) return { error: 'unknown or expired session token' };
     // Each connection is logged: a token that reconnects in a loop must not fill the session's log.
-    if (this.binds.hit(String(sessionId))) return { error: 'too many agent connections to this session; wait a minute' };
+    let binds = this.binds.get(sessionId);
+    if (!binds) {
+      if (this.binds.size > 10_000) this.binds.clear(); // bounded: ended sessions are dropped in follow(), most sooner
+      this.binds.set(sessionId, (binds = new TokenBucket(AGENT_BINDS.burst, AGENT_BINDS.perSecond)));
+    }
+    if (!binds.take()) return { error: 'too many agent connections to this session; wait a minute' };
     const support = this.sessions.get(sessionId)!;
     const s = this.session(sessionId);
     const refusal = s.attachAgent(link, describe);
@@ -181,6 +188,7 @@ export class DesktopHub {
         s.end();
         this.release(s);
         for (const key of this.announced) if (key.startsWith(`${s.id}:`)) this.announced.delete(key);
+        this.binds.delete(s.id);
         continue;
       }
       for (const viewer of [...s.viewerLinks]) {

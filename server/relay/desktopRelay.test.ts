@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDecoder, createEncoder } from '../../native/index.ts';
 import { DesktopFrame, frame } from '../protocol/desktop.ts';
 import { DesktopRelay, type ViewerSink } from './desktopRelay.ts';
-import { PicturePool } from './picturePool.ts';
+import { PICTURE_BYTES_PER_PIXEL, PicturePool } from './picturePool.ts';
 import { picture, sameBytes, until, withRect } from './testing/desktopKit.ts';
 
 const W = 200;
@@ -42,21 +42,22 @@ afterAll(async () => {
 /** Lets promised keyframes arrive: microtasks for the inline pool, a round trip for a worker. */
 const keyframesIn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function stream(pool = inline) {
+function stream(pool = inline, maxPixels?: number) {
   const encoder = createEncoder();
   let refreshes = 0;
   const failures: string[] = [];
   let keys = 0;
+  const pictureOf = pool.picture({
+    failed: (reason) => {
+      failures.push(reason);
+      relay.pictureFailed();
+    },
+    paused: () => relay.picturePaused(),
+    resumable: () => relay.pictureResumable(),
+  });
   const relay = new DesktopRelay(
-    pool.picture({
-      failed: (reason) => {
-        failures.push(reason);
-        relay.pictureFailed();
-      },
-      paused: () => relay.picturePaused(),
-      resumable: () => relay.pictureResumable(),
-    }),
-    { maxBufferedBytes: 1000, requestRefresh: () => refreshes++, requestKey: () => keys++ },
+    pictureOf,
+    { maxBufferedBytes: 1000, requestRefresh: () => refreshes++, requestKey: () => keys++, maxPixels },
   );
   let current = picture(W, H, 9);
   const next = (kind?: DesktopFrame) => {
@@ -66,7 +67,7 @@ function stream(pool = inline) {
     return relay.fromAgent(frame(kind ?? (stats.key ? DesktopFrame.Keyframe : stats.refresh ? DesktopFrame.Refresh : DesktopFrame.Update), message));
   };
   const cursor = () => relay.fromAgent(frame(DesktopFrame.CursorPosition, new Uint8Array(13)));
-  return { encoder, relay, next, cursor, failures, current: () => current, refreshes: () => refreshes, keys: () => keys };
+  return { encoder, relay, picture: pictureOf, next, cursor, failures, current: () => current, refreshes: () => refreshes, keys: () => keys };
 }
 
 describe('DesktopRelay', () => {
@@ -308,6 +309,78 @@ describe('overload', () => {
       expect(sameBytes(third.decoder.rgba(), s.current())).toBe(true);
     } finally {
       await tiny.stop();
+    }
+  });
+});
+
+/** A key message header for a picture of this size (native/codec/FORMAT.md), with a few bytes of junk after it. */
+function keyHeader(width: number, height: number): Uint8Array {
+  const varint = (n: number) => {
+    const out: number[] = [];
+    while (n >= 0x80) {
+      out.push((n & 0x7f) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    out.push(n);
+    return out;
+  };
+  return new Uint8Array([0x54, 1, 1, ...varint(width * height * 4), ...varint(width), ...varint(height), 0, 0, 0, 0]);
+}
+
+describe('screen size and picture memory', () => {
+  it('refuses a key message of a screen over the pixel limit before anything decodes or forwards it', () => {
+    const held = inline.decodedBytes;
+    const s = stream(inline, 7680 * 2160);
+    const watching = new MemorySink();
+    s.relay.addViewer(watching);
+    expect(s.relay.fromAgent(frame(DesktopFrame.Keyframe, keyHeader(7680, 4320)))).toBe(
+      'screen 7680x4320 is larger than this server accepts (16588800 pixels at most)',
+    );
+    // also as an Update frame carrying the key message
+    expect(s.relay.fromAgent(frame(DesktopFrame.Update, keyHeader(7680, 4320)))).toMatch(/is larger than this server accepts/);
+    expect(watching.frames).toEqual([]);
+    expect(inline.decodedBytes).toBe(held);
+    expect(s.next()).toBeNull(); // a screen within the limit goes on as before
+    expect(watching.kinds()).toEqual([DesktopFrame.Keyframe]);
+  });
+
+  it('a screen that does not fit the memory budget is not decoded; it comes back when another picture makes room', async () => {
+    const one = W * H * PICTURE_BYTES_PER_PIXEL;
+    const pool = new PicturePool(0, { budgetBytes: one + one / 2, log: () => {} });
+    try {
+      const a = stream(pool);
+      expect(a.next()).toBeNull();
+      expect(pool.decodedBytes).toBe(one);
+      const b = stream(pool);
+      const viewer = new MemorySink();
+      b.relay.addViewer(viewer);
+      expect(b.next()).toBeNull(); // its key message goes to the viewer, but the server does not decode it
+      expect(pool.decodedBytes).toBe(one);
+      expect(pool.pausedCount).toBe(1);
+      expect(sameBytes(viewer.decoder.rgba(), b.current())).toBe(true);
+      await keyframesIn();
+      const late = new MemorySink();
+      b.relay.addViewer(late);
+      await keyframesIn();
+      expect(late.frames).toEqual([]); // no server keyframe: the late joiner waits for the agent's key message
+      expect(b.keys()).toBe(1);
+      b.encoder.reset();
+      expect(b.next()).toBeNull(); // still no room: that key message is not decoded either
+      expect(pool.decodedBytes).toBe(one);
+      expect(sameBytes(late.decoder.rgba(), b.current())).toBe(true);
+      const keysBefore = b.keys();
+      a.picture.close(); // the other session ends: its room goes to the waiting picture
+      expect(b.keys()).toBe(keysBefore + 1);
+      b.encoder.reset();
+      expect(b.next()).toBeNull();
+      expect(pool.decodedBytes).toBe(one);
+      expect(pool.pausedCount).toBe(0);
+      const third = new MemorySink();
+      b.relay.addViewer(third);
+      await until(() => third.frames.length > 0, 3000, 'a server keyframe');
+      expect(sameBytes(third.decoder.rgba(), b.current())).toBe(true);
+    } finally {
+      await pool.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { DesktopFrame, frame, splitFrame } from '../protocol/desktop.ts';
+import { keyMessageSize } from './picturePool.ts';
 
 /** The server's copy of a session's screen, kept by decoding the agent's stream (never re-encoding it). */
 export interface StreamPicture {
@@ -45,6 +46,11 @@ export interface RelayOptions {
   requestKey(): void;
   /** A refresh asked for but not answered within this long is asked again (default 3 s). */
   refreshRetryMs?: number;
+  /**
+   * Largest screen (width x height) a key message may declare; a larger one is refused before anything holds it (a
+   * 13 KB key message of an 8K screen would make the server and every viewer hold hundreds of MB).
+   */
+  maxPixels?: number;
 }
 
 // Codec message header (native/codec/FORMAT.md): magic 'T', version 1, flags (bit 0 key, bit 1 refresh).
@@ -198,7 +204,10 @@ export class DesktopRelay {
       case 'cursor':
         this.forward(data, false, () => true);
         return null;
-      case 'key':
+      case 'key': {
+        const size = keyMessageSize(parts.payload);
+        if (size && this.options.maxPixels !== undefined && size.width * size.height > this.options.maxPixels)
+          return `screen ${size.width}x${size.height} is larger than this server accepts (${this.options.maxPixels} pixels at most)`;
         // A new epoch from the agent (first picture, size change, reset) is self-contained: everyone is in sync.
         this.paused = false; // the picture may resume with it (else picturePaused comes again at once)
         this.picture.apply(parts.payload);
@@ -215,6 +224,7 @@ export class DesktopRelay {
         }
         this.forward(data, true, () => true);
         return null;
+      }
       case 'update':
         if (!this.open) return 'an update before the first keyframe';
         this.picture.apply(parts.payload);

@@ -35,6 +35,8 @@ export interface DesktopSessionHooks {
   /** Where the session's decoded picture lives (off the relay thread). */
   pictures: PicturePool;
   maxBufferedBytes: number;
+  /** Largest agent screen accepted, in pixels (see RelayOptions.maxPixels). */
+  maxScreenPixels?: number;
   seekEveryMs?: number;
   seekDecodeMs?: number;
 }
@@ -72,6 +74,7 @@ export class DesktopSession {
     });
     this.relay = new DesktopRelay(this.picture, {
       maxBufferedBytes: hooks.maxBufferedBytes,
+      maxPixels: hooks.maxScreenPixels,
       requestRefresh: () => {
         if (this.agent && this.startSent) this.agent.send({ type: 'desktop-refresh' });
       },

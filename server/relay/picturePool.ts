@@ -8,6 +8,10 @@
 // picture is "paused", dropped in the worker, no keyframes) until its agent's next key message finds the worker
 // caught up (under half the limit). Meanwhile the relay asks the agent for key messages instead of making keyframes,
 // and once the worker is well below the limit its paused pictures are brought back one by one (a key message each).
+//
+// Memory: all decoded pictures together may take budgetBytes (PICTURE_BYTES_PER_PIXEL each pixel). A key message
+// whose picture does not fit pauses that picture the same way, before it is decoded; when another picture closes or
+// is paused, the oldest waiting ones that now fit are asked for a key message.
 import type { StreamPicture } from './desktopRelay.ts';
 import { PictureTable, type PictureOp, type PictureReply } from './pictureTable.ts';
 import type { Screen } from './screenshot.ts';
@@ -117,6 +121,10 @@ export interface PictureHooks {
   resumable(): void;
 }
 
+/** What a decoded picture costs, per pixel (the native decoder measured 7.6-9.2 bytes a pixel at 1080p and 4K). */
+export const PICTURE_BYTES_PER_PIXEL = 9;
+const pictureCost = (size: { width: number; height: number }) => size.width * size.height * PICTURE_BYTES_PER_PIXEL;
+
 /** Bytes a worker may have waiting before sessions stop being decoded (about 4 s of 500 busy 1080p desktops). */
 export const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
 const PAUSE_EVERY_MS = 50;
@@ -126,6 +134,10 @@ const RESUME_EVERY_MS = 200;
 export class PicturePool {
   private hosts: Host[];
   readonly maxBacklogBytes: number;
+  /** Memory all decoded pictures may take together (see the note at the top). */
+  readonly budgetBytes: number;
+  private reservedBytes = 0;
+  private reservations = new Map<PoolPicture, number>();
   private pictures = new Map<number, PoolPicture>();
   private waiting = new Map<number, (r: PictureReply) => void>();
   private nextId = 1;
@@ -135,9 +147,10 @@ export class PicturePool {
   /** `workers` threads hold the pictures; 0 keeps them on this thread. */
   constructor(
     workers: number,
-    options: { maxBacklogBytes?: number; log?: (line: string) => void } = {},
+    options: { maxBacklogBytes?: number; budgetBytes?: number; log?: (line: string) => void } = {},
   ) {
     this.maxBacklogBytes = options.maxBacklogBytes ?? MAX_BACKLOG_BYTES;
+    this.budgetBytes = options.budgetBytes ?? Number.POSITIVE_INFINITY;
     this.log = options.log ?? console.error;
     const receive = (r: PictureReply) => this.receive(r);
     this.hosts =
@@ -191,6 +204,52 @@ export class PicturePool {
     return true;
   }
 
+  /** Memory the decoded pictures hold now, as counted against budgetBytes. */
+  get decodedBytes(): number {
+    return this.reservedBytes;
+  }
+
+  /**
+   * @internal Counts a picture of this size for `picture` (in place of what it held); false, with nothing counted for
+   * it, when that would go over the budget.
+   */
+  reserve(picture: PoolPicture, size: { width: number; height: number }): boolean {
+    const held = this.reservations.get(picture) ?? 0;
+    const need = pictureCost(size);
+    if (this.reservedBytes - held + need > this.budgetBytes) return false;
+    this.reservedBytes += need - held;
+    this.reservations.set(picture, need);
+    return true;
+  }
+
+  /** @internal `picture` holds no decoded picture any more: its room may bring back pictures that waited for it. */
+  release(picture: PoolPicture): void {
+    const held = this.reservations.get(picture);
+    if (held === undefined) return;
+    this.reservations.delete(picture);
+    this.reservedBytes -= held;
+    let room = this.budgetBytes - this.reservedBytes;
+    const waiting = [...this.pictures.values()].filter((p) => p.waitingForRoom).sort((a, b) => a.pausedSince - b.pausedSince);
+    for (const p of waiting) {
+      const cost = pictureCost(p.dimensions!);
+      if (cost > room) continue;
+      room -= cost;
+      p.askToResume();
+    }
+  }
+
+  private lastBudgetLog = -Infinity;
+
+  /** @internal a picture did not fit the budget: say so in the server's log, at most every 10 s. */
+  noteOverBudget(size: { width: number; height: number }): void {
+    const now = performance.now();
+    if (now - this.lastBudgetLog < 10_000) return;
+    this.lastBudgetLog = now;
+    this.log(
+      `relay: a ${size.width}x${size.height} session screen is not decoded: the decoded screens already take ${Math.round(this.reservedBytes / 1048576)} of ${Math.round(this.budgetBytes / 1048576)} MB (TESSERA_RELAY_PICTURE_MEMORY_MB); its viewers get the agent's key messages meanwhile`,
+    );
+  }
+
   /** Pictures not decoded at the moment (overload), of all live ones. */
   get pausedCount(): number {
     let n = 0;
@@ -216,7 +275,8 @@ export class PicturePool {
     const now = performance.now();
     if (now - (this.lastResume.get(host) ?? -Infinity) < RESUME_EVERY_MS) return;
     let oldest: PoolPicture | null = null;
-    for (const p of this.pictures.values()) if (p.onHost(host) && p.waitingToResume && (!oldest || p.pausedSince < oldest.pausedSince)) oldest = p;
+    for (const p of this.pictures.values())
+      if (p.onHost(host) && p.waitingToResume && !p.overBudget && (!oldest || p.pausedSince < oldest.pausedSince)) oldest = p;
     if (!oldest) return;
     this.lastResume.set(host, now);
     oldest.askToResume();
@@ -285,6 +345,8 @@ export class PoolPicture implements StreamPicture {
   /** When it paused, and whether the agent has been asked for a key message since (see PicturePool.progressed). */
   pausedSince = 0;
   private resumeAsked = false;
+  /** Paused because its picture did not fit the memory budget (not because its worker fell behind). */
+  overBudget = false;
 
   constructor(
     private pool: PicturePool,
@@ -308,16 +370,28 @@ export class PoolPicture implements StreamPicture {
     this.size = key ?? this.size;
     const limit = this.pool.maxBacklogBytes;
     if (this.pausedValue) {
-      // A key message starts the picture afresh: it can resume once the worker has caught up.
+      // A key message starts the picture afresh: it can resume once the worker has caught up and the picture fits.
       if (!key || this.host.backlog > limit / 2) return;
+      if (!this.pool.reserve(this, key)) {
+        this.overBudget = true;
+        this.resumeAsked = false;
+        this.pool.noteOverBudget(key);
+        this.hooks.paused(); // the relay took the key message for a resume
+        return;
+      }
       this.pausedValue = false;
+      this.overBudget = false;
       this.resumeAsked = false;
     } else if (this.host.backlog > limit && this.pool.mayPause(this.host)) {
-      this.pausedValue = true;
-      this.pausedSince = performance.now();
-      this.resumeAsked = false;
-      this.host.send({ op: 'open', id: this.id }); // an empty picture in its place: the memory goes back
+      this.pause();
       this.pool.notePause();
+      this.hooks.paused();
+      return;
+    } else if (key && !this.pool.reserve(this, key)) {
+      // Not decoded at all: nothing of this picture is held on the server.
+      this.pause();
+      this.overBudget = true;
+      this.pool.noteOverBudget(key);
       this.hooks.paused();
       return;
     }
@@ -326,6 +400,15 @@ export class PoolPicture implements StreamPicture {
     // (new Uint8Array, not slice(): a Node Buffer's slice() shares memory, and the transfer would detach the frame.)
     const bytes = new Uint8Array(update);
     this.host.send({ op: 'apply', id: this.id, bytes }, bytes.buffer);
+  }
+
+  private pause(): void {
+    this.pausedValue = true;
+    this.overBudget = false;
+    this.pausedSince = performance.now();
+    this.resumeAsked = false;
+    this.host.send({ op: 'open', id: this.id }); // an empty picture in its place: the memory goes back
+    this.pool.release(this);
   }
 
   keyframe(): Promise<Uint8Array | null> {
@@ -342,6 +425,7 @@ export class PoolPicture implements StreamPicture {
   close(): void {
     this.host.send({ op: 'close', id: this.id });
     this.pool.forget(this.id);
+    this.pool.release(this);
   }
 
   /** @internal */
@@ -352,6 +436,11 @@ export class PoolPicture implements StreamPicture {
   /** @internal paused, and the agent not yet asked for the key message that would resume it. */
   get waitingToResume(): boolean {
     return this.pausedValue && !this.resumeAsked;
+  }
+
+  /** @internal paused for want of memory, with a known size, and not yet asked to resume. */
+  get waitingForRoom(): boolean {
+    return this.overBudget && this.waitingToResume && this.size !== null;
   }
 
   /** @internal */
