@@ -19,7 +19,7 @@ async function online(client: TestClient) {
   sockets.push(ws);
 }
 
-async function served(engineer: TestClient, deskId: number, email: string, notes: string) {
+async function served(engineer: TestClient, deskId: number | null, email: string, notes: string) {
   const req = await new TestClient(server.url).post('/api/portal/requests', { deskId, channel: 'chat', fields: { '1': 'Vic', '2': email } });
   expect(req.status).toBe(200);
   const id = req.json.session.id as number;
@@ -36,7 +36,7 @@ const history = async (c: TestClient, id: number) => {
 };
 
 describe('customer history across desks', () => {
-  it('lists only sessions the caller may see, and private notes only of sessions they may read', async () => {
+  it('lists, with their notes, only the sessions of the caller’s desks or that the caller may read', async () => {
     const admin = await setupAdmin(server);
     const billing = await admin.post('/api/desks', { name: 'Billing' });
     expect(billing.status).toBe(200);
@@ -52,22 +52,27 @@ describe('customer history across desks', () => {
     await ann.client.post(`/api/sessions/${annOld}/end`);
     const adaOld = await served(ada.client, 1, 'victim@example.com', 'Ada: payroll laptop, BitLocker key in vault');
     await ada.client.post(`/api/sessions/${adaOld}/end`);
+    // A request from the generic portal button (every desk's queue), taken by desk 1.
+    const generic = await served(ann.client, null, 'victim@example.com', 'generic: printer');
+    await ann.client.post(`/api/sessions/${generic}/end`);
 
     // Someone asks desk 2 for help, typing desk 1's customer's address.
     const claimed = await served(bea.client, desk2, 'victim@example.com', 'bea notes');
     expect(await history(bea.client, claimed)).toEqual([]);
-    // A supervisor of desk 2 reads desk 2's session, but its history does not reach into desk 1 either.
-    expect(await history(sue.client, claimed)).toEqual([]);
+    // A supervisor of desk 2 reads desk 2's session and, like every supervisor, generic ones; never desk 1's.
+    expect(await history(sue.client, claimed)).toEqual([[generic, 'generic: printer']]);
 
-    // Desk 1: the engineer sees the desk's earlier sessions, never desk 2's; a colleague's notes stay with them.
+    // Desk 1: the engineer sees the desk's earlier sessions with their notes (a colleague's too), never desk 2's.
     const annNew = await served(ann.client, 1, 'victim@example.com', '');
     expect(await history(ann.client, annNew)).toEqual([
-      [adaOld, ''],
+      [generic, 'generic: printer'],
+      [adaOld, 'Ada: payroll laptop, BitLocker key in vault'],
       [annOld, 'VPN password reset to Winter2026'],
     ]);
     // The admin sees everything.
     expect(await history(admin, annNew)).toEqual([
       [claimed, 'bea notes'],
+      [generic, 'generic: printer'],
       [adaOld, 'Ada: payroll laptop, BitLocker key in vault'],
       [annOld, 'VPN password reset to Winter2026'],
     ]);

@@ -25,10 +25,10 @@ export function workingSession(sessions: SessionStore, participants: Participant
 }
 
 /**
- * Which sessions a customer's history may list for this engineer, as SQL over support_sessions (with its
- * arguments): what canReadSession allows, plus the sessions of the engineer's own desks (a colleague's earlier
- * session with the same customer). The history matches on values the customer typed, so anyone can claim anyone's
- * e-mail: without this scope a request to one desk would list another desk's sessions.
+ * Which sessions a customer's history may list for this engineer, notes included, as SQL over support_sessions
+ * (with its arguments): what canReadSession allows, plus the sessions of the engineer's own desks (the notes are
+ * written for the desk's next engineer). The history matches on values the customer typed, so anyone can claim
+ * anyone's e-mail: without this scope a request to one desk would list another desk's sessions and their notes.
  */
 export function historyScope(engineers: EngineerStore, engineerId: number): { where: string; args: number[] } {
   const me = engineers.byId(engineerId);
