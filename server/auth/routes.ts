@@ -33,7 +33,8 @@ export function authRoutes(ctx: AppContext, auth: Auth) {
         const address = clientAddress(server, request, ctx.config.trustedProxies);
         const engineer = auth.engineers.byUsername(body.username);
         const deviceToken = String(cookie[DEVICE_COOKIE]?.value ?? '');
-        const device = engineer ? auth.devices.idFor(deviceToken, engineer.id) : null;
+        // Looked up for unknown names too (id 0 matches nothing), so the cookie does not time which names exist.
+        const device = auth.devices.idFor(deviceToken, engineer?.id ?? 0);
         // Counted here, before the first await: parallel guesses cannot outrun the count.
         const gate = auth.throttle.begin(body.username, address, device);
         if (!gate.ok) {
