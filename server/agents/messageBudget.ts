@@ -8,10 +8,13 @@ import type { AgentMessage } from '../protocol/agent.ts';
  * far below these rates.
  */
 export const AGENT_MESSAGES = { burst: 100, perSecond: 20 };
-/** Messages that may write a line to the session log (consent, refusals, chat). */
+/**
+ * Messages that may write a line to the session log (consent, refusals). Chat has its own limit, the portal's (60
+ * lines a minute per session, refused with an answer: a customer typing fast is not cut off).
+ */
 export const AGENT_LOGGED_MESSAGES = { burst: 30, perSecond: 1 };
 
-const LOGGED: ReadonlySet<AgentMessage['type']> = new Set(['consent', 'refused', 'chat']);
+const LOGGED: ReadonlySet<AgentMessage['type']> = new Set(['consent', 'refused']);
 
 export class AgentMessageBudget {
   private all = new TokenBucket(AGENT_MESSAGES.burst, AGENT_MESSAGES.perSecond);
