@@ -58,6 +58,39 @@ describe('customer tokens expire', () => {
     expect(opened).toBe(false);
   });
 
+  it('close a portal socket that outlives its token, at its next message or ping', async () => {
+    const s = await customerSession();
+    await admin.post(`/api/sessions/${s.id}/end`);
+    const socket = async () => {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/portal/ws?token=${s.token}`);
+      const closed = new Promise<{ code: number; reason: string }>((r) => ws.addEventListener('close', (e) => r({ code: e.code, reason: e.reason })));
+      const messages: Array<{ type: string }> = [];
+      ws.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data))));
+      await new Promise((r) => ws.addEventListener('open', r));
+      return { ws, closed, messages };
+    };
+    const a = await socket();
+    const b = await socket();
+    age(s.id, 'ended_at', 61);
+    // Something changes in support (another customer asks for help): the expired socket gets nothing, it is closed.
+    expect((await new TestClient(server.url).post('/api/portal/requests', { channel: 'chat', fields: { '1': 'Other' } })).status).toBe(200);
+    expect(await a.closed).toEqual({ code: 1008, reason: 'the customer session has expired' });
+    expect(a.messages.map((m) => m.type)).toEqual(['session']);
+    await b.closed;
+    // A quiet socket finds out at its next keep-alive ping.
+    const quiet = await customerSession();
+    await admin.post(`/api/sessions/${quiet.id}/end`);
+    const q = new WebSocket(`${server.url.replace('http', 'ws')}/api/portal/ws?token=${quiet.token}`);
+    const qClosed = new Promise<{ code: number; reason: string }>((r) => q.addEventListener('close', (e) => r({ code: e.code, reason: e.reason })));
+    await new Promise((r) => q.addEventListener('open', r));
+    age(quiet.id, 'ended_at', 61);
+    q.send(JSON.stringify({ type: 'ping', t: 1 }));
+    expect(await qClosed).toEqual({ code: 1008, reason: 'the customer session has expired' });
+    // and a new one is refused at the door
+    const c = new WebSocket(`${server.url.replace('http', 'ws')}/api/portal/ws?token=${s.token}`);
+    expect(await new Promise((r) => ((c.onopen = () => r('open')), (c.onclose = () => r('refused'))))).toBe('refused');
+  });
+
   it('stop after customerTokenHours even while the session lasts', async () => {
     const s = await customerSession();
     age(s.id, 'created_at', 23 * 60);

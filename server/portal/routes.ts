@@ -41,7 +41,8 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
   const codeLimiter = new CodeGuessLimiter({ perAddress: 5, perNetwork: 20, global: 60, windowMs: 10 * MINUTE });
   const requestLimiter = new RateLimiter(10, 1000, 10 * MINUTE);
   const chatLimiter = new RateLimiter(60, 100_000, MINUTE);
-  const customerSockets = new Map<number, Set<{ send(data: string): unknown }>>();
+  type CustomerSocket = { send(data: string): unknown; close(code?: number, reason?: string): unknown; data: { query: { token: string } } };
+  const customerSockets = new Map<number, Set<CustomerSocket>>();
 
   const deskOnline = (deskId: number) =>
     auth.engineers.deskMembers().get(deskId)?.some((id) => presence.isOnline(id)) ?? false;
@@ -61,7 +62,11 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
   }
 
   const pushToCustomer = (sessionId: number, message: unknown) => {
-    for (const socket of customerSockets.get(sessionId) ?? []) socket.send(JSON.stringify(message));
+    for (const socket of customerSockets.get(sessionId) ?? []) {
+      // The token may have expired since the socket opened: it then gets nothing more.
+      if (sessions.byCustomerToken(socket.data.query.token, ctx.config)) socket.send(JSON.stringify(message));
+      else socket.close(1008, 'the customer session has expired');
+    }
   };
   ctx.events.on('session-log', ({ sessionId, entry }) => {
     if (customerSees(entry)) pushToCustomer(sessionId, { type: 'log', entries: [entry] });
@@ -219,7 +224,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         (ws.data as { sessionId?: number }).sessionId = s.id;
         let set = customerSockets.get(s.id);
         if (!set) customerSockets.set(s.id, (set = new Set()));
-        set.add(ws.raw);
+        set.add(ws.raw as unknown as CustomerSocket);
         ws.send(JSON.stringify({ type: 'session', session: portalSession(s) }));
       },
       message(ws, message) {
@@ -227,6 +232,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         // is taken here: chat goes by POST.
         const m = message as { type?: unknown; t?: unknown } | null;
         if (m && typeof m === 'object' && m.type === 'ping' && typeof m.t === 'number' && Number.isFinite(m.t)) {
+          if (!sessions.byCustomerToken(ws.data.query.token, ctx.config)) return ws.close(1008, 'the customer session has expired');
           ws.send(JSON.stringify({ type: 'pong', t: m.t }));
           return;
         }
@@ -234,7 +240,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
       },
       close(ws) {
         const id = (ws.data as { sessionId?: number }).sessionId;
-        if (id !== undefined) customerSockets.get(id)?.delete(ws.raw);
+        if (id !== undefined) customerSockets.get(id)?.delete(ws.raw as unknown as CustomerSocket);
       },
     });
 }
