@@ -18,8 +18,8 @@ afterEach(async () => {
 const W = 320;
 const H = 200;
 
-async function setup() {
-  server = await startTestServer();
+async function setup(overrides: Parameters<typeof startTestServer>[0] = {}) {
+  server = await startTestServer(overrides);
   const team = await desktopTeam(server);
   return team;
 }
@@ -153,6 +153,16 @@ describe('screenshot of the remote screen', () => {
     // The session ends.
     expect((await team.owner.client.post(`/api/sessions/${team.sessionId}/end`)).status).toBe(200);
     await refused(team.owner.client, 409, /^the session has ended$/);
+    expect((await snapshot(team)).files).toEqual([]);
+  });
+
+  it('counts against the session file quota: over it, a clear 413 and nothing stored', async () => {
+    const team = await setup({ sessionFileQuotaBytes: 100 });
+    const agent = await connectAgent(team);
+    await streaming(team, agent, picture(W, H, 3));
+    const res = await shoot(team.owner.client, team.sessionId);
+    expect(res.status).toBe(413);
+    expect(res.json.error).toMatch(/quota of 100 bytes/);
     expect((await snapshot(team)).files).toEqual([]);
   });
 });

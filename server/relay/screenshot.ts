@@ -33,10 +33,14 @@ export function screenshotName(sessionId: number, at: Date): string {
   return `screenshot-${sessionId}-${stamp}.png`;
 }
 
-/** Stores the PNG as a complete session file (its SHA-256 is checked by the store like any upload). */
+/**
+ * Stores the PNG as a complete session file (its SHA-256 is checked by the store like any upload); it counts
+ * against the session's file quota like any other file.
+ */
 export async function storeScreenshot(
   store: FileStore,
   input: { sessionId: number; uploader: string; name: string; png: Uint8Array; width: number; height: number },
+  quotaBytes: number,
 ): Promise<{ file: SessionFile; ref: ScreenshotRef }> {
   const sha256 = new Bun.CryptoHasher('sha256').update(input.png).digest('hex');
   const created = store.create({
@@ -46,8 +50,8 @@ export async function storeScreenshot(
     name: input.name,
     size: input.png.byteLength,
     sha256,
-  });
-  const file = await store.append(created, 0, input.png);
+  }, quotaBytes);
+  const file = await store.append(created.sessionId, created.id, 0, input.png);
   if (file.status !== 'complete') throw new Error(`the screenshot file could not be stored (${file.status})`);
   return { file, ref: { sessionId: file.sessionId, fileId: file.id, name: file.name, width: input.width, height: input.height, size: file.size, sha256: file.sha256 } };
 }

@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia';
 import { join } from 'node:path';
 import { required, type Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
-import { FileStore } from '../files/fileStore.ts';
+import { ChunkError, FileStore } from '../files/fileStore.ts';
 import type { SessionLogEntry } from '../protocol/support.ts';
 import { IdentityFields } from '../support/identityFields.ts';
 import { SessionJournal } from '../support/journal.ts';
@@ -62,7 +62,7 @@ export function screenshotRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
         const now = sessions.get(s.id);
         if (!now || now.status !== 'active') return status(409, { error: 'the session has ended' });
         const name = screenshotName(s.id, new Date());
-        const { file, ref } = await storeScreenshot(store, { sessionId: s.id, uploader: actor, name, png, width: screen.width, height: screen.height });
+        const { file, ref } = await storeScreenshot(store, { sessionId: s.id, uploader: actor, name, png, width: screen.width, height: screen.height }, ctx.config.sessionFileQuotaBytes);
         journal.write(
           s.id,
           actor,
@@ -81,6 +81,9 @@ export function screenshotRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
         });
         const entry = journal.write(s.id, actor, 'chat', `Screenshot: ${file.name}`, { screenshot: ref });
         return { file, entry } satisfies ScreenshotResult;
+      } catch (error) {
+        if (error instanceof ChunkError) return status(error.status, { error: error.message });
+        throw error;
       } finally {
         busy.delete(s.id);
       }
