@@ -34,6 +34,13 @@ describe('safeNext', () => {
     expect(safeNext('https://evil.example')).toBe('/queue');
     expect(safeNext('/login')).toBe('/queue');
   });
+
+  it('refuses paths a browser reads as another host', () => {
+    for (const hostile of ['/\\evil.example', '/\\/evil.example', '\\\\evil.example', '/\tevil', '/\t/evil.example', '/\n/evil.example', '/x\\y'])
+      expect(safeNext(hostile), JSON.stringify(hostile)).toBe('/queue');
+    expect(safeNext(['/\\evil.example'])).toBe('/queue');
+    expect(safeNext('/sessions/12?tab=chat')).toBe('/sessions/12?tab=chat');
+  });
 });
 
 describe('LoginPage', () => {

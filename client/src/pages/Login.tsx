@@ -6,11 +6,20 @@ import { ApiError, errorMessage } from '../api/http.ts';
 import { ErrorMessage, TextField } from '../components/ui.tsx';
 import { boot, me, setMe, setSignInNotice, signInNotice } from '../lib/session.ts';
 
-/** Only same-site paths are followed after sign-in. */
+/**
+ * Only same-site paths are followed after sign-in. Browsers read a backslash as `/` (so `/\evil` is `//evil`, another
+ * host) and drop tabs and newlines, so anything but a plain path that stays on this origin is refused.
+ */
 export function safeNext(next: string | string[] | undefined): string {
   const value = Array.isArray(next) ? next[0] : next;
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/login') || value.startsWith('/setup'))
+  if (!value || !value.startsWith('/') || value.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(value)) return '/queue';
+  if (value.startsWith('/login') || value.startsWith('/setup')) return '/queue';
+  const base = 'http://console.invalid';
+  try {
+    if (new URL(value, base).origin !== base) return '/queue';
+  } catch {
     return '/queue';
+  }
   return value;
 }
 
