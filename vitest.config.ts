@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'server',
           env: { XDG_DATA_HOME: xdgDataHome },
-          include: ['server/**/*.test.ts', 'native/**/*.test.ts', 'agent/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['server/**/*.test.ts', 'native/**/*.test.ts', 'agent/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -19,6 +19,8 @@ export const sessionActionsApi = {
     request<ConsentState>('POST', `/api/sessions/${sessionId}/consent-request`, { body: { capability } }),
   pushUrl: (sessionId: number, url: string) =>
     request<{ url: string; chat: SessionLogEntry }>('POST', `/api/sessions/${sessionId}/push-url`, { body: { url } }),
+  /** A fresh join token for an agent started by hand (server/agents/tokenRoutes.ts). */
+  agentToken: (sessionId: number) => request<{ token: string; expiresAt: string }>('POST', `/api/support/sessions/${sessionId}/agent-token`),
 };
 
 export type SessionActionsApi = typeof sessionActionsApi;

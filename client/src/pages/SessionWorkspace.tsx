@@ -10,6 +10,7 @@ import { CustomerValues, customerTitle } from '../components/CustomerValues.tsx'
 import { ChatLog, Composer, mergeEntries } from '../components/session/ChatLog.tsx';
 import { FilesPanel } from '../components/session/FilesPanel.tsx';
 import { CannedRepliesPicker, CommonUrlsPicker, urlMessage } from '../components/session/QuickTexts.tsx';
+import { AgentCommand } from '../components/session/AgentCommand.tsx';
 import { ConsentPanel } from '../components/session/ConsentPanel.tsx';
 import { PushUrl } from '../components/session/PushUrl.tsx';
 import { ScreenshotButton } from '../components/session/ScreenshotButton.tsx';
@@ -229,6 +230,9 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
                   </button>
                 </Show>
               </div>
+            </Show>
+            <Show when={working() && s().status === 'active'}>
+              <AgentCommand sessionId={s().id} />
             </Show>
             <ErrorMessage error={actionError()} />
           </section>

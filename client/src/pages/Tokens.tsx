@@ -7,6 +7,7 @@ import { errorMessage } from '../api/http.ts';
 import { ConfirmDialog, Dialog } from '../components/Dialog.tsx';
 import { Badge, CheckboxGroup, EmptyState, ErrorMessage, FormFooter, Loading, PageHeader, SelectField, TextField } from '../components/ui.tsx';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
+import { copyText } from '../lib/clipboard.ts';
 import { toast } from '../lib/toasts.ts';
 
 export const SCOPE_LABELS: Record<Scope, string> = {
@@ -190,31 +191,6 @@ function CreateTokenDialog(props: { onClose: () => void; onCreated: (token: Crea
       </form>
     </Dialog>
   );
-}
-
-export async function copyText(text: string): Promise<boolean> {
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // fall back below (e.g. plain http on a LAN address, where the clipboard API is not offered)
-  }
-  try {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    return ok;
-  } catch {
-    return false;
-  }
 }
 
 function ShowTokenDialog(props: { token: CreatedApiToken; onClose: () => void }) {

@@ -3,7 +3,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js';
 import type { SessionSummary } from '../../../../server/protocol/support.ts';
 import { supportApi } from '../../api/support.ts';
 import { errorMessage } from '../../api/http.ts';
-import { copyText } from '../../pages/Tokens.tsx';
+import { copyText } from '../../lib/clipboard.ts';
 import { presence } from '../../live/liveStore.ts';
 import { Dialog } from '../Dialog.tsx';
 import { FormFooter, MIN_PASSWORD_LENGTH, TextField } from '../ui.tsx';

@@ -5,7 +5,7 @@ import { supportApi } from '../../api/support.ts';
 import { errorMessage } from '../../api/http.ts';
 import { ErrorMessage, PageHeader, SelectField, TextField } from '../../components/ui.tsx';
 import { desks, refreshDesks } from '../../lib/directory.ts';
-import { copyText } from '../Tokens.tsx';
+import { copyText } from '../../lib/clipboard.ts';
 
 export const BUTTON_STYLES = [
   { value: 'classic', label: 'Classic button' },
