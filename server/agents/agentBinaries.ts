@@ -39,9 +39,31 @@ export function listAgentBinaries(dir: string): AgentBinary[] {
   return out.sort((a, b) => a.platform.localeCompare(b.platform));
 }
 
-/** The platform a browser most likely runs on, from its User-Agent. */
+/**
+ * The platform a browser most likely runs on, from its User-Agent. Phones come first: Android says "Linux" and an
+ * iPhone says "like Mac OS X", and no agent runs on either (their platforms never match a binary).
+ */
 export function platformFromUserAgent(ua: string): string {
+  if (/android/i.test(ua)) return 'android-arm64';
+  if (/iphone|ipad|ipod/i.test(ua)) return 'ios-arm64';
   if (/windows/i.test(ua)) return 'windows-x64';
   if (/mac os x|macintosh/i.test(ua)) return /arm64|aarch64/i.test(ua) ? 'darwin-arm64' : 'darwin-x64';
   return /aarch64|arm64/i.test(ua) ? 'linux-arm64' : 'linux-x64';
+}
+
+const SYSTEM_NAMES: Record<string, string> = { linux: 'Linux', windows: 'Windows', darwin: 'macOS', android: 'Android', ios: 'iOS' };
+
+/** "Windows" for windows-x64: the operating system a customer knows their machine by. */
+export function systemName(platform: string): string {
+  const os = platform.split('-')[0]!;
+  return SYSTEM_NAMES[os] ?? os;
+}
+
+/**
+ * Whether a binary for `binary` can run where the browser says it runs: the same operating system. The processor
+ * is not compared, since browsers often hide it (a Mac on Apple silicon says Intel), so both builds of one system
+ * are offered there.
+ */
+export function runsOn(binary: string, browser: string): boolean {
+  return binary.split('-')[0] === browser.split('-')[0];
 }

@@ -44,7 +44,38 @@ const ticket = (platform?: string, token = customerToken) =>
 describe('agent download with embedded configuration', () => {
   it('lists what the server can hand out, with a suggestion from the browser', async () => {
     const res = await fetch(`${server.url}/api/portal/agent/platforms`, { headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' } });
-    expect(await res.json()).toEqual({ suggested: 'windows-x64', platforms: [{ platform: 'linux-x64', bytes: EXE.length }] });
+    expect(await res.json()).toEqual({ suggested: 'windows-x64', system: 'Windows', platforms: [] });
+    const linux = await fetch(`${server.url}/api/portal/agent/platforms`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64)' } });
+    expect(await linux.json()).toEqual({ suggested: 'linux-x64', system: 'Linux', platforms: [{ platform: 'linux-x64', bytes: EXE.length }] });
+  });
+
+  it('never hands a Windows, macOS or phone customer the Linux app: it says plainly there is none for their system', async () => {
+    const systems = [
+      ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36', 'Windows', 'windows-x64'],
+      ['Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15', 'macOS', 'darwin-x64'],
+      ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/130.0 Mobile Safari/537.36', 'Android', 'android-arm64'],
+      ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148', 'iOS', 'ios-arm64'],
+    ] as const;
+    for (const [ua, system, platform] of systems) {
+      const listed = await fetch(`${server.url}/api/portal/agent/platforms`, { headers: { 'user-agent': ua } });
+      expect(await listed.json()).toEqual({ suggested: platform, system, platforms: [] });
+      const ask = (body: object) =>
+        fetch(`${server.url}/api/portal/session/agent-download`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-tessera-customer': customerToken, 'user-agent': ua },
+          body: JSON.stringify(body),
+        });
+      // Their own system: none yet, said in words, with the advice to stay in the chat.
+      const own = await ask({});
+      expect(own.status).toBe(404);
+      expect(((await own.json()) as { error: string }).error).toBe(
+        `there is no support app for ${system} on this server yet (${platform}); stay in the chat, the engineer will help you there`,
+      );
+      // Asking for the Linux app by name (an old portal page, a crafted request) gets no ticket either.
+      const linux = await ask({ platform: 'linux-x64' });
+      expect(linux.status).toBe(409);
+      expect(((await linux.json()) as { error: string }).error).toMatch(new RegExp(`^the support app for Linux cannot run on ${system}; there is no support app for ${system}`));
+    }
   });
 
   it('hands out the executable unchanged plus a configuration whose token binds an agent to the session', async () => {
@@ -123,7 +154,7 @@ describe('agent download with embedded configuration', () => {
     expect((await ticket(undefined, 'not-a-customer')).status).toBe(401);
     const mac = await ticket('darwin-arm64');
     expect(mac.status).toBe(404);
-    expect(((await mac.json()) as { error: string }).error).toMatch(/no support app for darwin-arm64/);
+    expect(((await mac.json()) as { error: string }).error).toMatch(/no support app for macOS on this server yet \(darwin-arm64\)/);
     expect((await ticket('../../etc')).status).toBe(422);
     expect((await fetch(`${server.url}/api/portal/agent/forged-ticket-123456`)).status).toBe(404);
     expect((await fetch(`${server.url}/api/portal/agent/x`)).status).toBe(422);

@@ -6,7 +6,7 @@ import { CUSTOMER_HEADER } from '../portal/routes.ts';
 import { configTrailer } from '../protocol/agentConfig.ts';
 import { ProviderStore } from '../provider/store.ts';
 import { SessionStore } from '../support/sessionStore.ts';
-import { agentDir, listAgentBinaries, platformFromUserAgent } from './agentBinaries.ts';
+import { agentDir, listAgentBinaries, platformFromUserAgent, runsOn, systemName } from './agentBinaries.ts';
 import { joinTokenRefusal, JoinTokens } from './joinTokens.ts';
 
 const TICKET_MS = 5 * 60_000;
@@ -40,10 +40,18 @@ export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
     .use(auth.guard)
     .get(
       '/agent/platforms',
-      ({ request }) => ({
-        suggested: platformFromUserAgent(request.headers.get('user-agent') ?? ''),
-        platforms: listAgentBinaries(dir).map((b) => ({ platform: b.platform, bytes: b.bytes })),
-      }),
+      ({ request }) => {
+        // Only what can run on the customer's system: a Windows customer offered the Linux app would download
+        // 100 MB that cannot start, so they are told there is none and stay in the chat.
+        const suggested = platformFromUserAgent(request.headers.get('user-agent') ?? '');
+        return {
+          suggested,
+          system: systemName(suggested),
+          platforms: listAgentBinaries(dir)
+            .filter((b) => runsOn(b.platform, suggested))
+            .map((b) => ({ platform: b.platform, bytes: b.bytes })),
+        };
+      },
       { access: 'public' },
     )
     .post(
@@ -54,9 +62,12 @@ export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
         if (s.status === 'ended') return status(409, { error: 'the session has ended' });
         const refused = joinTokenRefusal(s.status);
         if (refused) return status(409, { error: refused });
-        const platform = body.platform ?? platformFromUserAgent(request.headers.get('user-agent') ?? '');
+        const browser = platformFromUserAgent(request.headers.get('user-agent') ?? '');
+        const platform = body.platform ?? browser;
         if (!listAgentBinaries(dir).some((b) => b.platform === platform))
-          return status(404, { error: `no support app for ${platform} on this server (ask your IT team)` });
+          return status(404, { error: noApp(platform) });
+        if (!runsOn(platform, browser))
+          return status(409, { error: `the support app for ${systemName(platform)} cannot run on ${systemName(browser)}; ${noApp(browser)}` });
         sweep();
         const mine = [...tickets].filter(([, v]) => v.sessionId === s.id).map(([k]) => k);
         for (const old of mine.slice(0, Math.max(0, mine.length - TICKETS_PER_SESSION + 1))) tickets.delete(old);
@@ -97,6 +108,11 @@ export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
       },
       { access: 'public', params: t.Object({ ticket: t.String({ minLength: 10, maxLength: 100 }) }) },
     );
+}
+
+/** Said plainly to the customer, who stays in the chat with the engineer. */
+function noApp(platform: string): string {
+  return `there is no support app for ${systemName(platform)} on this server yet (${platform}); stay in the chat, the engineer will help you there`;
 }
 
 /** The file streamed from disk (an agent is ~100 MB: never held in memory), then the configuration. */

@@ -21,6 +21,8 @@ export function AgentDownload(props: { token: string }) {
   const [error, setError] = createSignal('');
   const [started, setStarted] = createSignal(false);
 
+  // The server lists only builds for the customer's own system (e.g. both macOS builds), so the first one is
+  // never a binary that cannot run here.
   const choices = () => platforms()?.platforms ?? [];
   const preferred = () => choices().find((p) => p.platform === platforms()?.suggested) ?? choices()[0];
 
@@ -50,8 +52,12 @@ export function AgentDownload(props: { token: string }) {
       <Show
         when={!platforms.loading && preferred()}
         fallback={
-          <p>
-            {platforms.loading ? 'Looking for the support app…' : 'The engineer will guide you through the next step in this chat (no support app is available for download on this server).'}
+          <p data-testid="agent-unavailable">
+            {platforms.loading
+              ? 'Looking for the support app…'
+              : platforms()?.system
+                ? `There is no support app for ${platforms()!.system} yet, so the engineer cannot see your screen this time. Stay in this chat: the engineer will help you here.`
+                : 'The engineer will guide you through the next step in this chat (no support app is available for download on this server).'}
           </p>
         }
       >
@@ -70,7 +76,7 @@ export function AgentDownload(props: { token: string }) {
             </div>
             <Show when={choices().length > 1}>
               <p class="muted small">
-                Other systems:{' '}
+                Other builds:{' '}
                 <For each={choices().filter((c) => c.platform !== best().platform)}>
                   {(c) => (
                     <button type="button" class="link-button" disabled={busy()} onClick={() => download(c.platform)}>

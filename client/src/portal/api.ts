@@ -63,6 +63,9 @@ export const portalApi = {
 
 export interface AgentPlatforms {
   suggested: string;
+  /** The customer's operating system by name ("Windows"). */
+  system: string;
+  /** Only builds that run on the customer's system (the server filters; none when there is no app for it yet). */
   platforms: { platform: string; bytes: number }[];
 }
 
