@@ -105,12 +105,13 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
   }
 
   const engineerSession = (sessionId: number, engineerId: number) => workingSession(sessions, participants, sessionId, engineerId);
-  /** Reading files: the engineers of a live session; after the end, whoever may read the session's log. */
+  /**
+   * Reading files: whoever may read the session's log, live or ended. The log's lines name the files (a screenshot
+   * is shown from its file), so a supervisor watching a live session must be able to open what they read about.
+   */
   function readableSession(sessionId: number, engineerId: number): SupportSession | null {
     const s = sessions.get(sessionId);
-    if (!s) return null;
-    if (s.status === 'ended') return canReadSession(sessions, auth.engineers, s, engineerId) ? s : null;
-    return engineerSession(sessionId, engineerId);
+    return s && canReadSession(sessions, auth.engineers, s, engineerId) ? s : null;
   }
   const customerSession = (headers: Record<string, string | undefined>) => sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
 

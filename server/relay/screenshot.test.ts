@@ -105,6 +105,19 @@ describe('screenshot of the remote screen', () => {
     expect(portalFile.status).toBe(200);
     expect(Buffer.compare(Buffer.from(await portalFile.arrayBuffer()), Buffer.from(bytes))).toBe(0);
 
+    // A supervisor watching the session sees the chat line and opens its picture (it was a 404: a broken image).
+    expect((await team.supervisor.client.post(`/api/sessions/${team.sessionId}/watch`)).status).toBe(200);
+    const watched = await team.supervisor.client.get(`/api/sessions/${team.sessionId}/log`);
+    expect(watched.json.find((e: { id: number }) => e.id === entry.id)).toEqual(entry);
+    const supervised = await fetch(`${server.url}/api/sessions/${team.sessionId}/files/${file.id}/content`, { headers: { cookie: team.supervisor.client.cookieHeader } });
+    expect(supervised.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(await supervised.arrayBuffer()), Buffer.from(bytes))).toBe(0);
+    expect((await team.supervisor.client.get(`/api/sessions/${team.sessionId}/files`)).json).toEqual([file]);
+    // An engineer who is not in the session and reads nothing of it still gets nothing.
+    const stranger = await fetch(`${server.url}/api/sessions/${team.sessionId}/files/${file.id}/content`, { headers: { cookie: team.other.client.cookieHeader } });
+    expect(stranger.status).toBe(404);
+    expect((await team.other.client.get(`/api/sessions/${team.sessionId}/log`)).status).toBe(404);
+
     // A second one is a second file (names are unique per second; ids always are).
     await Bun.sleep(1100);
     const again = await shoot(team.owner.client, team.sessionId);
