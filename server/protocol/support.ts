@@ -44,6 +44,15 @@ export interface SessionSummary {
   participants: { id: number; name: string; role: 'owner' | 'engineer' | 'supervisor' }[];
 }
 
+/** The customer's answer to the built-in survey after the session (stored once; null until answered). */
+export interface SurveyResult {
+  rating: number;
+  /** "Was your problem solved?": null when the customer left it unanswered. */
+  solved: boolean | null;
+  comment: string;
+  at: string;
+}
+
 export interface SessionLogEntry {
   id: number;
   at: string;

@@ -110,7 +110,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       '/sessions/:id',
       ({ params, principal, status }) => {
         const s = visible(params.id, required(principal).engineer.id);
-        return s ? { ...views.summary(s), notes: s.notes } : status(404, { error: 'no such session' });
+        return s ? { ...views.summary(s), notes: s.notes, survey: sessions.surveysOf([s.id]).get(s.id) ?? null } : status(404, { error: 'no such session' });
       },
       { access: { role: 'engineer' }, params: idParam },
     )
@@ -184,7 +184,8 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
           beforeId: query.before,
           limit: query.limit ?? 100,
         });
-        return found.map((f) => ({ ...views.summary(f), notes: f.notes }));
+        const surveys = sessions.surveysOf(found.map((f) => f.id));
+        return found.map((f) => ({ ...views.summary(f), notes: f.notes, survey: surveys.get(f.id) ?? null }));
       },
       {
         access: { role: 'engineer', scope: 'org:read' },

@@ -1,5 +1,6 @@
 import type { Database } from 'bun:sqlite';
 import { randomSecret, sha256 } from '../auth/secrets.ts';
+import type { SurveyResult } from '../protocol/support.ts';
 
 export type SessionStatus = 'queued' | 'waiting-code' | 'active' | 'ended';
 export type Channel = 'chat' | 'remote';
@@ -280,6 +281,22 @@ export class SessionStore {
         .query('INSERT OR IGNORE INTO survey_responses (session_id, rating, solved, comment) VALUES (?, ?, ?, ?)')
         .run(sessionId, rating, solved === null ? null : solved ? 1 : 0, comment).changes === 1
     );
+  }
+
+  /** The survey answers of these sessions, by session id (sessions without one are absent). */
+  surveysOf(sessionIds: readonly number[]): Map<number, SurveyResult> {
+    const out = new Map<number, SurveyResult>();
+    // In slices: SQLite caps the number of bound parameters.
+    for (let i = 0; i < sessionIds.length; i += 500) {
+      const ids = sessionIds.slice(i, i + 500);
+      const rows = this.db
+        .query<{ session_id: number; rating: number; solved: number | null; comment: string; created_at: string }, number[]>(
+          `SELECT session_id, rating, solved, comment, created_at FROM survey_responses WHERE session_id IN (${ids.map(() => '?').join(',')})`,
+        )
+        .all(...ids);
+      for (const r of rows) out.set(r.session_id, { rating: r.rating, solved: r.solved === null ? null : r.solved === 1, comment: r.comment, at: r.created_at });
+    }
+    return out;
   }
 
   hasSurvey(sessionId: number): boolean {

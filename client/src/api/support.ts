@@ -1,6 +1,6 @@
 // Typed calls for attended support: queue, sessions, chat, notes, history, collaboration, experts, files and
 // the admin settings around them. Shapes come from server/protocol; the few the protocol does not name are here.
-import type { QueueItem, SessionLogEntry, SessionSummary } from '../../../server/protocol/support.ts';
+import type { QueueItem, SessionLogEntry, SessionSummary, SurveyResult } from '../../../server/protocol/support.ts';
 import { request } from './http.ts';
 
 type Ok = { ok: true };
@@ -40,8 +40,11 @@ export const MAX_QUICK_TEXTS = 30;
 
 export interface SessionDetail extends SessionSummary {
   notes: string;
+  survey: SurveyResult | null;
 }
 export type HistoryItem = SessionSummary & { notes: string };
+/** A session-log search result: the history fields plus the customer's survey answer. */
+export type LoggedSession = HistoryItem & { survey: SurveyResult | null };
 
 export interface AccessCode {
   sessionId: number;
@@ -121,7 +124,7 @@ export const supportApi = {
   history: (id: number) => request<HistoryItem[]>('GET', `/api/sessions/${id}/history`),
   end: (id: number) => request<SessionSummary>('POST', `/api/sessions/${id}/end`),
   searchLog: (q: SessionLogQuery) =>
-    request<HistoryItem[]>('GET', `/api/session-log${query({ ...q } as Record<string, string | number | undefined>)}`),
+    request<LoggedSession[]>('GET', `/api/session-log${query({ ...q } as Record<string, string | number | undefined>)}`),
 
   offer: (id: number, kind: 'transfer' | 'invite', engineerId: number) =>
     request<Ok>('POST', `/api/sessions/${id}/${kind}`, { body: { engineerId } }),

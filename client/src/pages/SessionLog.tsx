@@ -3,9 +3,10 @@ import { A } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { Engineer } from '../../../server/protocol/api.ts';
 import { api } from '../api/endpoints.ts';
-import { sessionLogTextUrl, supportApi, type HistoryItem, type SessionLogQuery } from '../api/support.ts';
+import { sessionLogTextUrl, supportApi, type LoggedSession, type SessionLogQuery } from '../api/support.ts';
 import { errorMessage } from '../api/http.ts';
 import { customerTitle } from '../components/CustomerValues.tsx';
+import { surveyLine } from '../components/session/SurveySummary.tsx';
 import { Badge, ErrorMessage, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { presence } from '../live/liveStore.ts';
 import { desks } from '../lib/directory.ts';
@@ -119,7 +120,7 @@ export function SessionLogPage() {
   );
 }
 
-function LogTable(props: { sessions: readonly HistoryItem[]; nameOf: (id: number | null) => string }) {
+export function LogTable(props: { sessions: readonly LoggedSession[]; nameOf: (id: number | null) => string }) {
   const deskName = (id: number | null) => (id === null ? 'Any desk' : (desks()?.find((d) => d.id === id)?.name ?? `Desk #${id}`));
   return (
     <div class="table-wrap">
@@ -133,6 +134,7 @@ function LogTable(props: { sessions: readonly HistoryItem[]; nameOf: (id: number
             <th scope="col">Started</th>
             <th scope="col">Status</th>
             <th scope="col">Notes</th>
+            <th scope="col">Feedback</th>
             <th scope="col">
               <span class="visually-hidden">Actions</span>
             </th>
@@ -163,6 +165,20 @@ function LogTable(props: { sessions: readonly HistoryItem[]; nameOf: (id: number
                   <Badge tone={s.status === 'active' ? 'ok' : s.status === 'ended' ? 'subtle' : 'warn'}>{STATUS_LABELS[s.status]}</Badge>
                 </td>
                 <td class="notes-cell">{s.notes ? <span title={s.notes}>{s.notes}</span> : <span class="muted">—</span>}</td>
+                <td class="notes-cell" data-testid="survey-cell">
+                  {s.survey ? (
+                    <>
+                      {surveyLine(s.survey)}
+                      <Show when={s.survey.comment}>
+                        <div class="muted small" title={s.survey.comment}>
+                          “{s.survey.comment}”
+                        </div>
+                      </Show>
+                    </>
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
                 <td class="row-actions">
                   <a class="button small" href={sessionLogTextUrl(s.id)} download="" aria-label={`Download the log of session ${s.id}`}>
                     log.txt

@@ -16,6 +16,7 @@ import { PushUrl } from '../components/session/PushUrl.tsx';
 import { ScreenshotButton } from '../components/session/ScreenshotButton.tsx';
 import { ExpertDialog, OfferDialog } from '../components/session/SessionDialogs.tsx';
 import { HistoryPanel, NotesPanel } from '../components/session/SidePanels.tsx';
+import { SurveySummary } from '../components/session/SurveySummary.tsx';
 import { SessionScreen } from '../desktop/SessionScreen.tsx';
 import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../components/ui.tsx';
 import { mySessions, onSessionEvent } from '../live/liveStore.ts';
@@ -121,7 +122,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
       (list) => {
         if (!list) return;
         const pushed = list.find((x) => x.id === s().id);
-        if (pushed) props.update({ ...pushed, notes: s().notes });
+        if (pushed) props.update({ ...pushed, notes: s().notes, survey: s().survey ?? null });
         else if (live()) props.refresh(); // gone from my list: ended, handed over, or I left
         void loadLog();
       },
@@ -266,6 +267,9 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
 
         <div class="stack">
           <Show when={live() && myRole()}>{<ConsentPanel sessionId={s().id} canAsk={working() && s().status === 'active'} />}</Show>
+          <Show when={s().status === 'ended'}>
+            <SurveySummary survey={s().survey ?? null} />
+          </Show>
           <NotesPanel sessionId={s().id} initial={s().notes} readOnly={!(myRole() === 'owner' || myRole() === 'engineer' || s().ownerId === myId())} />
           <FilesPanel sessionId={s().id} canSend={working() && s().status === 'active'} />
           <HistoryPanel sessionId={s().id} />
@@ -296,7 +300,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
           onClose={() => setDialog(null)}
           onConfirm={async () => {
             const ended = await supportApi.end(s().id);
-            props.update({ ...ended, notes: s().notes });
+            props.update({ ...ended, notes: s().notes, survey: s().survey ?? null });
             toast('Session ended.');
           }}
         />
