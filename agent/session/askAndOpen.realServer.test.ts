@@ -73,7 +73,7 @@ describe('asking and opening, real server and real agent', () => {
       expect(await consent()).toEqual({ agent: true, granted: ['files'], asked: [] });
       const log = (await team.owner.client.get(`/api/sessions/${team.sessionId}/log`)).json as { text: string }[];
       expect(log.map((e) => e.text)).toEqual(
-        expect.arrayContaining(['OLGA asked for files', 'the customer allows: files', 'OLGA asked for clipboard', 'the customer did not allow clipboard']),
+        expect.arrayContaining(['asked for files', 'the customer allows: files', 'asked for clipboard', 'the customer did not allow clipboard']),
       );
 
       // Push an address: xdg-open gets it, on the agent's display, as its one argument.

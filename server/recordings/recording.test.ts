@@ -258,7 +258,8 @@ describe('recording a live session', () => {
 
     // the log links the recording; whoever may read the session may play it, others not
     const log = (await team.owner.client.get(`/api/sessions/${team.sessionId}/log`)).json as Array<{ text: string }>;
-    expect(log.map((e) => e.text)).toContain(`the screen is being recorded: /api/support/sessions/${team.sessionId}/recording`);
+    expect(log.map((e) => e.text)).toContain('the screen is being recorded (play it back on this session’s page once the session has ended)');
+    expect(JSON.stringify(log)).not.toContain('/api/');
     expect((await team.admin.get(`/api/support/sessions/${team.sessionId}/recording`)).status).toBe(200);
     expect((await team.supervisor.client.get(`/api/support/sessions/${team.sessionId}/recording`)).status).toBe(200);
     expect((await team.other.client.get(`/api/support/sessions/${team.sessionId}/recording`)).status).toBe(404);

@@ -168,10 +168,10 @@ describe('live desktop relay', () => {
     await again.closed;
     const log = ((await team.owner.client.get(`/api/sessions/${team.sessionId}/log`)).json as Array<{ text: string }>).map((e) => e.text);
     expect(log.filter((t) => t.includes('in view-only mode; dropped'))).toHaveLength(1);
-    expect(log.filter((t) => t === 'SUE is watching the remote screen (view only)')).toHaveLength(1);
-    expect(log).toContain('SUE is watching the remote screen (view only)');
-    expect(log).toContain('OLGA opened the remote screen');
-    expect(log.some((t) => t.startsWith('OLGA sent clipboard text'))).toBe(true);
+    expect(log.filter((t) => t === 'is watching the remote screen (view only)')).toHaveLength(1);
+    expect(log).toContain('is watching the remote screen (view only)');
+    expect(log).toContain('opened the remote screen');
+    expect(log.some((t) => t.startsWith('sent clipboard text'))).toBe(true);
   });
 
   it('passes the agent’s consent, monitors, clipboard and refusals to viewers, and logs consent and refusals', async () => {
@@ -196,7 +196,7 @@ describe('live desktop relay', () => {
     expect(late.hello).toMatchObject({ agent: true, consent: ['view', 'control'], monitors, monitor: 0 });
     const log = ((await team.owner.client.get(`/api/sessions/${team.sessionId}/log`)).json as Array<{ text: string }>).map((e) => e.text);
     expect(log).toContain('the customer allows: view, control');
-    expect(log).toContain('the agent refused input: control is not allowed');
+    expect(log).toContain('refused input: control is not allowed');
 
     agent.close();
     await until(() => owner.messages.some((m) => m.type === 'agent' && m.online === false));

@@ -154,7 +154,7 @@ export class DesktopHub {
       if (this.announced.size > 10_000) this.announced.clear(); // bounded: at worst someone is logged twice
       this.announced.add(key);
       const how = viewer.mode === 'control' ? 'opened the remote screen' : 'is watching the remote screen (view only)';
-      this.journal.write(sessionId, viewer.actor, 'operation', `${viewer.name} ${how}`, viewer.actor.startsWith('expert:') ? { expert: viewer.name } : {});
+      this.journal.write(sessionId, viewer.actor, 'operation', how, viewer.actor.startsWith('expert:') ? { expert: viewer.name } : {});
     }
     s.addViewer(viewer);
     return s;

@@ -136,7 +136,7 @@ export class DesktopSession {
     this.startSent = false;
     this.streaming = false;
     this.received = 0;
-    this.hooks.log('agent', `agent connected (${describe})`);
+    this.hooks.log('agent', `connected (${describe})`);
     this.broadcast({ type: 'agent', online: true });
     return null;
   }
@@ -157,7 +157,7 @@ export class DesktopSession {
     this.asked.clear(); // a new connection's agent has its own questions; its consent message tells the state
     this.startSent = this.streaming = false;
     this.relay.agentGone();
-    this.hooks.log('agent', 'agent left');
+    this.hooks.log('agent', 'left');
     this.broadcast({ type: 'agent', online: false });
     if (this.consent.length) {
       this.consent = [];
@@ -232,7 +232,8 @@ export class DesktopSession {
     if (!this.agent) return 'the customer’s agent is not connected';
     if (this.consent.includes(capability)) return `the customer already allows ${capability}`;
     this.asked.add(capability);
-    this.hooks.log(actor, `${name} asked for ${capability}`, { asked: capability });
+    // Shown after the actor's name (console, log.txt): the text must not say it again ("Olga Olga asked for view").
+    this.hooks.log(actor, `asked for ${capability}`, { asked: capability });
     this.agent.send({ type: 'consent-request', capability, by: name });
     return null;
   }
@@ -259,7 +260,7 @@ export class DesktopSession {
 
   agentRefused(link: AgentLink, what: string, reason: string): void {
     if (link !== this.agent) return;
-    this.hooks.log('agent', `the agent refused ${what}: ${reason}`);
+    this.hooks.log('agent', `refused ${what}: ${reason}`);
     this.broadcast({ type: 'refused', what, reason });
   }
 
@@ -298,7 +299,7 @@ export class DesktopSession {
       viewer.send({ type: 'refused', what: m.type, reason: 'you are watching in view-only mode' });
       if (!this.refusalLogged.has(viewer)) {
         this.refusalLogged.add(viewer);
-        this.logViewer(viewer, `${viewer.name} tried to ${m.type === 'input' ? 'control the screen' : `use ${m.type}`} in view-only mode; dropped`);
+        this.logViewer(viewer, `tried to ${m.type === 'input' ? 'control the screen' : `use ${m.type}`} in view-only mode; dropped`);
       }
       return;
     }
@@ -309,7 +310,7 @@ export class DesktopSession {
         return;
       case 'clipboard':
         this.agent.send({ type: 'clipboard', text: m.text });
-        this.logViewer(viewer, `${viewer.name} sent clipboard text to the remote machine (${m.text.length} characters)`);
+        this.logViewer(viewer, `sent clipboard text to the remote machine (${m.text.length} characters)`);
         return;
       case 'clipboard-request':
         this.agent.send({ type: 'clipboard-request' });
@@ -320,7 +321,10 @@ export class DesktopSession {
     }
   }
 
-  /** Logs in a viewer's name (an expert's name travels in the entry's data, see support/views.ts). */
+  /**
+   * Logs in a viewer's name (an expert's name travels in the entry's data, see support/views.ts). The console and
+   * log.txt show the name before the text, so the text never starts with it.
+   */
   private logViewer(viewer: ViewerLink, text: string): void {
     this.hooks.log(viewer.actor, text, viewer.actor.startsWith('expert:') ? { expert: viewer.name } : {});
   }
@@ -378,7 +382,7 @@ export class DesktopSession {
     recorder.event({ type: 'agent', online: true });
     if (this.consent.length) recorder.event({ type: 'consent', granted: this.consent });
     if (isNew) {
-      this.hooks.log('system', `the screen is being recorded: /api/support/sessions/${this.id}/recording`, { recording: this.id });
+      this.hooks.log('system', 'the screen is being recorded (play it back on this session’s page once the session has ended)', { recording: this.id });
     }
     this.relay.addViewer(recorder);
   }

@@ -160,7 +160,7 @@ describe('screenshot of the remote screen', () => {
     // The agent leaves (the viewer keeps its frozen picture; the server hands out none).
     agent.json({ type: 'consent', granted: ['view'] });
     agent.close();
-    await until(async () => (await snapshot(team)).log.some((e) => e.text === 'agent left'), 5000, 'agent left');
+    await until(async () => (await snapshot(team)).log.some((e) => e.actor === 'agent' && e.text === 'left'), 5000, 'agent left');
     await refused(team.owner.client, 409, /agent is not connected/);
 
     // The session ends.

@@ -43,7 +43,12 @@ describe('asking the customer for a capability', () => {
     expect(asked.json).toEqual({ agent: true, granted: [], asked: ['control'] });
     await until(() => agent!.has('consent-request'));
     expect(agent!.lastOf('consent-request')).toEqual({ type: 'consent-request', capability: 'control', by: 'OLGA' });
-    expect((await log(team)).some((e) => e.actor === `engineer:${team.owner.id}` && e.kind === 'operation' && e.text === 'OLGA asked for control')).toBe(true);
+    expect((await log(team)).some((e) => e.actor === `engineer:${team.owner.id}` && e.kind === 'operation' && e.text === 'asked for control')).toBe(true);
+    // Lines are shown after their actor's name: each reads once, in log.txt as in the console ("OLGA OLGA asked for..." before).
+    const text = (await team.owner.client.get(`/api/sessions/${team.sessionId}/log.txt`)).text;
+    expect(text).toContain('OLGA: asked for control');
+    expect(text).toMatch(/Agent: connected \(/);
+    expect(text).not.toMatch(/OLGA: OLGA|Agent: agent/);
     // The supervisor reads the state too (the panel shows it to anyone who may read the session).
     expect(await consent(team.supervisor.client, team.sessionId)).toEqual({ agent: true, granted: [], asked: ['control'] });
 

@@ -121,7 +121,7 @@ test('portal request -> take -> chat -> download -> consent in the local window 
     const order = [
       find(/A program on my computer shows an error/),
       find(/downloaded the support app/),
-      find(/agent connected/),
+      find(/^connected \(/),
       find(/asked for view/),
       find(/allows: view/),
       find(/asked for control/),
