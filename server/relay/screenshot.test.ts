@@ -49,7 +49,7 @@ async function snapshot(team: DesktopTeam) {
   const files = await team.owner.client.get(`/api/sessions/${team.sessionId}/files`);
   expect(log.status).toBe(200);
   expect(files.status).toBe(200);
-  return { log: log.json as { id: number; kind: string; text: string }[], files: files.json as unknown[] };
+  return { log: log.json as { id: number; actor: string; kind: string; text: string }[], files: files.json as unknown[] };
 }
 
 /** RGBA of a PNG, as sharp decodes it. */
