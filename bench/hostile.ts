@@ -111,12 +111,10 @@ try {
 
   phases.push(
     await phase('agent flood', server.pid, async () => {
-      const customer = new TestClient(server.url);
-      const req = await customer.post('/api/portal/requests', { deskId: 1, channel: 'chat', fields: { '1': 'Flood' } });
-      if (req.status !== 200) throw new Error(`request: ${req.text}`);
-      const id = req.json.session.id as number;
-      const take = await admin.post(`/api/queue/${id}/take`);
-      if (take.status !== 200) throw new Error(`take: ${take.text}`);
+      // An engineer's access-code session: the agent is bound to a live session, as after a take.
+      const created = await admin.post('/api/sessions/code', {});
+      if (created.status !== 200) throw new Error(`session: ${created.text}`);
+      const id = created.json.sessionId as number;
       const token = await admin.post(`/api/support/sessions/${id}/agent-token`, {});
       if (token.status !== 200) throw new Error(`agent token: ${token.text}`);
       const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws/agent`);

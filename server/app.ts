@@ -16,6 +16,8 @@ import { docsRoutes } from './docs/routes.ts';
 import { engineerRoutes } from './engineers/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { errorBodies } from './http/errors.ts';
+import { RouteBodies } from './http/bodyPolicy.ts';
+import { requestGuard } from './http/requestGuard.ts';
 import { MAX_WS_FRAME_BYTES } from './http/wsLimits.ts';
 import { ConsoleHub } from './presence/consoleHub.ts';
 import { presenceRoutes } from './presence/routes.ts';
@@ -49,8 +51,12 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
   let locked = !auth.engineers.hasAdmin();
   ctx.events.on('admin-created', () => (locked = false));
 
-  return new Elysia({ serve: { maxRequestBodySize: ctx.config.bodyLimitBytes }, websocket: { maxPayloadLength: MAX_WS_FRAME_BYTES } })
+  // The guard learns which body each route takes from the finished route table, on the first request.
+  let bodies: RouteBodies | null = null;
+  let routes: () => ReadonlyArray<{ method: string; path: string; hooks: unknown }> = () => [];
+  const app = new Elysia({ serve: { maxRequestBodySize: ctx.config.bodyLimitBytes }, websocket: { maxPayloadLength: MAX_WS_FRAME_BYTES } })
     .use(errorBodies)
+    .use(requestGuard(ctx.config, () => (bodies ??= new RouteBodies(routes()))))
     .onRequest(({ request, set, status }) => {
       set.headers['x-content-type-options'] = 'nosniff';
       set.headers['referrer-policy'] = 'same-origin';
@@ -84,6 +90,8 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(recordingRoutes(ctx, auth, desktops))
     .use(docsRoutes(auth, ctx.version))
     .use(webRoutes(auth));
+  routes = () => app.routes;
+  return app;
 }
 
 /** Composes every feature plugin into one Elysia app. */

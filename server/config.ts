@@ -9,6 +9,10 @@ export interface Config {
   port: number;
   dataDir: string;
   bodyLimitBytes: number;
+  /** Largest JSON body of a route that needs a login (read before the login is checked, so kept modest). */
+  jsonBodyLimitBytes: number;
+  /** Largest JSON body of a public route (portal, sign-in, setup). */
+  publicBodyLimitBytes: number;
   sessionHours: number;
   secureCookies: boolean;
   loginMaxFailures: number;
@@ -105,7 +109,9 @@ export const SETTINGS: Setting[] = [
   { key: 'port', env: 'TESSERA_PORT', parse: integer(0, 65535), describe: 'HTTP port (0 picks a free one)' },
   { key: 'host', env: 'TESSERA_HOST', parse: text, describe: 'address to listen on' },
   { key: 'dataDir', env: 'TESSERA_DATA', parse: text, describe: 'data folder (database, uploads)' },
-  { key: 'bodyLimitBytes', env: 'TESSERA_BODY_LIMIT', parse: integer(1024, 1 << 30), describe: 'largest request body in bytes' },
+  { key: 'bodyLimitBytes', env: 'TESSERA_BODY_LIMIT', parse: integer(1024, 1 << 30), describe: 'largest request body in bytes (file chunks, images)' },
+  { key: 'jsonBodyLimitBytes', env: 'TESSERA_JSON_BODY_LIMIT', parse: integer(1024, 1 << 30), describe: 'largest JSON body of a route that needs a login, in bytes' },
+  { key: 'publicBodyLimitBytes', env: 'TESSERA_PUBLIC_BODY_LIMIT', parse: integer(1024, 1 << 30), describe: 'largest JSON body of a public route (portal, sign-in), in bytes' },
   { key: 'sessionHours', env: 'TESSERA_SESSION_HOURS', parse: integer(1, 24 * 90), describe: 'console login lifetime in hours' },
   { key: 'secureCookies', env: 'TESSERA_SECURE_COOKIES', parse: boolean, describe: 'mark cookies Secure (set when served over HTTPS)' },
   { key: 'loginMaxFailures', env: 'TESSERA_LOGIN_MAX_FAILURES', parse: integer(1, 1000), describe: 'failed logins per account before a lockout' },
@@ -140,6 +146,9 @@ export const DEFAULTS: Config = {
   port: 8080,
   dataDir: './tessera-data',
   bodyLimitBytes: 8 * 1024 * 1024,
+  // The largest real bodies (a desk's form, a long note) are a few tens of KB.
+  jsonBodyLimitBytes: 1024 * 1024,
+  publicBodyLimitBytes: 64 * 1024,
   sessionHours: 12,
   secureCookies: false,
   loginMaxFailures: 5,

@@ -1,4 +1,6 @@
 // Wires configuration, database, migrations and the listener; everything else lives in the feature plugins.
+// First import: production mode must be set before Elysia is evaluated (see productionMode.ts).
+import './productionMode.ts';
 import { createApp } from './app.ts';
 import { migrations } from './assets.ts';
 import { loadConfig } from './config.ts';

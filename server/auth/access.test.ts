@@ -5,6 +5,7 @@ import { DEFAULTS } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { Events } from '../events.ts';
+import { RouteBodies } from '../http/bodyPolicy.ts';
 import { createEngineer, setupAdmin, startTestServer, TestClient, type TestServer } from '../testing/startTestServer.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,13 +20,23 @@ function routeTable() {
   const db = openDatabase(mkdtempSync(join(tmpdir(), 'tessera-routes-')));
   migrate(db, migrations());
   const { app } = createApp({ db, config: { ...DEFAULTS, dataDir: '' }, events: new Events(), version: 'test' });
+  const bodies = new RouteBodies(app.routes);
   return app.routes
     .filter((r) => r.method !== 'WS' && !PLUGIN_ROUTES.has(r.path))
     .map((r) => ({
       method: r.method,
       path: r.path,
       access: (r.hooks as { detail?: { 'x-tessera-access'?: Access } }).detail?.['x-tessera-access'],
+      kind: bodies.find(r.method, r.path)?.kind,
     }));
+}
+
+/** An empty body of the kind the route takes, so the call reaches the access check. */
+function emptyBody(r: { method: string; kind?: string }): unknown {
+  if (r.method === 'GET') return undefined;
+  if (r.kind === 'multipart') return new FormData();
+  if (r.kind === 'raw') return new Uint8Array(0);
+  return {};
 }
 
 const concrete = (path: string) => path.replace(/:[a-z]+/g, '1').replace('/*', '/anything');
@@ -54,7 +65,7 @@ describe('route access', () => {
     const closed = routes.filter((r) => r.access !== 'public');
     expect(closed.length).toBeGreaterThan(15);
     for (const r of closed) {
-      const res = await anonymous.request(r.method, concrete(r.path), r.method === 'GET' ? undefined : {});
+      const res = await anonymous.request(r.method, concrete(r.path), emptyBody(r));
       expect(res.status, `${r.method} ${r.path}`).toBe(401);
     }
   });
@@ -63,7 +74,7 @@ describe('route access', () => {
     const adminOnly = routes.filter((r) => typeof r.access === 'object' && r.access.role === 'admin');
     expect(adminOnly.length).toBeGreaterThan(8);
     for (const r of adminOnly) {
-      const res = await engineer.request(r.method, concrete(r.path), r.method === 'GET' ? undefined : {});
+      const res = await engineer.request(r.method, concrete(r.path), emptyBody(r));
       expect(res.status, `${r.method} ${r.path}`).toBe(403);
     }
   });

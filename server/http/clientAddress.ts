@@ -70,7 +70,8 @@ export class TrustedProxies {
 }
 
 const parsed = new WeakMap<readonly string[], TrustedProxies>();
-function proxiesOf(list: readonly string[]): TrustedProxies {
+/** The parsed form of a trustedProxies setting, parsed once per list. */
+export function proxiesOf(list: readonly string[]): TrustedProxies {
   let p = parsed.get(list);
   if (!p) parsed.set(list, (p = new TrustedProxies(list)));
   return p;

@@ -1,5 +1,6 @@
 import { Elysia } from 'elysia';
 import { AccessDenied } from '../auth/guard.ts';
+import { BodyRefused } from './requestGuard.ts';
 
 interface ValidationIssue {
   path?: string;
@@ -11,8 +12,11 @@ interface ValidationIssue {
 export const errorBodies = new Elysia({ name: 'error-bodies' }).onError({ as: 'global' }, ({ code, error, status }) => {
   if (error instanceof AccessDenied) return status(error.status, { error: error.message });
   switch (code) {
-    case 'PARSE':
+    case 'PARSE': {
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof BodyRefused) return status(cause.status, { error: cause.message });
       return status(400, { error: 'request body is not valid JSON or form data' });
+    }
     case 'VALIDATION': {
       const all = ((error as { all?: ValidationIssue[] }).all ?? []).slice(0, 3);
       const where = (error as { type?: string }).type ?? 'request';
@@ -25,9 +29,9 @@ export const errorBodies = new Elysia({ name: 'error-bodies' }).onError({ as: 'g
       return status(400, { error: 'invalid cookie' });
     case 'INTERNAL_SERVER_ERROR':
     case 'UNKNOWN': {
-      const message = (error as Error)?.message ?? '';
-      if (/body.*(too large|limit)|payload too large|exceeded/i.test(message))
-        return status(413, { error: 'request body too large' });
+      // Bodies over a limit are refused by name (BodyRefused, Bun's own 413); a message is never sniffed for
+      // words like "exceeded", which a stack overflow also says.
+      if (error instanceof BodyRefused) return status(error.status, { error: error.message });
       console.error(error);
       return status(500, { error: 'internal error' });
     }

@@ -49,8 +49,8 @@ export function presenceRoutes(
       { access: 'public' },
     )
     .ws('/ws/console', {
-      beforeHandle({ request, status }) {
-        if (!sameOrigin(request)) return status(403, { error: 'cross-origin console connection refused' });
+      beforeHandle({ request, server, status }) {
+        if (!sameOrigin(request, server, ctx.config.trustedProxies)) return status(403, { error: 'cross-origin console connection refused' });
         if (!auth.engineerFromCookie(request.headers.get('cookie'))) return status(401, { error: 'login required' });
       },
       open(ws) {

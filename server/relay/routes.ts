@@ -45,8 +45,8 @@ export function relayRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
   return new Elysia({ name: 'relay-routes' })
     .onStop(() => hub.stop())
     .ws('/ws/desktop/:sessionId', {
-      beforeHandle({ request, params, status }) {
-        if (!sameOrigin(request)) return status(403, { error: 'cross-origin desktop connection refused' });
+      beforeHandle({ request, params, server, status }) {
+        if (!sameOrigin(request, server, ctx.config.trustedProxies)) return status(403, { error: 'cross-origin desktop connection refused' });
         const who = identify(request);
         if (!who) return status(401, { error: 'login required' });
         const id = sessionIdOf((params as Record<string, unknown>).sessionId);
