@@ -34,6 +34,18 @@ async function until(check: () => boolean, ms = 5000) {
 }
 
 describe('agent socket limits', () => {
+  it('answers a heartbeat with its ack and nothing else (a handler’s return value is not a message)', async () => {
+    const a = open('/ws/agent');
+    await a.opened;
+    a.ws.send(hello('pc-heartbeat'));
+    for (let t = 1; t <= 3; t++) a.ws.send(JSON.stringify({ type: 'heartbeat', t }));
+    await until(() => a.messages.filter((m) => (m as { type?: string }).type === 'heartbeat-ack').length === 3);
+    await Bun.sleep(100);
+    expect(a.messages.filter((m) => typeof m !== 'object' || m === null)).toEqual([]);
+    a.ws.close();
+    await a.closed;
+  });
+
   it('closes an agent that sends a message over the size limit, even as valid JSON', async () => {
     const a = open('/ws/agent');
     await a.opened;

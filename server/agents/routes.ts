@@ -48,7 +48,11 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
   }, 5_000);
   sweep.unref?.();
 
-  const send = (ws: { send(data: string): unknown }, m: ServerToAgentMessage) => ws.send(JSON.stringify(m));
+  // Returns nothing on purpose: whatever a socket handler returns, Elysia sends to the client (ws.send's byte count
+  // once reached every agent as a stray "42" frame).
+  const send = (ws: { send(data: string): unknown }, m: ServerToAgentMessage): void => {
+    ws.send(JSON.stringify(m));
+  };
   // Anyone may open an agent socket before it proves anything: one address may hold only so many.
   const perAddress = new ConnectionCounter(ctx.config.agentConnectionsPerAddress);
   // Who is connected and the chat, for the agent's local window (the same as the customer's portal shows).
@@ -157,16 +161,21 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
         if (desktop) desktop.session.agentHeard(desktop.link);
         switch (message.type) {
           case 'heartbeat':
-            return send(ws, { type: 'heartbeat-ack', t: message.t });
+            send(ws, { type: 'heartbeat-ack', t: message.t });
+            return;
           // Desktop reports mean something only for an agent bound to a session; others are ignored.
           case 'consent':
-            return desktop?.session.agentConsent(desktop.link, message.granted);
+            desktop?.session.agentConsent(desktop.link, message.granted);
+            return;
           case 'monitors':
-            return desktop?.session.agentMonitors(desktop.link, message.monitors, message.current);
+            desktop?.session.agentMonitors(desktop.link, message.monitors, message.current);
+            return;
           case 'clipboard':
-            return desktop?.session.agentClipboard(desktop.link, message.text);
+            desktop?.session.agentClipboard(desktop.link, message.text);
+            return;
           case 'refused':
-            return desktop?.session.agentRefused(desktop.link, message.what, message.reason);
+            desktop?.session.agentRefused(desktop.link, message.what, message.reason);
+            return;
           case 'chat': {
             // Refused chat (not bound, ended, empty, too many) is answered and changes nothing; the agent stays.
             const error = desktop ? feed.chat(desktop.session.id, desktop.link, message.text) : 'chat needs an agent bound to a session';

@@ -72,13 +72,14 @@ describe('same-site request forgery', () => {
   it('a request from a sibling sub-domain, another scheme or a cross-site page is refused', async () => {
     const json = JSON.stringify({ password: 'Owned-by-the-attacker-1' });
     const own = new URL(server.url);
-    for (const headers of [
+    const forged: Array<Record<string, string>> = [
       { origin: 'http://evil.example.com' },
       { origin: `https://${own.host}` }, // same host, other scheme
       { origin: 'null' },
       { 'sec-fetch-site': 'same-site' },
       { 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of forged) {
       const res = await reset(headers, json, 'application/json');
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect((await res.json()).error).toMatch(/cross-origin/);
