@@ -51,12 +51,11 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
   let locked = !auth.engineers.hasAdmin();
   ctx.events.on('admin-created', () => (locked = false));
 
-  // The guard learns which body each route takes from the finished route table, on the first request.
-  let bodies: RouteBodies | null = null;
-  let routes: () => ReadonlyArray<{ method: string; path: string; hooks: unknown }> = () => [];
+  // The guard learns which body each route takes from the finished route table (filled in below the chain).
+  let bodies = new RouteBodies([]);
   const app = new Elysia({ serve: { maxRequestBodySize: ctx.config.bodyLimitBytes }, websocket: { maxPayloadLength: MAX_WS_FRAME_BYTES } })
     .use(errorBodies)
-    .use(requestGuard(ctx.config, () => (bodies ??= new RouteBodies(routes()))))
+    .use(requestGuard(ctx.config, () => bodies))
     .onRequest(({ request, set, status }) => {
       set.headers['x-content-type-options'] = 'nosniff';
       set.headers['referrer-policy'] = 'same-origin';
@@ -90,7 +89,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(recordingRoutes(ctx, auth, desktops))
     .use(docsRoutes(auth, ctx.version))
     .use(webRoutes(auth));
-  routes = () => app.routes;
+  bodies = new RouteBodies(app.routes);
   return app;
 }
 

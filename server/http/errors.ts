@@ -29,9 +29,8 @@ export const errorBodies = new Elysia({ name: 'error-bodies' }).onError({ as: 'g
       return status(400, { error: 'invalid cookie' });
     case 'INTERNAL_SERVER_ERROR':
     case 'UNKNOWN': {
-      // Bodies over a limit are refused by name (BodyRefused, Bun's own 413); a message is never sniffed for
-      // words like "exceeded", which a stack overflow also says.
-      if (error instanceof BodyRefused) return status(error.status, { error: error.message });
+      // No message is sniffed for words like "exceeded" (a stack overflow says it too): bodies over a limit get
+      // Bun's own 413 or a BodyRefused from the request guard, answered under PARSE.
       console.error(error);
       return status(500, { error: 'internal error' });
     }
