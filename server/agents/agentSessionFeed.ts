@@ -1,10 +1,9 @@
 // What a bound agent's user sees of their session besides the desktop: who is connected now, and the chat. The agent
-// gets exactly what the customer's portal gets (customerSees decides), and its user's chat lines go through the
+// gets exactly what the customer's portal gets (protocol/sessionLog.ts customerSees decides), and its user's chat lines go through the
 // same journal as the portal's POST /api/portal/session/chat, rate-limited the same way.
 import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { RateLimiter } from '../http/rateLimiter.ts';
-import { customerSees } from '../portal/routes.ts';
 import {
   MAX_AGENT_CHAT_CHARS,
   MAX_CHAT_ENTRIES,
@@ -13,6 +12,7 @@ import {
   type AgentChatEntry,
   type SessionPerson,
 } from '../protocol/agent.ts';
+import { customerSees } from '../protocol/sessionLog.ts';
 import type { SessionLogEntry } from '../protocol/support.ts';
 import type { AgentLink } from '../relay/desktopSession.ts';
 import { IdentityFields } from '../support/identityFields.ts';
@@ -73,9 +73,7 @@ export class AgentSessionFeed {
     if (!s) return;
     const customer = this.views.customerName(s);
     const history = this.sessions
-      .logOf(sessionId)
-      .filter(customerSees)
-      .slice(-MAX_CHAT_ENTRIES)
+      .lastCustomerEntries(sessionId, MAX_CHAT_ENTRIES)
       .map((e) => this.chatEntry(this.views.logEntry(e, customer)));
     if (history.length) link.send({ type: 'chat', entries: history });
   }

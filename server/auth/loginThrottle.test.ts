@@ -118,6 +118,30 @@ describe('nobody can lock an account out from outside', () => {
     expect((await postFrom('127.0.0.7', server.url, '/api/auth/login', right)).status).toBe(200);
   });
 
+  it('changing the password: wrong current passwords spend the sign-in allowance, in parallel too', async () => {
+    server = await startTestServer({ loginMaxFailures: 3 });
+    const admin = await setupAdmin(server);
+    const bob = await createEngineer(server, admin, 'bob');
+    const change = (currentPassword: string) => bob.client.post('/api/auth/password', { currentPassword, newPassword: 'a-brand-new-password-9' });
+    const held = holdPasswordChecks();
+    const burst = Array.from({ length: 20 }, (_, i) => change(`guess-${i}`));
+    await until(() => held.calls() >= 1);
+    held.release();
+    const answers = await Promise.all(burst);
+    expect(held.calls()).toBe(1); // one check in flight per account and address; the others waited for nothing
+    expect(answers.filter((a) => a.status === 403)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(19);
+    vi.restoreAllMocks();
+    for (let i = 0; i < 2; i++) expect((await change(`again-${i}`)).status).toBe(403);
+    // the limit is reached: the right password is refused too, and so is a sign-in from this browser
+    const locked = await change(bob.password);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await bob.client.post('/api/auth/login', { username: 'bob', password: bob.password })).status).toBe(429);
+    // a known browser that guessed locks only itself; nothing changed: the old password signs in elsewhere
+    expect((await new TestClient(server.url).post('/api/auth/login', { username: 'bob', password: bob.password })).status).toBe(200);
+  });
+
   it('an admin clears the lock of an engineer; engineers cannot, bad ids change nothing', async () => {
     server = await startTestServer({ loginMaxFailures: 3 });
     const admin = await setupAdmin(server);

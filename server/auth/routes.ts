@@ -74,13 +74,26 @@ export function authRoutes(ctx: AppContext, auth: Auth) {
     })
     .post(
       '/auth/password',
-      async ({ body, principal, status }) => {
+      async ({ body, cookie, principal, request, server, status, set }) => {
         const p = required(principal);
-        if (!(await verifyPassword(body.currentPassword, p.engineer.passwordHash)))
-          return status(403, { error: 'current password is wrong' });
         const problem = passwordProblem(body.newPassword, p.engineer.username);
         if (problem) return status(422, { error: problem });
         if (body.newPassword === body.currentPassword) return status(422, { error: 'new password must differ' });
+        // The current password is a guess like a sign-in (a borrowed session must not try passwords at full speed):
+        // it spends the same allowance, counted before the hash is checked.
+        const address = clientAddress(server, request, ctx.config.trustedProxies);
+        const device = auth.devices.idFor(String(cookie[DEVICE_COOKIE]?.value ?? ''), p.engineer.id);
+        const gate = auth.throttle.begin(p.engineer.username, address, device);
+        if (!gate.ok) {
+          set.headers['retry-after'] = String(gate.retryAfter);
+          return status(429, { error: gate.error });
+        }
+        try {
+          if (!(await verifyPassword(body.currentPassword, p.engineer.passwordHash))) return status(403, { error: 'current password is wrong' });
+          gate.attempt.succeeded();
+        } finally {
+          gate.attempt.done();
+        }
         auth.engineers.setPassword(p.engineer.id, await hashPassword(body.newPassword), false);
         auth.sessions.endAllFor(p.engineer.id, p.sessionToken);
         return { ok: true as const };

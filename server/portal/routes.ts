@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { DeskStore } from '../desks/store.ts';
 import { clientAddress } from '../http/clientAddress.ts';
 import type { PresenceTracker } from '../presence/tracker.ts';
+import { customerSees, LOG_PAGE } from '../protocol/sessionLog.ts';
 import type { PortalConfig, PortalSession, SessionLogEntry } from '../protocol/support.ts';
 import { ProviderStore } from '../provider/store.ts';
 import { AccessCodes } from '../support/accessCodes.ts';
@@ -11,6 +12,7 @@ import { IdentityFields } from '../support/identityFields.ts';
 import { PortalSettings } from '../support/portalSettings.ts';
 import { RateLimiter } from '../http/rateLimiter.ts';
 import { CodeGuessLimiter } from './codeGuessLimiter.ts';
+import { logPageQuery } from '../support/logPageQuery.ts';
 import { MAX_CHAT_CHARS } from '../support/routes.ts';
 import { SessionStore, type SupportSession } from '../support/sessionStore.ts';
 import { Participants } from '../support/participants.ts';
@@ -19,10 +21,6 @@ import { SessionJournal } from '../support/journal.ts';
 
 export const CUSTOMER_HEADER = 'x-tessera-customer';
 
-/** What of the session log the customer sees: the chat, and notices that someone else joined (e.g. an expert). */
-export function customerSees(entry: { kind: string; actor: string }): boolean {
-  return entry.kind === 'chat' || (entry.kind === 'join' && entry.actor === 'system');
-}
 const MINUTE = 60_000;
 
 /** The customers' side: portal configuration, requests, access codes, and the customer's live chat socket. */
@@ -161,11 +159,10 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         const s = sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
         if (!s) return status(401, { error: 'unknown or expired customer session' });
         return sessions
-          .logOf(s.id, query.after ?? 0)
-          .filter(customerSees)
+          .customerLogOf(s.id, query.after ?? 0, query.limit ?? LOG_PAGE)
           .map((e): SessionLogEntry => views.logEntry(e, views.customerName(s)));
       },
-      { access: 'public', query: t.Object({ after: t.Optional(t.Integer({ minimum: 0 })) }) },
+      { access: 'public', query: logPageQuery },
     )
     .post(
       '/session/chat',

@@ -32,7 +32,7 @@ export interface SessionPerson {
   name: string;
   role: PersonRole;
 }
-/** One chat line the customer may see (portal/routes.ts customerSees): when, who (display name), what. */
+/** One chat line the customer may see (protocol/sessionLog.ts customerSees): when, who (display name), what. */
 export interface AgentChatEntry {
   at: string;
   from: string;

@@ -7,6 +7,8 @@ import { Experts, EXPERT_CODE_MINUTES } from './experts.ts';
 import { Participants } from './participants.ts';
 import { MAX_CHAT_CHARS } from './routes.ts';
 import { SessionStore } from './sessionStore.ts';
+import { LOG_PAGE } from '../protocol/sessionLog.ts';
+import { logPageQuery } from './logPageQuery.ts';
 import { SupportViews } from './views.ts';
 import { SessionJournal } from './journal.ts';
 import { IdentityFields } from './identityFields.ts';
@@ -43,6 +45,13 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
     path: '/',
     expires,
   });
+
+  /** The signed-in expert's invitation and its session, or null when the expert cookie names neither. */
+  const expertIn = (cookies: Record<string, { value?: unknown } | undefined>) => {
+    const inv = experts.byLogin(String(cookies[EXPERT_COOKIE]?.value ?? ''));
+    const s = inv ? sessions.get(inv.sessionId) : null;
+    return inv && s ? { inv, s } : null;
+  };
 
   return new Elysia({ name: 'expert-routes', prefix: '/api' })
     .use(auth.guard)
@@ -156,23 +165,29 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
     .get(
       '/expert/session',
       ({ cookie: cookies, status }) => {
-        const inv = experts.byLogin(String(cookies[EXPERT_COOKIE]?.value ?? ''));
-        const s = inv ? sessions.get(inv.sessionId) : null;
-        if (!inv || !s) return status(401, { error: 'your expert access has ended' });
-        return {
-          session: views.summary(s),
-          you: inv.name,
-          log: sessions.logOf(s.id).map((e) => views.logEntry(e, views.customerName(s))),
-        };
+        const signedIn = expertIn(cookies);
+        if (!signedIn) return status(401, { error: 'your expert access has ended' });
+        const { inv, s } = signedIn;
+        return { session: views.summary(s), you: inv.name };
       },
       { access: 'public' },
+    )
+    .get(
+      '/expert/session/log',
+      ({ cookie: cookies, query, status }) => {
+        const signedIn = expertIn(cookies);
+        if (!signedIn) return status(401, { error: 'your expert access has ended' });
+        const { inv, s } = signedIn;
+        return sessions.logOf(s.id, query.after ?? 0, query.limit ?? LOG_PAGE).map((e) => views.logEntry(e, views.customerName(s)));
+      },
+      { access: 'public', query: logPageQuery },
     )
     .post(
       '/expert/session/chat',
       ({ cookie: cookies, body, status }) => {
-        const inv = experts.byLogin(String(cookies[EXPERT_COOKIE]?.value ?? ''));
-        const s = inv ? sessions.get(inv.sessionId) : null;
-        if (!inv || !s) return status(401, { error: 'your expert access has ended' });
+        const signedIn = expertIn(cookies);
+        if (!signedIn) return status(401, { error: 'your expert access has ended' });
+        const { inv, s } = signedIn;
         if (s.status !== 'active') return status(409, { error: 'the session is not live' });
         const text = body.text.trim();
         if (!text) return status(422, { error: 'message is empty' });

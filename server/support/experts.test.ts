@@ -73,7 +73,17 @@ describe('outside experts', () => {
     const link2 = (second.json.link as string).replace('/expert/', '');
     expect((await expert.post(`/api/expert/invitations/${link2}/login`, { password: 'shared-secret-42' })).status).toBe(200);
     expect((await expert.get('/api/expert/session')).json.you).toBe('Pat');
+    // The log comes in pages after a cursor, as the engineers' does.
+    expect((await expert.post('/api/expert/session/chat', { text: 'Pat here' })).status).toBe(200);
+    const all = (await admin.get(`/api/sessions/${id}/log`)).json as Array<{ id: number; text: string }>;
+    const theirs = (await expert.get('/api/expert/session/log')).json as Array<{ id: number; text: string }>;
+    expect(theirs.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    expect(theirs.at(-1)!.text).toBe('Pat here');
+    const page = (await expert.get(`/api/expert/session/log?after=${all[0]!.id}&limit=2`)).json as Array<{ id: number }>;
+    expect(page.map((e) => e.id)).toEqual(all.slice(1, 3).map((e) => e.id));
+    expect((await expert.get('/api/expert/session/log?limit=100000')).status).toBe(422);
     expect((await expert.post('/api/expert/session/leave')).status).toBe(200);
+    expect((await expert.get('/api/expert/session/log')).status).toBe(401);
     expect((await expert.get('/api/expert/session')).status).toBe(401);
     ws.close();
   });

@@ -5,7 +5,7 @@ import type { SupportViews } from './views.ts';
 
 /**
  * Writes a session's log and tells everyone who follows the session live (engineers' consoles; the portal
- * passes on what the customer sees, see portal/routes.ts customerSees). Every feature writes through here, so nothing is logged without being pushed.
+ * passes on what the customer sees, see protocol/sessionLog.ts customerSees). Every feature writes through here, so nothing is logged without being pushed.
  */
 export class SessionJournal {
   constructor(

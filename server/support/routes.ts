@@ -7,14 +7,13 @@ import { IdentityFields } from './identityFields.ts';
 import { PortalSettings } from './portalSettings.ts';
 import { SessionStore } from './sessionStore.ts';
 import { Participants } from './participants.ts';
+import { LOG_PAGE } from '../protocol/sessionLog.ts';
+import { logPageQuery } from './logPageQuery.ts';
 import { SupportViews } from './views.ts';
 import { SessionJournal } from './journal.ts';
 import { canReadSession, historyScope, workingSession } from './visibility.ts';
 
 export const MAX_CHAT_CHARS = 4000;
-/** Log entries per page of GET /api/sessions/:id/log (the default, and the most one page may ask for). */
-export const LOG_PAGE = 500;
-export const MAX_LOG_PAGE = 1000;
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
 
 /** The engineers' side of attended support: the live queue, taking requests, access codes, session chat. */
@@ -126,7 +125,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       {
         access: { role: 'engineer' },
         params: idParam,
-        query: t.Object({ after: t.Optional(t.Integer({ minimum: 0 })), limit: t.Optional(t.Integer({ minimum: 1, maximum: MAX_LOG_PAGE })) }),
+        query: logPageQuery,
       },
     )
     .post(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOG_PAGE, MAX_LOG_PAGE } from './routes.ts';
+import { LOG_PAGE, MAX_LOG_PAGE } from '../protocol/sessionLog.ts';
 import { createEngineer, setupAdmin, startTestServer, TestClient, type TestServer } from '../testing/startTestServer.ts';
 
 let server: TestServer;

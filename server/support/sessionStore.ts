@@ -1,5 +1,6 @@
 import type { Database } from 'bun:sqlite';
 import { randomSecret, sha256 } from '../auth/secrets.ts';
+import { CUSTOMER_SEES_SQL } from '../protocol/sessionLog.ts';
 import type { SurveyResult } from '../protocol/support.ts';
 
 export type SessionStatus = 'queued' | 'waiting-code' | 'active' | 'ended';
@@ -314,9 +315,24 @@ export class SessionStore {
 
   /** The log after entry `afterId`, oldest first; at most `limit` entries (-1: all). */
   logOf(sessionId: number, afterId = 0, limit = -1): LogEntry[] {
+    return this.readLog(sessionId, afterId, limit, 'everything', 'ASC');
+  }
+
+  /** What the customer sees of the log (customerSees) after entry `afterId`, oldest first; at most `limit` entries. */
+  customerLogOf(sessionId: number, afterId = 0, limit = -1): LogEntry[] {
+    return this.readLog(sessionId, afterId, limit, 'customer', 'ASC');
+  }
+
+  /** The last `count` entries the customer sees, oldest first. */
+  lastCustomerEntries(sessionId: number, count: number): LogEntry[] {
+    return this.readLog(sessionId, 0, count, 'customer', 'DESC').reverse();
+  }
+
+  private readLog(sessionId: number, afterId: number, limit: number, view: 'everything' | 'customer', order: 'ASC' | 'DESC'): LogEntry[] {
+    const filter = view === 'customer' ? `AND ${CUSTOMER_SEES_SQL}` : '';
     return this.db
       .query<{ id: number; at: string; actor: string; kind: string; text: string; data: string }, [number, number, number]>(
-        'SELECT id, at, actor, kind, text, data FROM session_log WHERE session_id = ? AND id > ? ORDER BY id LIMIT ?',
+        `SELECT id, at, actor, kind, text, data FROM session_log WHERE session_id = ? AND id > ? ${filter} ORDER BY id ${order} LIMIT ?`,
       )
       .all(sessionId, afterId, limit)
       .map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));

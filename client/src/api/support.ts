@@ -2,6 +2,7 @@
 // the admin settings around them. Shapes come from server/protocol; the few the protocol does not name are here.
 import type { QueueItem, SessionLogEntry, SessionSummary, SurveyResult } from '../../../server/protocol/support.ts';
 import { request } from './http.ts';
+import { readLogPages } from './logPages.ts';
 
 type Ok = { ok: true };
 
@@ -85,7 +86,6 @@ export interface ExpertInvitation {
 export interface ExpertSession {
   session: SessionSummary;
   you: string;
-  log: SessionLogEntry[];
 }
 
 function query(params: Record<string, string | number | undefined>): string {
@@ -95,10 +95,6 @@ function query(params: Record<string, string | number | undefined>): string {
   return text ? `?${text}` : '';
 }
 
-/** Entries per page of a session's log (the server's default page), and how many pages one load reads at most. */
-const LOG_PAGE = 500;
-const LOG_PAGES_MAX = 40;
-
 export const supportApi = {
   queue: () => request<QueueItem[]>('GET', '/api/queue'),
   take: (id: number) => request<SessionSummary>('POST', `/api/queue/${id}/take`),
@@ -107,18 +103,9 @@ export const supportApi = {
   mySessions: () => request<SessionSummary[]>('GET', '/api/sessions'),
   liveSessions: () => request<SessionSummary[]>('GET', '/api/sessions/live'),
   session: (id: number) => request<SessionDetail>('GET', `/api/sessions/${id}`),
-  /** One page of a session's log after entry `after` (the server pages it; see logAll). */
-  log: (id: number, after = 0, limit = LOG_PAGE) => request<SessionLogEntry[]>('GET', `/api/sessions/${id}/log?after=${after}&limit=${limit}`),
-  /** The log after entry `after`, page by page (at most LOG_PAGES_MAX pages per call: the next load goes on from there). */
-  logAll: async (id: number, after = 0): Promise<SessionLogEntry[]> => {
-    const all: SessionLogEntry[] = [];
-    for (let page = 0; page < LOG_PAGES_MAX; page++) {
-      const more = await supportApi.log(id, all.at(-1)?.id ?? after);
-      all.push(...more);
-      if (more.length < LOG_PAGE) break;
-    }
-    return all;
-  },
+  /** The log after entry `after`, page by page. */
+  logAll: (id: number, after = 0) =>
+    readLogPages((from, limit) => request<SessionLogEntry[]>('GET', `/api/sessions/${id}/log?after=${from}&limit=${limit}`), after),
   chat: (id: number, text: string) => request<SessionLogEntry>('POST', `/api/sessions/${id}/chat`, { body: { text } }),
   saveNotes: (id: number, notes: string) => request<Ok>('PUT', `/api/sessions/${id}/notes`, { body: { notes } }),
   history: (id: number) => request<HistoryItem[]>('GET', `/api/sessions/${id}/history`),
@@ -163,6 +150,9 @@ export const expertApi = {
   login: (link: string, body: { code?: string; password?: string }) =>
     request<{ sessionId: number }>('POST', `/api/expert/invitations/${encodeURIComponent(link)}/login`, { body, quiet401: true }),
   session: () => request<ExpertSession>('GET', '/api/expert/session', { quiet401: true }),
+  /** The session's log after entry `after`, page by page. */
+  log: (after: number) =>
+    readLogPages((from, limit) => request<SessionLogEntry[]>('GET', `/api/expert/session/log?after=${from}&limit=${limit}`, { quiet401: true }), after),
   chat: (text: string) => request<SessionLogEntry>('POST', '/api/expert/session/chat', { body: { text }, quiet401: true }),
   leave: () => request<Ok>('POST', '/api/expert/session/leave', { quiet401: true }),
 };

@@ -159,13 +159,18 @@ function ExpertWorkspace(props: { onEnded: (message: string) => void }) {
   const [draft, setDraft] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   let stopped = false;
+  let logCursor = 0;
 
   const ended = (e: unknown) => e instanceof ApiError && e.status === 401;
   const poll = async () => {
     try {
       const next = await expertApi.session();
+      // The cursor is the last entry read from the log, not the last shown: a line the expert sent may be newer
+      // than lines others wrote meanwhile.
+      const more = await expertApi.log(logCursor);
+      logCursor = more.at(-1)?.id ?? logCursor;
       setData(next);
-      setEntries((list) => mergeEntries(list, next.log));
+      setEntries((list) => mergeEntries(list, more));
       setError(null);
     } catch (e) {
       if (ended(e)) {

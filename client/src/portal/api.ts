@@ -3,6 +3,7 @@
 // another site cannot ride on it) and kept in sessionStorage so a reload keeps the conversation.
 import type { PortalConfig, PortalSession, SessionLogEntry, SupportChannel } from '../../../server/protocol/support.ts';
 import { ApiError, readError } from '../api/http.ts';
+import { readLogPages } from '../api/logPages.ts';
 
 export const CUSTOMER_HEADER = 'x-tessera-customer';
 const TOKEN_KEY = 'tessera.portal.customerToken';
@@ -52,7 +53,9 @@ export const portalApi = {
     call<Joined>('POST', '/api/portal/requests', { deskId, channel, fields }),
   redeemCode: (code: string) => call<Joined>('POST', '/api/portal/access-codes', { code }),
   session: (token: string) => call<PortalSession>('GET', '/api/portal/session', undefined, token),
-  log: (token: string, after: number) => call<SessionLogEntry[]>('GET', `/api/portal/session/log?after=${after}`, undefined, token),
+  /** What the customer sees of the log after entry `after`, page by page. */
+  log: (token: string, after: number) =>
+    readLogPages((from, limit) => call<SessionLogEntry[]>('GET', `/api/portal/session/log?after=${from}&limit=${limit}`, undefined, token), after),
   chat: (token: string, text: string) => call<SessionLogEntry>('POST', '/api/portal/session/chat', { text }, token),
   survey: (token: string, answer: SurveyAnswer) => call<{ ok: true }>('POST', '/api/portal/session/survey', answer, token),
   cancel: (token: string) => call<{ ok: true }>('POST', '/api/portal/session/cancel', undefined, token),

@@ -1,11 +1,8 @@
 // The customer's view of the session log: entries arrive by REST (catch-up) and by socket (live), possibly
 // twice or out of order around a reconnect, so they are merged by id.
+import { customerSees } from '../../../server/protocol/sessionLog.ts';
 import type { SessionLogEntry } from '../../../server/protocol/support.ts';
 
-/** What a customer sees (as customerSees in server/portal/routes.ts): chat, and notices that someone joined. */
-export function customerSees(entry: Pick<SessionLogEntry, 'kind' | 'actor'>): boolean {
-  return entry.kind === 'chat' || (entry.kind === 'join' && entry.actor === 'system');
-}
 
 export function mergeEntries(current: readonly SessionLogEntry[], incoming: readonly SessionLogEntry[]): SessionLogEntry[] {
   const fresh = incoming.filter(customerSees);
