@@ -367,7 +367,7 @@ describe('what the server sends is checked', () => {
           if (m.type !== 'hello') return;
           hellos.push(m);
           ws.send(JSON.stringify({ type: 'desktop-start' })); // before the welcome: out of order
-          ws.send(JSON.stringify({ type: 'welcome', id: 'a1', heartbeatMs: 15_000, session: { id: 7, desk: 'Helpdesk' } }));
+          ws.send(JSON.stringify({ type: 'welcome', id: 'a1', heartbeatMs: 15_000, session: { id: 7, desk: 'Helpdesk', recording: 'ask' } }));
           ws.send('{"type":"input","events":[{"type":"key","keysym":"A","down":true}]}'); // bad shape
           ws.send('{"type":"desktop-ack","bytes":-1}');
           ws.send('not json');
@@ -392,7 +392,7 @@ describe('what the server sends is checked', () => {
         { type: 'desktop-ack', bytes: 0 },
       ]);
       expect(hellos[0]).toMatchObject({ type: 'hello', session: 'join-token-1', hostname: hello.hostname });
-      expect(agent.welcome).toEqual({ type: 'welcome', id: 'a1', heartbeatMs: 15_000, session: { id: 7, desk: 'Helpdesk' } });
+      expect(agent.welcome).toEqual({ type: 'welcome', id: 'a1', heartbeatMs: 15_000, session: { id: 7, desk: 'Helpdesk', recording: 'ask' } });
       expect(lines.some((l) => /online as a1 for session 7 \(Helpdesk\)/.test(l))).toBe(true);
       expect(lines.filter((l) => /^ignored a malformed message/.test(l))).toHaveLength(4);
       expect(lines.some((l) => /ignored a desktop-start message that came before the welcome/.test(l))).toBe(true);

@@ -7,6 +7,7 @@ import { DesktopHub } from './relay/desktopHub.ts';
 import { relayRoutes } from './relay/routes.ts';
 import { screenshotRoutes } from './relay/screenshotRoutes.ts';
 import { sessionActionRoutes } from './relay/sessionActions.ts';
+import { recordingPolicyRoutes } from './recordings/policyRoutes.ts';
 import { recordingRoutes } from './recordings/routes.ts';
 import { createAuth, type Auth } from './auth/guard.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -77,7 +78,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(collaborationRoutes(ctx, auth, hub, presence))
     .use(expertRoutes(ctx, auth))
     .use(fileRoutes(ctx, auth))
-    .use(portalRoutes(ctx, auth, presence))
+    .use(portalRoutes(ctx, auth, presence, { policy: (deskId) => desktops.policies.of(deskId), now: (id) => desktops.get(id)?.recording ?? false }))
     .use(embedRoutes(ctx, auth))
     .use(supportAdminRoutes(ctx, auth))
     .use(agentRoutes(ctx, auth, agents, desktops))
@@ -87,6 +88,7 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(screenshotRoutes(ctx, auth, desktops))
     .use(sessionActionRoutes(ctx, auth, desktops))
     .use(recordingRoutes(ctx, auth, desktops))
+    .use(recordingPolicyRoutes(ctx, auth, desktops.policies))
     .use(docsRoutes(auth, ctx.version))
     .use(webRoutes(auth));
   bodies = new RouteBodies(app.routes);

@@ -23,6 +23,8 @@ export interface EventMap {
   'customer-joined': { sessionId: number };
   /** Something was added to a session's log (chat, operation). */
   'session-log': { sessionId: number; entry: import('./protocol/support.ts').SessionLogEntry };
+  /** A session's screen recording started or stopped (the customer is told at once). */
+  'recording-changed': { sessionId: number; on: boolean };
 }
 
 export class Events {

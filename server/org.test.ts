@@ -72,6 +72,19 @@ describe('engineers', () => {
     expect(after.deskIds).toEqual([def]);
   });
 
+  it('an edit that leaves out the role keeps it; a new engineer without a role is refused, not made one', async () => {
+    const sue = await createEngineer(server, admin, 'sue', 'supervisor');
+    const renamed = await admin.patch(`/api/engineers/${sue.id}`, { displayName: 'Sue Supervisor' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ displayName: 'Sue Supervisor', role: 'supervisor' }); // was demoted to 'engineer'
+    const second = await createEngineer(server, admin, 'ada', 'admin');
+    expect((await admin.patch(`/api/engineers/${second.id}`, { disabled: true })).json).toMatchObject({ role: 'admin', disabled: true });
+    const desk = (await admin.get('/api/desks')).json[0].id;
+    const noRole = await admin.post('/api/engineers', { username: 'nora', displayName: 'Nora', password: 'long-enough-pass', deskIds: [desk], stationIds: [] });
+    expect(noRole.status).toBe(422);
+    expect((await admin.get('/api/engineers')).json.some((e: { username: string }) => e.username === 'nora')).toBe(false);
+  });
+
   it('the last active admin cannot be demoted or disabled', async () => {
     const me = (await admin.get('/api/auth/me')).json;
     expect((await admin.patch(`/api/engineers/${me.id}`, { role: 'engineer' })).status).toBe(409);

@@ -13,6 +13,7 @@ import { MAX_AGENT_CHAT_CHARS } from '../../server/protocol/agent.ts';
 import { launchChromium } from '../../test/helpers/browser.ts';
 import { startAgent, type RunningAgent } from '../runAgent.ts';
 import { ServerPeer } from '../testing/serverPeer.ts';
+import type { RecordingPolicy } from '../../server/protocol/recording.ts';
 import type { WindowState } from './localWindow.ts';
 
 let x: XServer;
@@ -38,8 +39,8 @@ afterEach(async () => {
   expect(peer.violations).toEqual([]);
 });
 
-async function online() {
-  peer = new ServerPeer();
+async function online(recording: RecordingPolicy = 'always') {
+  peer = new ServerPeer({ id: 42, desk: 'Helpdesk', recording });
   logDir = mkdtempSync(join(tmpdir(), 'tessera-agent-chat-'));
   agent = startAgent({
     agentUrl: peer.agentUrl,
@@ -167,6 +168,33 @@ describe('local window: who is connected and the chat', () => {
       expect(await page.locator('[data-chat]').count()).toBe(3);
       expect(await page.locator('#chat-lines b').count()).toBe(0);
       expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('says whether the screen is recorded before anything is shown, and while the recording runs', async () => {
+    const url = await online('ask');
+    browser ??= await launchChromium();
+    const page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      await page.goto(url);
+      await page.locator('#recording').getByText('only if you allow "Record" below').waitFor();
+      await page.locator('[data-capability="record"]').waitFor();
+      peer.send({ type: 'recording', on: true });
+      await page.locator('#recording.recording-now').getByText('your screen is being recorded now').waitFor();
+      expect((await state(url)).recordingNow).toBe(true);
+      peer.send({ type: 'recording', on: false });
+      await page.locator('#recording').getByText('only if you allow "Record" below').waitFor();
+      peer.send({ type: 'recording', on: 'yes' }); // forged: ignored, logged
+      await Bun.sleep(100);
+      expect((await state(url)).recordingNow).toBe(false);
+      // a dropped connection: nothing is recorded without it
+      peer.send({ type: 'recording', on: true });
+      await waitUntil(async () => (await state(url)).recordingNow, 'recording again');
+      peer.disconnect();
+      await waitUntil(async () => !(await state(url)).recordingNow, 'not recording while disconnected');
     } finally {
       await page.close();
     }

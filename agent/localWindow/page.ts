@@ -30,6 +30,7 @@ const PAGE = `<!doctype html>
     background: var(--stop); color: #fff; border: none; }
   #leave { margin-top: .6rem; width: 100%; }
   #watching { font-weight: 600; color: var(--warn); }
+  .recording-now { font-weight: 600; color: var(--warn); }
   #banner { padding: .6rem 1rem; border-radius: 8px; background: #8882; margin: .75rem 0; }
   #opened a { word-break: break-all; }
   #connected .role { color: var(--off); margin-left: .4rem; }
@@ -53,6 +54,7 @@ const PAGE = `<!doctype html>
   <div class="row"><span>Session</span><span id="session" class="muted"></span></div>
   <div class="row"><span>Who asked for access</span><span id="people" class="muted"></span></div>
   <div class="row"><span>Your screen</span><span id="watching"></span></div>
+  <div class="row"><span>Recording</span><span id="recording"></span></div>
   <div class="row"><span>Session log on this computer</span><span id="log-file" class="muted"></span></div>
 </div>
 
@@ -132,6 +134,18 @@ const PAGE = `<!doctype html>
     $('session').textContent = s.session ? '#' + s.session.id + ' (' + s.session.desk + ')' : 'none';
     $('people').textContent = s.people.length ? s.people.join(', ') : 'nobody yet';
     $('watching').textContent = s.watching ? 'is being shown' : 'is not shown';
+    // Said before anything is seen (the desk's policy comes with the welcome), and while it lasts.
+    const policy = s.session ? s.session.recording : null;
+    $('recording').textContent = s.recordingNow
+      ? 'your screen is being recorded now'
+      : policy === 'always'
+        ? 'this help desk records your screen while it is shown'
+        : policy === 'ask'
+          ? 'only if you allow "Record" below'
+          : policy === 'never'
+            ? 'this help desk does not record your screen'
+            : 'unknown until connected';
+    $('recording').className = s.recordingNow ? 'recording-now' : policy === 'never' ? 'muted' : '';
     $('log-file').textContent = s.logFile || 'not kept';
 
     const people = $('connected');

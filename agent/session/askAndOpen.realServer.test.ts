@@ -63,14 +63,14 @@ describe('asking and opening, real server and real agent', () => {
       expect((await consent()).asked).toEqual(['files']);
       await answer(q.id, true);
       await waitUntil(async () => (await consent()).granted.includes('files'), 'files granted in the console');
-      expect(await consent()).toEqual({ agent: true, granted: ['files'], asked: [] });
+      expect(await consent()).toEqual({ agent: true, granted: ['files'], asked: [], recording: 'always', recordingNow: false });
 
       // Deny.
       expect((await team.owner.client.post(`/api/sessions/${team.sessionId}/consent-request`, { capability: 'clipboard' })).status).toBe(200);
       await waitUntil(async () => (await windowState()).questions.length === 1, 'the second question');
       await answer((await windowState()).questions[0]!.id, false);
       await waitUntil(async () => (await consent()).asked.length === 0, 'the refusal settles the question');
-      expect(await consent()).toEqual({ agent: true, granted: ['files'], asked: [] });
+      expect(await consent()).toEqual({ agent: true, granted: ['files'], asked: [], recording: 'always', recordingNow: false });
       const log = (await team.owner.client.get(`/api/sessions/${team.sessionId}/log`)).json as { text: string }[];
       expect(log.map((e) => e.text)).toEqual(
         expect.arrayContaining(['asked for files', 'the customer allows: files', 'asked for clipboard', 'the customer did not allow clipboard']),

@@ -29,4 +29,5 @@ export const CAPABILITY_LABELS: Readonly<Record<Capability, string>> = Object.fr
   control: 'Control your mouse and keyboard',
   files: 'Send and receive files',
   clipboard: 'Read and change your clipboard',
+  record: 'Record what the help desk sees of your screen',
 });

@@ -17,6 +17,7 @@ import {
   type SessionPerson,
 } from '../../server/protocol/agent.ts';
 import type { InputEvent } from '../../server/protocol/desktop.ts';
+import type { RecordingPolicy } from '../../server/protocol/recording.ts';
 import type { AgentConnection, AgentState, SessionMessage } from '../connection.ts';
 import { DesktopStream, type DesktopStreamOptions } from '../desktop/desktopStream.ts';
 import { applyInput } from '../desktop/inputApplier.ts';
@@ -50,7 +51,9 @@ export interface SessionControllerOptions {
 /** What the local window shows. */
 export interface SessionSnapshot {
   connection: AgentState;
-  session: { id: number; desk: string } | null;
+  session: { id: number; desk: string; recording: RecordingPolicy } | null;
+  /** The server records the screen right now (it says when it starts and stops). */
+  recordingNow: boolean;
   capabilities: { capability: Capability; label: string; granted: boolean }[];
   /** Questions waiting for the user's answer. */
   questions: ConsentQuestion[];
@@ -105,6 +108,7 @@ export class SessionController {
   /** Lines already shown (the history after a reconnect repeats lines the user has). */
   private readonly chatSeen = new Set<string>();
   private chatError: string | null = null;
+  private recordingNow = false;
 
   constructor(private readonly options: SessionControllerOptions) {
     this.connection = options.connection;
@@ -159,6 +163,7 @@ export class SessionController {
     return {
       connection: this.connection.state,
       session: this.connection.welcome?.session ?? null,
+      recordingNow: this.recordingNow,
       capabilities: CAPABILITIES.map((capability) => ({ capability, label: CAPABILITY_LABELS[capability], granted: this.consent.has(capability) })),
       questions: [...this.questions.values()],
       people: [...this.people],
@@ -280,6 +285,12 @@ export class SessionController {
       case 'chat':
         this.chatLines(message.entries);
         return;
+      case 'recording':
+        if (message.on === this.recordingNow) return;
+        this.recordingNow = message.on;
+        this.note(message.on ? 'the help desk started recording your screen' : 'the recording of your screen stopped');
+        this.changed();
+        return;
       case 'error':
         // The server refuses a chat line without closing (empty, too many); anything else closes the connection.
         if (/chat/i.test(message.error)) {
@@ -371,6 +382,7 @@ export class SessionController {
       if (this.wasOnline && !this.endedValue) this.note(`disconnected from the server (${state})`);
       this.wasOnline = false;
       this.connected = []; // nobody is connected through a connection that is down; the next welcome restates it
+      this.recordingNow = false; // nothing is recorded without the stream; the server says so again if it resumes
       // Whatever the server wanted ends with the connection; nobody may keep a key pressed on a machine nobody sees.
       this.desktopWanted = false;
       this.stopStream();

@@ -100,7 +100,7 @@ describe('the agent keeps its own copy of the session log', () => {
 
   it('writes every event the user may want to look back on, one line each, and keeps the file after the session', async () => {
     const dir = tempDir();
-    peer = new ServerPeer({ id: 42, desk: 'Helpdesk' });
+    peer = new ServerPeer({ id: 42, desk: 'Helpdesk', recording: 'always' });
     const output: string[] = [];
     agent = startAgent({
       agentUrl: peer.agentUrl,

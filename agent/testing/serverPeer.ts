@@ -6,6 +6,7 @@
 import { createDecoder, type DesktopDecoder } from '../../native/index.ts';
 import { parseAgentMessage, type AgentHello, type AgentMessage } from '../../server/protocol/agent.ts';
 import { DesktopFrame, splitFrame } from '../../server/protocol/desktop.ts';
+import type { RecordingPolicy } from '../../server/protocol/recording.ts';
 
 export interface PeerFrame {
   kind: DesktopFrame;
@@ -40,7 +41,7 @@ export class ServerPeer {
   private pictureSize = { width: 0, height: 0 };
   private readonly server: ReturnType<typeof Bun.serve>;
 
-  constructor(readonly session: { id: number; desk: string } | null = { id: 42, desk: 'Helpdesk' }) {
+  constructor(readonly session: { id: number; desk: string; recording: RecordingPolicy } | null = { id: 42, desk: 'Helpdesk', recording: 'always' }) {
     this.server = Bun.serve({
       hostname: '127.0.0.1',
       port: 0,

@@ -17,6 +17,8 @@ import { AgentSessionFeed } from './agentSessionFeed.ts';
 import { ConnectionCounter } from './connectionCounter.ts';
 import { AgentMessageBudget } from './messageBudget.ts';
 import type { AgentRegistry } from './registry.ts';
+import type { RecordingPolicy } from '../protocol/recording.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
 
@@ -58,7 +60,7 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
   // Who is connected and the chat, for the agent's local window (the same as the customer's portal shows).
   const feed = new AgentSessionFeed(ctx, auth);
 
-  return new Elysia({ name: 'agent-routes' })
+  return new Elysia({ name: 'agent-routes', tags: apiTag('Agents') })
     .use(auth.guard)
     .onStop(() => {
       clearInterval(sweep);
@@ -119,7 +121,7 @@ export function agentRoutes(ctx: AppContext, auth: Auth, registry: AgentRegistry
             return ws.close(1008, 'duplicate hello');
           }
           clearTimeout(data.helloTimer);
-          let session: { id: number; desk: string } | undefined;
+          let session: { id: number; desk: string; recording: RecordingPolicy } | undefined;
           if (message.session !== undefined) {
             const link: AgentLink = { send: (m) => send(ws, m), close: (code, reason) => ws.close(code, reason) };
             const bound = desktops.bindAgent(message.session, link, `${message.hostname}, ${message.os}, version ${message.version}`);

@@ -50,7 +50,7 @@ describe('agent join tokens', () => {
 
     // both tokens bind (one at a time)
     const a = await connect(mine.json.token);
-    expect((await a.welcome()).session).toEqual({ id: team.sessionId, desk: expect.any(String) });
+    expect((await a.welcome()).session).toEqual({ id: team.sessionId, desk: expect.any(String), recording: 'always' });
     a.close();
     await a.closed;
     const b = await connect(portal.json.token);

@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { oneOf } from '../http/oneOf.ts';
 import type { AppContext } from '../context.ts';
 import { toMe } from '../engineers/store.ts';
 import { clientAddress } from '../http/clientAddress.ts';
@@ -7,6 +8,7 @@ import { required, type Auth } from './guard.ts';
 import { SESSION_COOKIE } from './loginSessions.ts';
 import { DEVICE_COOKIE } from './knownDevices.ts';
 import { burnPasswordCheck, hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from './passwords.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const credentials = t.Object({
   username: t.String({ minLength: 1, maxLength: 64 }),
@@ -25,7 +27,7 @@ export function sessionCookie(ctx: AppContext, token: string, expires: Date) {
 }
 
 export function authRoutes(ctx: AppContext, auth: Auth) {
-  return new Elysia({ name: 'auth-routes', prefix: '/api' })
+  return new Elysia({ name: 'auth-routes', prefix: '/api', tags: apiTag('Auth') })
     .use(auth.guard)
     .post(
       '/auth/login',
@@ -117,7 +119,7 @@ export function authRoutes(ctx: AppContext, auth: Auth) {
         access: { role: 'engineer' },
         body: t.Object({
           name: t.String({ minLength: 1, maxLength: 100 }),
-          scopes: t.Array(t.UnionEnum([...SCOPES]), { minItems: 1, maxItems: SCOPES.length }),
+          scopes: t.Array(oneOf(SCOPES), { minItems: 1, maxItems: SCOPES.length }),
           expiresInDays: t.Optional(t.Integer({ minimum: 1, maximum: 3650 })),
         }),
       },

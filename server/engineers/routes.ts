@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { oneOf } from '../http/oneOf.ts';
 import { required, type Auth } from '../auth/guard.ts';
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem } from '../auth/passwords.ts';
 import type { AppContext } from '../context.ts';
@@ -6,10 +7,11 @@ import { DeskStore } from '../desks/store.ts';
 import { ImageError, MAX_IMAGE_UPLOAD_BYTES, normalizeImage } from '../http/images.ts';
 import { ROLES } from '../protocol/roles.ts';
 import { toMe } from './store.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const ids = t.Array(t.Integer({ minimum: 1 }), { maxItems: 500 });
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
-const role = t.UnionEnum([...ROLES]);
+const role = oneOf(ROLES);
 
 /** Admin management of engineers, and each engineer's own profile. */
 export function engineerRoutes(ctx: AppContext, auth: Auth) {
@@ -25,7 +27,7 @@ export function engineerRoutes(ctx: AppContext, auth: Auth) {
     return null;
   }
 
-  return new Elysia({ name: 'engineer-routes', prefix: '/api' })
+  return new Elysia({ name: 'engineer-routes', prefix: '/api', tags: apiTag('Engineers') })
     .use(auth.guard)
     .get('/engineers', () => auth.engineers.list(), { access: { role: 'admin', scope: 'engineers:read' } })
     .post(

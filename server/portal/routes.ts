@@ -1,10 +1,12 @@
 import { Elysia, t } from 'elysia';
+import { oneOf } from '../http/oneOf.ts';
 import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { DeskStore } from '../desks/store.ts';
 import { clientAddress } from '../http/clientAddress.ts';
 import type { PresenceTracker } from '../presence/tracker.ts';
 import { customerSees, LOG_PAGE } from '../protocol/sessionLog.ts';
+import type { RecordingPolicy } from '../protocol/recording.ts';
 import type { PortalConfig, PortalSession, SessionLogEntry } from '../protocol/support.ts';
 import { ProviderStore } from '../provider/store.ts';
 import { AccessCodes } from '../support/accessCodes.ts';
@@ -18,13 +20,20 @@ import { SessionStore, type SupportSession } from '../support/sessionStore.ts';
 import { Participants } from '../support/participants.ts';
 import { SupportViews } from '../support/views.ts';
 import { SessionJournal } from '../support/journal.ts';
+import { apiTag } from '../docs/tags.ts';
 
 export const CUSTOMER_HEADER = 'x-tessera-customer';
 
 const MINUTE = 60_000;
 
 /** The customers' side: portal configuration, requests, access codes, and the customer's live chat socket. */
-export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTracker) {
+/** What the portal says about recording: the desk's policy, and whether the relay records the session now. */
+export interface PortalRecording {
+  policy(deskId: number | null): RecordingPolicy;
+  now(sessionId: number): boolean;
+}
+
+export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTracker, recording: PortalRecording) {
   const sessions = new SessionStore(ctx.db);
   const codes = new AccessCodes(ctx.db);
   const fields = new IdentityFields(ctx.db);
@@ -56,6 +65,8 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
       // After the session: the provider's own survey when set, else the built-in one (once).
       surveyUrl: ended ? settings.get().surveyUrl || null : null,
       surveyDone: sessions.hasSurvey(s.id),
+      recording: recording.policy(s.deskId),
+      recordingNow: recording.now(s.id),
     };
   }
 
@@ -70,6 +81,10 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     if (customerSees(entry)) pushToCustomer(sessionId, { type: 'log', entries: [entry] });
   });
   ctx.events.on('file-progress', (p) => pushToCustomer(p.sessionId, { type: 'file-progress', ...p }));
+  ctx.events.on('recording-changed', ({ sessionId }) => {
+    const s = sessions.get(sessionId);
+    if (s) pushToCustomer(sessionId, { type: 'session', session: portalSession(s) });
+  });
   ctx.events.on('support-changed', () => {
     for (const id of customerSockets.keys()) {
       const s = sessions.get(id);
@@ -82,7 +97,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     return { error: `too many attempts; try again in ${Math.ceil(wait / 60)} min` };
   };
 
-  return new Elysia({ name: 'portal-routes', prefix: '/api/portal' })
+  return new Elysia({ name: 'portal-routes', prefix: '/api/portal', tags: apiTag('Portal') })
     .use(auth.guard)
     .get(
       '/config',
@@ -122,7 +137,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         access: 'public',
         body: t.Object({
           deskId: t.Optional(t.Union([t.Integer({ minimum: 1 }), t.Null()])),
-          channel: t.UnionEnum(['chat', 'remote']),
+          channel: oneOf(['chat', 'remote'] as const),
           fields: t.Record(t.String({ maxLength: 2 }), t.String({ maxLength: 500 }), { maxProperties: 4 }),
         }),
       },

@@ -5,6 +5,7 @@
 // ([u8 kind][payload], ./desktop.ts); the server answers each with a `desktop-ack` carrying the total binary bytes it
 // has received on this connection, so the agent knows what is still on the wire and never queues stale pictures.
 import { parseInputEvents, type InputEvent } from './desktop.ts';
+import { RECORDING_POLICIES, type RecordingPolicy } from './recording.ts';
 
 export const AGENT_PROTOCOL_VERSION = 1;
 export const HEARTBEAT_INTERVAL_MS = 15_000;
@@ -15,8 +16,20 @@ export const MAX_AGENT_MESSAGE_BYTES = 4 * 1024 * 1024;
 export const MAX_CLIPBOARD_CHARS = 1024 * 1024;
 
 /** What the customer can allow, each on its own; asked and enforced on the agent. */
-export const CAPABILITIES = ['view', 'control', 'files', 'clipboard'] as const;
+export const CAPABILITIES = ['view', 'control', 'files', 'clipboard', 'record'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
+
+/** What the console's "Customer's permissions" panel shows (GET /api/sessions/:id/consent). */
+export interface ConsentState {
+  /** The customer's agent is connected to the session. */
+  agent: boolean;
+  granted: Capability[];
+  /** Asked, waiting for the customer's answer. */
+  asked: Capability[];
+  /** The desk's recording policy, and whether the screen is being recorded right now. */
+  recording: RecordingPolicy;
+  recordingNow: boolean;
+}
 
 /** A chat line the agent's user writes (the portal's limit, support/routes.ts MAX_CHAT_CHARS). */
 export const MAX_AGENT_CHAT_CHARS = 4000;
@@ -100,7 +113,8 @@ export type AgentMessage =
   | { type: 'chat'; text: string };
 
 export type ServerToAgentMessage =
-  | { type: 'welcome'; id: string; heartbeatMs: number; session?: { id: number; desk: string } }
+  /** `session.recording` is the desk's recording policy, so the local window can say it before anything is seen. */
+  | { type: 'welcome'; id: string; heartbeatMs: number; session?: { id: number; desk: string; recording: RecordingPolicy } }
   | { type: 'heartbeat-ack'; t: number }
   | { type: 'error'; error: string }
   /** A viewer is watching: start (or keep) streaming the screen. Needs the 'view' consent on the agent. */
@@ -131,7 +145,9 @@ export type ServerToAgentMessage =
   /** Who is in the session now (after the welcome and on every change); at most MAX_PARTICIPANTS. */
   | { type: 'participants'; people: SessionPerson[] }
   /** Chat lines the customer may see: the last MAX_CHAT_ENTRIES after the welcome, then each as it is written. */
-  | { type: 'chat'; entries: AgentChatEntry[] };
+  | { type: 'chat'; entries: AgentChatEntry[] }
+  /** The server started or stopped recording the screen (the local window shows it while it lasts). */
+  | { type: 'recording'; on: boolean };
 
 const MAX_FIELD = 256;
 const MAX_MONITORS = 16;
@@ -275,9 +291,17 @@ export function parseServerMessage(raw: unknown): ServerToAgentMessage | { error
     case 'welcome': {
       if (typeof m.id !== 'string' || typeof m.heartbeatMs !== 'number') return { error: 'welcome needs id and heartbeatMs' };
       const s = m.session as Record<string, unknown> | undefined;
-      if (s !== undefined && (typeof s !== 'object' || s === null || !int(s.id, 1, Number.MAX_SAFE_INTEGER) || typeof s.desk !== 'string'))
-        return { error: 'welcome session needs id and desk' };
-      return { type: 'welcome', id: m.id, heartbeatMs: m.heartbeatMs, ...(s ? { session: { id: s.id as number, desk: s.desk as string } } : {}) };
+      if (
+        s !== undefined &&
+        (typeof s !== 'object' ||
+          s === null ||
+          !int(s.id, 1, Number.MAX_SAFE_INTEGER) ||
+          typeof s.desk !== 'string' ||
+          !(RECORDING_POLICIES as readonly unknown[]).includes(s.recording))
+      )
+        return { error: `welcome session needs id, desk and recording (${RECORDING_POLICIES.join(', ')})` };
+      const session = s ? { session: { id: s.id as number, desk: s.desk as string, recording: s.recording as RecordingPolicy } } : {};
+      return { type: 'welcome', id: m.id, heartbeatMs: m.heartbeatMs, ...session };
     }
     case 'heartbeat-ack':
       return typeof m.t === 'number' ? { type: 'heartbeat-ack', t: m.t } : { error: 'heartbeat-ack needs t' };
@@ -318,6 +342,8 @@ export function parseServerMessage(raw: unknown): ServerToAgentMessage | { error
       const entries = chatEntries(m.entries);
       return entries ? { type: 'chat', entries } : { error: `chat needs entries: 1-${MAX_CHAT_ENTRIES} of {at (a time), from, text}` };
     }
+    case 'recording':
+      return typeof m.on === 'boolean' ? { type: 'recording', on: m.on } : { error: 'recording needs on (true or false)' };
     default:
       return { error: `unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}` };
   }

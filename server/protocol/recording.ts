@@ -125,3 +125,12 @@ export function parseRecords(bytes: Uint8Array, options: { skipMagic?: boolean; 
   }
   return { records, ignoredTailBytes: bytes.length - offset };
 }
+
+/** A desk's recording policy: always (the customer is told), ask (only while the customer allows 'record'), never. */
+export const RECORDING_POLICIES = ['always', 'ask', 'never'] as const;
+export type RecordingPolicy = (typeof RECORDING_POLICIES)[number];
+/** GET /api/recording-policies: one per desk. */
+export interface DeskRecordingPolicy {
+  deskId: number;
+  policy: RecordingPolicy;
+}

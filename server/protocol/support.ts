@@ -1,4 +1,5 @@
 // Shapes of attended-support data shared by the server, the console and the portal. Pure types.
+import type { RecordingPolicy } from './recording.ts';
 
 export type SupportChannel = 'chat' | 'remote';
 export type SupportStatus = 'queued' | 'waiting-code' | 'active' | 'ended';
@@ -93,6 +94,9 @@ export interface PortalSession {
   /** The provider's own survey address, once the session has ended and one is set. */
   surveyUrl: string | null;
   surveyDone: boolean;
+  /** The desk's recording policy (said before the customer shares the screen), and whether it is recorded now. */
+  recording: RecordingPolicy;
+  recordingNow: boolean;
 }
 
 export interface FileProgress {

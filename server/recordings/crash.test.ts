@@ -68,6 +68,7 @@ describe('recording across a kill -9 of the server', () => {
 
     const agent = await TestAgent.connect(first, token);
     await agent.welcome();
+    agent.json({ type: 'consent', granted: ['view'] });
     const viewer = await TestViewer.open(first, sessionId, admin.cookieHeader);
     await until(() => agent.has('desktop-start'));
 
@@ -112,6 +113,7 @@ describe('recording across a kill -9 of the server', () => {
     // the agent reconnects with its token; the recording continues after the cut tail and plays through
     const back = await TestAgent.connect(second, token);
     expect((await back.welcome()).session.id).toBe(sessionId);
+    back.json({ type: 'consent', granted: ['view'] });
     const watcher = await TestViewer.open(second, sessionId, again.cookieHeader);
     await until(() => back.has('desktop-start'));
     const later = picture(W, H, 99);

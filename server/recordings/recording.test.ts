@@ -197,6 +197,7 @@ describe('recording a live session', () => {
     const team = await desktopTeam(server);
     const agent = await TestAgent.connect(server, await team.agentToken());
     await agent.welcome();
+    agent.json({ type: 'consent', granted: ['view'] }); // nothing is recorded of a screen the customer does not show
     expect((await team.owner.client.get(`/api/support/sessions/${team.sessionId}/recording`)).status).toBe(404);
     const viewer = await TestViewer.open(server, team.sessionId, team.owner.client.cookieHeader);
     await until(() => agent.has('desktop-start'));
@@ -215,7 +216,7 @@ describe('recording a live session', () => {
       await Bun.sleep(40);
     }
     await until(() => viewer.shows(current));
-    agent.json({ type: 'consent', granted: ['view'] });
+    agent.json({ type: 'consent', granted: ['view', 'control'] });
     viewer.close();
     await until(() => agent.has('desktop-stop'));
 
@@ -238,6 +239,7 @@ describe('recording a live session', () => {
     expect([...reference.pictures.values()].at(-1)).toBe(hash(current));
     const events = all.records.filter((r) => r.kind === RecordKind.Event).map((r) => JSON.parse(new TextDecoder().decode(r.payload)));
     expect(events).toContainEqual({ type: 'consent', granted: ['view'] });
+    expect(events).toContainEqual({ type: 'consent', granted: ['view', 'control'] });
 
     for (const point of index.seekPoints) {
       const res = await fetch(`${server.url}/api/support/sessions/${team.sessionId}/recording/stream?from=${point.ms + 1}`, {

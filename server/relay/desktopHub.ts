@@ -9,6 +9,8 @@ import { DeskStore } from '../desks/store.ts';
 import { JoinTokens } from '../agents/joinTokens.ts';
 import { TokenBucket } from '../http/tokenBucket.ts';
 import { recordingPath } from '../recordings/paths.ts';
+import { RecordingPolicies } from '../recordings/policy.ts';
+import type { RecordingPolicy } from '../protocol/recording.ts';
 import { Experts } from '../support/experts.ts';
 import { IdentityFields } from '../support/identityFields.ts';
 import { SessionJournal } from '../support/journal.ts';
@@ -29,6 +31,7 @@ export class DesktopHub {
   private readonly tokens: JoinTokens;
   private readonly desks: DeskStore;
   readonly access: ViewerAccess;
+  readonly policies: RecordingPolicies;
   /** Viewer links and who they are, to ask again when the session changes. */
   private identities = new WeakMap<ViewerLink, ViewerIdentity>();
   private followUp: ReturnType<typeof setTimeout> | null = null;
@@ -50,6 +53,7 @@ export class DesktopHub {
     this.journal = new SessionJournal(ctx, this.sessions, new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants));
     this.tokens = new JoinTokens(ctx.db);
     this.desks = new DeskStore(ctx.db, 'desks');
+    this.policies = new RecordingPolicies(ctx.db);
     this.access = new ViewerAccess(this.sessions, participants, auth.engineers, new Experts(ctx.db), auth.sessions);
     // Listeners of these events in other features (e.g. experts removed when a session is unstaffed) may run after
     // this one: look at the sessions once they all have.
@@ -88,6 +92,8 @@ export class DesktopHub {
           mkdirSync(join(path, '..'), { recursive: true });
           return path;
         },
+        recordingPolicy: () => this.policies.of(this.sessions.get(sessionId)?.deskId ?? null),
+        recordingChanged: (on) => this.ctx.events.emit('recording-changed', { sessionId, on }),
         pictures: this.pictures,
         maxBufferedBytes: this.ctx.config.viewerBufferBytes,
         maxScreenPixels: this.ctx.config.maxScreenPixels,
@@ -112,7 +118,7 @@ export class DesktopHub {
    * Binds an agent connection to the session of its join token. Returns the session and what the welcome tells
    * the agent, or why it is refused (unknown or expired token, ended session, another agent already connected).
    */
-  bindAgent(token: string, link: AgentLink, describe: string): { session: DesktopSession; welcome: { id: number; desk: string } } | { error: string } {
+  bindAgent(token: string, link: AgentLink, describe: string): { session: DesktopSession; welcome: { id: number; desk: string; recording: RecordingPolicy } } | { error: string } {
     const sessionId = this.tokens.sessionOf(token);
     if (sessionId === null) return { error: 'unknown or expired session token' };
     // Each connection is logged: a token that reconnects in a loop must not fill the session's log.
@@ -130,7 +136,7 @@ export class DesktopHub {
       return { error: refusal };
     }
     const desk = support.deskId === null ? '' : (this.desks.get(support.deskId)?.name ?? '');
-    return { session: s, welcome: { id: sessionId, desk } };
+    return { session: s, welcome: { id: sessionId, desk, recording: this.policies.of(support.deskId) } };
   }
 
   unbindAgent(s: DesktopSession, link: AgentLink): void {

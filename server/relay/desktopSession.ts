@@ -1,9 +1,9 @@
 // One support session's live desktop: its bound agent, its viewers, the relay between them, the desktop state the
 // agent reported (consent, monitors), and the recorder while the screen is streamed.
 import { existsSync } from 'node:fs';
-import type { Capability, MonitorInfo, ServerToAgentMessage } from '../protocol/agent.ts';
+import type { Capability, ConsentState, MonitorInfo, ServerToAgentMessage } from '../protocol/agent.ts';
 import type { DesktopServerMessage, InputEvent, ViewerMessage } from '../protocol/desktop.ts';
-import type { RecordingEvent } from '../protocol/recording.ts';
+import type { RecordingEvent, RecordingPolicy } from '../protocol/recording.ts';
 import { Recorder } from '../recordings/recorder.ts';
 import { DesktopRelay, type ViewerSink } from './desktopRelay.ts';
 import type { PicturePool, PoolPicture, Screen } from './picturePool.ts';
@@ -32,6 +32,10 @@ export interface DesktopSessionHooks {
   log(actor: string, text: string, data?: Record<string, unknown>): void;
   /** The recording file of this session (its folder exists). */
   recordingPath(): string;
+  /** The desk's recording policy now (an admin's change applies from the next start of the stream). */
+  recordingPolicy(): RecordingPolicy;
+  /** The recording started or stopped. */
+  recordingChanged?(on: boolean): void;
   /** Where the session's decoded picture lives (off the relay thread). */
   pictures: PicturePool;
   maxBufferedBytes: number;
@@ -201,6 +205,22 @@ export class DesktopSession {
     });
     this.recorder?.event({ type: 'consent', granted });
     this.broadcast({ type: 'consent', granted });
+    // The recording follows the customer's answers at once, both ways ('view', and 'record' under 'ask').
+    if (this.streaming) this.startRecording();
+    if (this.recorder && !this.mayRecord()) {
+      this.stopRecording();
+      if (granted.includes('view')) this.hooks.log('system', 'the screen recording stopped: the customer does not allow recording');
+    }
+  }
+
+  /**
+   * Whether the screen may be recorded now: only while the customer lets it be seen (so "recorded now" is never
+   * said of a screen nobody sees), by the desk's policy and, under 'ask', the customer's answer.
+   */
+  private mayRecord(): boolean {
+    if (!this.consent.includes('view')) return false;
+    const policy = this.hooks.recordingPolicy();
+    return policy === 'always' || (policy === 'ask' && this.consent.includes('record'));
   }
 
   /**
@@ -219,8 +239,14 @@ export class DesktopSession {
   }
 
   /** What the console's permissions panel shows: agent connected, what the customer allows, questions open. */
-  consentState(): { agent: boolean; granted: Capability[]; asked: Capability[] } {
-    return { agent: this.agent !== null, granted: [...this.consent], asked: [...this.asked] };
+  consentState(): ConsentState {
+    return {
+      agent: this.agent !== null,
+      granted: [...this.consent],
+      asked: [...this.asked],
+      recording: this.hooks.recordingPolicy(),
+      recordingNow: this.recording,
+    };
   }
 
   /**
@@ -230,6 +256,8 @@ export class DesktopSession {
    */
   askConsent(actor: string, name: string, capability: Capability): string | null {
     if (!this.agent) return 'the customer’s agent is not connected';
+    if (capability === 'record' && this.hooks.recordingPolicy() !== 'ask')
+      return `this desk ${this.hooks.recordingPolicy() === 'always' ? 'records every session' : 'does not record sessions'}; there is nothing to ask`;
     if (this.consent.includes(capability)) return `the customer already allows ${capability}`;
     this.asked.add(capability);
     // Shown after the actor's name (console, log.txt): the text must not say it again ("Olga Olga asked for view").
@@ -354,7 +382,7 @@ export class DesktopSession {
   }
 
   private startRecording(): void {
-    if (this.recorder) return;
+    if (this.recorder || !this.mayRecord()) return;
     let recorder: Recorder;
     let path: string;
     let isNew: boolean;
@@ -368,7 +396,11 @@ export class DesktopSession {
           decodeWorkMs: () => this.picture.decodeMs,
           failed: (error) => {
             this.relay.removeViewer(recorder);
-            if (this.recorder === recorder) this.recorder = null;
+            if (this.recorder === recorder) {
+              this.recorder = null;
+              this.agent?.send({ type: 'recording', on: false });
+              this.hooks.recordingChanged?.(false);
+            }
             this.hooks.log('system', `the screen recording stopped: ${error.message}`);
           },
         },
@@ -385,6 +417,8 @@ export class DesktopSession {
       this.hooks.log('system', 'the screen is being recorded (play it back on this session’s page once the session has ended)', { recording: this.id });
     }
     this.relay.addViewer(recorder);
+    this.agent?.send({ type: 'recording', on: true });
+    this.hooks.recordingChanged?.(true);
   }
 
   private stopRecording(last?: RecordingEvent): void {
@@ -394,6 +428,8 @@ export class DesktopSession {
     if (last) recorder.event(last);
     this.relay.removeViewer(recorder);
     recorder.close();
+    this.agent?.send({ type: 'recording', on: false });
+    this.hooks.recordingChanged?.(false);
   }
 
   // ---- the end ----

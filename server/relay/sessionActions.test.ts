@@ -36,11 +36,11 @@ describe('asking the customer for a capability', () => {
     const { team, agent } = await setup();
     const viewer = await TestViewer.open(server, team.sessionId, team.owner.client.cookieHeader);
     closers.push(viewer);
-    expect(await consent(team.owner.client, team.sessionId)).toEqual({ agent: true, granted: [], asked: [] });
+    expect(await consent(team.owner.client, team.sessionId)).toEqual({ agent: true, granted: [], asked: [], recording: 'always', recordingNow: false });
 
     const asked = await team.owner.client.post(`/api/sessions/${team.sessionId}/consent-request`, { capability: 'control' });
     expect(asked.status).toBe(200);
-    expect(asked.json).toEqual({ agent: true, granted: [], asked: ['control'] });
+    expect(asked.json).toEqual({ agent: true, granted: [], asked: ['control'], recording: 'always', recordingNow: false });
     await until(() => agent!.has('consent-request'));
     expect(agent!.lastOf('consent-request')).toEqual({ type: 'consent-request', capability: 'control', by: 'OLGA' });
     expect((await log(team)).some((e) => e.actor === `engineer:${team.owner.id}` && e.kind === 'operation' && e.text === 'asked for control')).toBe(true);
@@ -50,12 +50,12 @@ describe('asking the customer for a capability', () => {
     expect(text).toMatch(/Agent: connected \(/);
     expect(text).not.toMatch(/OLGA: OLGA|Agent: agent/);
     // The supervisor reads the state too (the panel shows it to anyone who may read the session).
-    expect(await consent(team.supervisor.client, team.sessionId)).toEqual({ agent: true, granted: [], asked: ['control'] });
+    expect(await consent(team.supervisor.client, team.sessionId)).toEqual({ agent: true, granted: [], asked: ['control'], recording: 'always', recordingNow: false });
 
     // The customer allows: viewers hear it at once, the question is settled.
     agent!.json({ type: 'consent', granted: ['control'] });
     await until(() => viewer.messages.some((m) => m.type === 'consent' && m.granted.includes('control')));
-    expect(await consent(team.owner.client, team.sessionId)).toEqual({ agent: true, granted: ['control'], asked: [] });
+    expect(await consent(team.owner.client, team.sessionId)).toEqual({ agent: true, granted: ['control'], asked: [], recording: 'always', recordingNow: false });
 
     // Asking for what is already allowed is refused and sends nothing.
     const again = await team.owner.client.post(`/api/sessions/${team.sessionId}/consent-request`, { capability: 'control' });
@@ -72,7 +72,7 @@ describe('asking the customer for a capability', () => {
     expect((await consent(team.owner.client, team.sessionId)).asked).toEqual(['files']);
     agent!.json({ type: 'consent', granted: ['view'] });
     await until(async () => (await consent(team.owner.client, team.sessionId)).asked.length === 0);
-    expect(await consent(team.owner.client, team.sessionId)).toEqual({ agent: true, granted: ['view'], asked: [] });
+    expect(await consent(team.owner.client, team.sessionId)).toEqual({ agent: true, granted: ['view'], asked: [], recording: 'always', recordingNow: false });
     expect((await log(team)).some((e) => e.actor === 'agent' && e.text === 'the customer did not allow files')).toBe(true);
   });
 
@@ -114,7 +114,7 @@ describe('asking the customer for a capability', () => {
     await Bun.sleep(100);
     expect(actions(agent!)).toEqual([]);
     expect((await log(team)).length).toBe(before);
-    expect(await consent(team.owner.client, team.sessionId)).toEqual({ agent: true, granted: [], asked: [] });
+    expect(await consent(team.owner.client, team.sessionId)).toEqual({ agent: true, granted: [], asked: [], recording: 'always', recordingNow: false });
 
     // Without the agent: 409 with the reason, nothing logged, nothing asked.
     agent!.close();

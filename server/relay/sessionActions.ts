@@ -4,7 +4,7 @@
 import { Elysia, t } from 'elysia';
 import { required, type Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
-import { CAPABILITIES, checkPushUrl, type Capability } from '../protocol/agent.ts';
+import { CAPABILITIES, checkPushUrl, type ConsentState } from '../protocol/agent.ts';
 import { IdentityFields } from '../support/identityFields.ts';
 import { SessionJournal } from '../support/journal.ts';
 import { Participants } from '../support/participants.ts';
@@ -12,17 +12,11 @@ import { SessionStore, type SupportSession } from '../support/sessionStore.ts';
 import { SupportViews } from '../support/views.ts';
 import { canReadSession, workingSession } from '../support/visibility.ts';
 import type { DesktopHub } from './desktopHub.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
 const NO_AGENT = 'the customer’s agent is not connected to this session';
 
-/** What the console's "Customer's permissions" panel shows. */
-export interface ConsentState {
-  agent: boolean;
-  granted: Capability[];
-  /** Asked, waiting for the customer's answer. */
-  asked: Capability[];
-}
 
 export function sessionActionRoutes(ctx: AppContext, auth: Auth, desktops: DesktopHub) {
   const sessions = new SessionStore(ctx.db);
@@ -38,14 +32,20 @@ export function sessionActionRoutes(ctx: AppContext, auth: Auth, desktops: Deskt
     return { session: s };
   }
 
-  return new Elysia({ name: 'session-action-routes', prefix: '/api' })
+  return new Elysia({ name: 'session-action-routes', prefix: '/api', tags: apiTag('Remote assistance') })
     .use(auth.guard)
     .get(
       '/sessions/:id/consent',
       ({ params, principal, status }) => {
         const s = sessions.get(params.id);
         if (!s || !canReadSession(sessions, auth.engineers, s, required(principal).engineer.id)) return status(404, { error: 'no such session' });
-        const state: ConsentState = desktops.get(s.id)?.consentState() ?? { agent: false, granted: [], asked: [] };
+        const state: ConsentState = desktops.get(s.id)?.consentState() ?? {
+          agent: false,
+          granted: [],
+          asked: [],
+          recording: desktops.policies.of(s.deskId),
+          recordingNow: false,
+        };
         return state;
       },
       { access: { role: 'engineer' }, params: idParam },

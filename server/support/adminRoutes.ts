@@ -1,9 +1,11 @@
 import { Elysia, t } from 'elysia';
+import { oneOf } from '../http/oneOf.ts';
 import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { crmUrlProblem, FIELD_TYPES, IdentityFields, patternProblem } from './identityFields.ts';
 import { PortalSettings } from './portalSettings.ts';
 import { MAX_QUICK_TEXTS, QuickTexts } from './quickTexts.ts';
+import { apiTag } from '../docs/tags.ts';
 
 /** Admin settings of attended support: the portal texts and the customer identification fields. */
 export function supportAdminRoutes(ctx: AppContext, auth: Auth) {
@@ -15,13 +17,13 @@ export function supportAdminRoutes(ctx: AppContext, auth: Auth) {
     shown: t.Boolean(),
     required: t.Boolean(),
     label: t.String({ minLength: 1, maxLength: 60 }),
-    type: t.UnionEnum([...FIELD_TYPES]),
+    type: oneOf(FIELD_TYPES),
     maxLength: t.Integer({ minimum: 1, maximum: 500 }),
     pattern: t.String({ maxLength: 200 }),
     crmUrl: t.String({ maxLength: 500 }),
   });
 
-  return new Elysia({ name: 'support-admin-routes', prefix: '/api/admin' })
+  return new Elysia({ name: 'support-admin-routes', prefix: '/api/admin', tags: apiTag('Settings') })
     .use(auth.guard)
     .get('/identity-fields', () => fields.list(), { access: { role: 'admin', scope: 'org:read' } })
     .put(

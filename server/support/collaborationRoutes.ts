@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { oneOf } from '../http/oneOf.ts';
 import { required, type Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import type { ConsoleHub } from '../presence/consoleHub.ts';
@@ -8,6 +9,7 @@ import { SessionStore } from './sessionStore.ts';
 import { SessionJournal } from './journal.ts';
 import { IdentityFields } from './identityFields.ts';
 import { SupportViews } from './views.ts';
+import { apiTag } from '../docs/tags.ts';
 
 type OfferKind = 'transfer' | 'invite';
 interface Offer {
@@ -100,7 +102,7 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
     return null;
   }
 
-  return new Elysia({ name: 'collaboration-routes', prefix: '/api/sessions' })
+  return new Elysia({ name: 'collaboration-routes', prefix: '/api/sessions', tags: apiTag('Sessions') })
     .use(auth.guard)
     .onStop(() => {
       stopped = true;
@@ -115,7 +117,7 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
       },
       {
         access: { role: 'engineer' },
-        params: t.Object({ id: t.Integer({ minimum: 1 }), kind: t.UnionEnum(['transfer', 'invite']) }),
+        params: t.Object({ id: t.Integer({ minimum: 1 }), kind: oneOf(['transfer', 'invite'] as const) }),
         body: t.Object({ engineerId: t.Integer({ minimum: 1 }) }),
       },
     )

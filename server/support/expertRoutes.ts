@@ -1,4 +1,5 @@
 import { Elysia, t } from 'elysia';
+import { oneOf } from '../http/oneOf.ts';
 import { required, type Auth } from '../auth/guard.ts';
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 import type { AppContext } from '../context.ts';
@@ -12,6 +13,7 @@ import { logPageQuery } from './logPageQuery.ts';
 import { SupportViews } from './views.ts';
 import { SessionJournal } from './journal.ts';
 import { IdentityFields } from './identityFields.ts';
+import { apiTag } from '../docs/tags.ts';
 
 export const EXPERT_COOKIE = 'tessera_expert';
 const EXPERT_LOGIN_HOURS = 12;
@@ -53,7 +55,7 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
     return inv && s ? { inv, s } : null;
   };
 
-  return new Elysia({ name: 'expert-routes', prefix: '/api' })
+  return new Elysia({ name: 'expert-routes', prefix: '/api', tags: apiTag('Experts') })
     .use(auth.guard)
     .post(
       '/sessions/:id/experts',
@@ -89,7 +91,7 @@ export function expertRoutes(ctx: AppContext, auth: Auth) {
         body: t.Object({
           name: t.String({ minLength: 1, maxLength: 100 }),
           email: t.Optional(t.String({ maxLength: 200, format: 'email' })),
-          method: t.UnionEnum(['email-code', 'password']),
+          method: oneOf(['email-code', 'password'] as const),
           password: t.Optional(t.String({ maxLength: MAX_PASSWORD_LENGTH })),
           hours: t.Optional(t.Integer({ minimum: 1, maximum: 72 })),
         }),

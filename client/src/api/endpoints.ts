@@ -12,6 +12,7 @@ import type {
   Provider,
   Station,
 } from '../../../server/protocol/api.ts';
+import type { DeskRecordingPolicy, RecordingPolicy } from '../../../server/protocol/recording.ts';
 import type { Role, Scope } from '../../../server/protocol/roles.ts';
 import { request } from './http.ts';
 
@@ -65,6 +66,9 @@ export const api = {
   updateDesk: (id: number, body: { name?: string; description?: string }) =>
     request<Desk>('PATCH', `/api/desks/${id}`, { body }),
   deleteDesk: (id: number) => request<Ok>('DELETE', `/api/desks/${id}`),
+  recordingPolicies: () => request<DeskRecordingPolicy[]>('GET', '/api/recording-policies'),
+  setRecordingPolicy: (deskId: number, policy: RecordingPolicy) =>
+    request<DeskRecordingPolicy>('PUT', `/api/recording-policies/${deskId}`, { body: { policy } }),
 
   stations: () => request<Station[]>('GET', '/api/stations'),
   createStation: (body: { name: string; description?: string }) => request<Station>('POST', '/api/stations', { body }),

@@ -1,17 +1,11 @@
 // Typed calls for what an engineer asks of the customer's agent: a capability (view, control, files, clipboard) and
 // an address to open in the customer's browser (server/relay/sessionActions.ts).
-import type { Capability } from '../../../server/protocol/agent.ts';
+import type { Capability, ConsentState } from '../../../server/protocol/agent.ts';
 import type { SessionLogEntry } from '../../../server/protocol/support.ts';
 import { request } from './http.ts';
 
 /** The customer's permissions as the server knows them (from the agent's consent messages). */
-export interface ConsentState {
-  /** The customer's agent is connected to the session. */
-  agent: boolean;
-  granted: Capability[];
-  /** Asked, waiting for the customer's answer. */
-  asked: Capability[];
-}
+export type { ConsentState } from '../../../server/protocol/agent.ts';
 
 export const sessionActionsApi = {
   consent: (sessionId: number) => request<ConsentState>('GET', `/api/sessions/${sessionId}/consent`),

@@ -1,6 +1,7 @@
 // The customer's session: waiting in the queue, then the chat with the engineer, then the survey.
 import { createEffect, Match, on, Show, Switch } from 'solid-js';
 import { AgentDownload } from './AgentDownload.tsx';
+import { RecordingNotice } from './RecordingNotice.tsx';
 import { CancelRequest } from './CancelRequest.tsx';
 import { portalApi } from './api.ts';
 import { ChatList } from './ChatList.tsx';
@@ -66,6 +67,7 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
           </Switch>
         </div>
         {/* The server hands out the support app only once an engineer has taken the request. */}
+        <RecordingNotice session={s()} />
         <Show when={s().channel === 'remote' && s().status === 'active'}>
           <AgentDownload token={props.token} />
         </Show>

@@ -215,7 +215,7 @@ describe('Survey', () => {
 
 
 describe('customer session', () => {
-  const queued: PortalSession = { id: 7, status: 'queued', channel: 'chat', engineer: null, surveyUrl: null, surveyDone: false };
+  const queued: PortalSession = { id: 7, status: 'queued', channel: 'chat', engineer: null, surveyUrl: null, surveyDone: false, recording: 'always', recordingNow: false };
 
   it('goes live when the engineer takes the request, catches up after a drop, and stops at the end', async () => {
     FakeSocket.all = [];

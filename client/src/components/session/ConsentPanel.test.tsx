@@ -17,6 +17,9 @@ afterEach(() => {
   stopLive();
 });
 
+/** A desk that records every session, not at the moment. */
+const RECORDED = { recording: 'always', recordingNow: false } as const;
+
 /** A stand-in for the server: its consent state, and the calls made. */
 function fakeApi(initial: ConsentState) {
   let current = initial;
@@ -48,7 +51,7 @@ const logPush = (sessionId: number, kind = 'operation') =>
 
 describe('permissionStatus', () => {
   it('granted wins over asked; otherwise asked, else not granted', () => {
-    const s: ConsentState = { agent: true, granted: ['view'], asked: ['view', 'control'] };
+    const s: ConsentState = { agent: true, granted: ['view'], asked: ['view', 'control'], ...RECORDED };
     expect(permissionStatus(s, 'view')).toBe('granted');
     expect(permissionStatus(s, 'control')).toBe('asked');
     expect(permissionStatus(s, 'files')).toBe('not-granted');
@@ -57,7 +60,7 @@ describe('permissionStatus', () => {
 
 describe('ConsentPanel', () => {
   it('shows each capability’s state, asks, and follows the customer’s answer live', async () => {
-    const fake = fakeApi({ agent: true, granted: ['view'], asked: [] });
+    const fake = fakeApi({ agent: true, granted: ['view'], asked: [], ...RECORDED });
     const view = mount(() => <ConsentPanel sessionId={7} canAsk api={fake.api} />);
     cleanup = view.unmount;
     await flush();
@@ -78,7 +81,7 @@ describe('ConsentPanel', () => {
 
     // The customer allows on their computer: the server logs it, the console socket pushes the line, the panel
     // fetches the state again.
-    fake.set({ agent: true, granted: ['view', 'control'], asked: [] });
+    fake.set({ agent: true, granted: ['view', 'control'], asked: [], ...RECORDED });
     const fetches = fake.calls.filter((c) => c.startsWith('consent')).length;
     logPush(7, 'chat'); // a chat line changes nothing here
     logPush(8); // another session's line neither
@@ -91,7 +94,7 @@ describe('ConsentPanel', () => {
   });
 
   it('without the agent: says so, and nothing can be asked', async () => {
-    const fake = fakeApi({ agent: false, granted: [], asked: [] });
+    const fake = fakeApi({ agent: false, granted: [], asked: [], ...RECORDED });
     const view = mount(() => <ConsentPanel sessionId={3} canAsk api={fake.api} />);
     cleanup = view.unmount;
     await flush();
@@ -101,7 +104,7 @@ describe('ConsentPanel', () => {
       expect(button(view.container, c)!.disabled).toBe(true);
     }
     // The agent connects (logged, pushed): the buttons come alive.
-    fake.set({ agent: true, granted: [], asked: [] });
+    fake.set({ agent: true, granted: [], asked: [], ...RECORDED });
     logPush(3);
     await flush();
     expect(view.container.querySelector('[data-testid="consent-no-agent"]')).toBeNull();
@@ -109,21 +112,48 @@ describe('ConsentPanel', () => {
   });
 
   it('shows the server’s refusal, and a watcher sees the state without buttons', async () => {
-    const fake = fakeApi({ agent: true, granted: [], asked: ['files'] });
+    const fake = fakeApi({ agent: true, granted: [], asked: ['files'], ...RECORDED });
     const view = mount(() => <ConsentPanel sessionId={4} canAsk api={fake.api} />);
     cleanup = view.unmount;
     await flush();
-    fake.set({ agent: false, granted: [], asked: [] }); // the agent left meanwhile
+    fake.set({ agent: false, granted: [], asked: [], ...RECORDED }); // the agent left meanwhile
     button(view.container, 'clipboard')!.click();
     await flush();
     expect(view.container.querySelector('[role="alert"]')?.textContent).toContain('agent is not connected');
     expect(button(view.container, 'clipboard')!.disabled).toBe(true); // the state was fetched again
 
-    const watcher = mount(() => <ConsentPanel sessionId={4} canAsk={false} api={fakeApi({ agent: true, granted: ['view'], asked: ['control'] }).api} />);
+    const watcher = mount(() => <ConsentPanel sessionId={4} canAsk={false} api={fakeApi({ agent: true, granted: ['view'], asked: ['control'], ...RECORDED }).api} />);
     await flush();
     expect(watcher.container.querySelectorAll('button')).toHaveLength(0);
     expect(row(watcher.container, 'control').dataset.status).toBe('asked');
     watcher.unmount();
+  });
+});
+
+describe('the recording row', () => {
+  it('under "ask" it is a permission like the others; under "always" and "never" it says the policy, with nothing to ask', async () => {
+    const asking = fakeApi({ agent: true, granted: ['view'], asked: [], recording: 'ask', recordingNow: false });
+    const view = mount(() => <ConsentPanel sessionId={5} canAsk={true} api={asking.api} />);
+    cleanup = view.unmount;
+    await flush();
+    expect(row(view.container, 'record').dataset.status).toBe('not-granted');
+    button(view.container, 'record')!.click();
+    await flush();
+    expect(asking.calls).toContain('ask 5 record');
+    expect(view.container.querySelector('[data-testid="recording-now"]')).toBeNull();
+    view.unmount();
+
+    for (const policy of ['always', 'never'] as const) {
+      const fixed = mount(() => (
+        <ConsentPanel sessionId={6} canAsk={true} api={fakeApi({ agent: true, granted: ['view'], asked: [], recording: policy, recordingNow: policy === 'always' }).api} />
+      ));
+      await flush();
+      expect(row(fixed.container, 'record').dataset.status).toBe(policy);
+      expect(button(fixed.container, 'record')).toBeNull();
+      expect(row(fixed.container, 'record').textContent).toContain(policy === 'always' ? 'Always recorded' : 'Not recorded');
+      expect(fixed.container.querySelector('[data-testid="recording-now"]') !== null).toBe(policy === 'always');
+      fixed.unmount();
+    }
   });
 });
 

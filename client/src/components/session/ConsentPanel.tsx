@@ -19,7 +19,11 @@ export const CAPABILITY_TEXT: Record<Capability, { label: string; hint: string }
   control: { label: 'Control', hint: 'Use their mouse and keyboard' },
   files: { label: 'Files', hint: 'Send and receive files on their computer' },
   clipboard: { label: 'Clipboard', hint: 'Read and change their clipboard' },
+  record: { label: 'Recording', hint: 'Record their screen for this session’s records' },
 };
+
+/** The recording row when the desk does not ask: what its policy does instead. */
+const POLICY_TEXT = { always: 'Always recorded (desk policy; the customer is told)', never: 'Not recorded (desk policy)' } as const;
 
 export type PermissionStatus = 'granted' | 'asked' | 'not-granted';
 
@@ -115,35 +119,53 @@ export function ConsentPanel(props: {
               <For each={CAPABILITIES}>
                 {(capability) => {
                   const status = () => permissionStatus(s(), capability);
+                  const fixedPolicy = () => (capability === 'record' && s().recording !== 'ask' ? s().recording : null);
                   return (
-                    <li class="row-between" data-capability={capability} data-status={status()}>
-                      <span title={CAPABILITY_TEXT[capability].hint}>
-                        <strong>{CAPABILITY_TEXT[capability].label}</strong>{' '}
-                        <Badge tone={STATUS_TONE[status()]}>{STATUS_TEXT[status()]}</Badge>
-                      </span>
-                      <Show when={props.canAsk}>
-                        <button
-                          type="button"
-                          class="button small"
-                          disabled={!s().agent || status() === 'granted' || busy() !== null}
-                          aria-label={`${status() === 'asked' ? 'Ask again' : 'Ask'} for ${CAPABILITY_TEXT[capability].label.toLowerCase()}`}
-                          title={
-                            !s().agent
-                              ? 'The customer’s agent is not connected'
-                              : status() === 'granted'
-                                ? 'Already granted; the customer can take it back on their computer'
-                                : `Ask the customer: ${CAPABILITY_TEXT[capability].hint.toLowerCase()}`
-                          }
-                          onClick={() => void ask(capability)}
-                        >
-                          {busy() === capability ? 'Asking…' : status() === 'asked' ? 'Ask again' : 'Ask'}
-                        </button>
-                      </Show>
-                    </li>
+                    <Show
+                      when={!fixedPolicy()}
+                      fallback={
+                        <li class="row-between" data-capability={capability} data-status={fixedPolicy()}>
+                          <span>
+                            <strong>{CAPABILITY_TEXT[capability].label}</strong>{' '}
+                            <span class="muted small">{POLICY_TEXT[fixedPolicy() as 'always' | 'never']}</span>
+                          </span>
+                        </li>
+                      }
+                    >
+                      <li class="row-between" data-capability={capability} data-status={status()}>
+                        <span title={CAPABILITY_TEXT[capability].hint}>
+                          <strong>{CAPABILITY_TEXT[capability].label}</strong>{' '}
+                          <Badge tone={STATUS_TONE[status()]}>{STATUS_TEXT[status()]}</Badge>
+                        </span>
+                        <Show when={props.canAsk}>
+                          <button
+                            type="button"
+                            class="button small"
+                            disabled={!s().agent || status() === 'granted' || busy() !== null}
+                            aria-label={`${status() === 'asked' ? 'Ask again' : 'Ask'} for ${CAPABILITY_TEXT[capability].label.toLowerCase()}`}
+                            title={
+                              !s().agent
+                                ? 'The customer’s agent is not connected'
+                                : status() === 'granted'
+                                  ? 'Already granted; the customer can take it back on their computer'
+                                  : `Ask the customer: ${CAPABILITY_TEXT[capability].hint.toLowerCase()}`
+                            }
+                            onClick={() => void ask(capability)}
+                          >
+                            {busy() === capability ? 'Asking…' : status() === 'asked' ? 'Ask again' : 'Ask'}
+                          </button>
+                        </Show>
+                      </li>
+                    </Show>
                   );
                 }}
               </For>
             </ul>
+            <Show when={s().recordingNow}>
+              <p class="small" data-testid="recording-now">
+                <Badge tone="warn">● Recording</Badge> The screen is being recorded.
+              </p>
+            </Show>
           </>
         )}
       </Show>

@@ -7,6 +7,7 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { Badge, ErrorMessage, FormFooter, Loading, PageHeader, TextField } from '../../components/ui.tsx';
 import { setDeskList, setStationList } from '../../lib/directory.ts';
 import { toast } from '../../lib/toasts.ts';
+import { recordingPolicyColumn, type UnitColumn } from './RecordingPolicyColumn.tsx';
 
 export interface OrgUnitKind {
   noun: string; // "desk"
@@ -18,6 +19,8 @@ export interface OrgUnitKind {
   remove: (id: number) => Promise<unknown>;
   /** Keeps the shared directory (presence names, engineer forms) in step. */
   publish: (list: Desk[]) => void;
+  /** A column of this kind only (desks: the recording policy), built once per page. */
+  column?: () => UnitColumn;
 }
 
 export const DESK_KIND: OrgUnitKind = {
@@ -29,6 +32,7 @@ export const DESK_KIND: OrgUnitKind = {
   update: api.updateDesk,
   remove: api.deleteDesk,
   publish: setDeskList,
+  column: recordingPolicyColumn,
 };
 
 export const STATION_KIND: OrgUnitKind = {
@@ -54,6 +58,7 @@ export function OrgUnitsPage(props: { kind: OrgUnitKind }) {
   const [query, setQuery] = createSignal('');
   const [editing, setEditing] = createSignal<Desk | null>(null);
   const [deleting, setDeleting] = createSignal<Desk | null>(null);
+  const column = kind.column?.();
 
   const update = (fn: (list: Desk[]) => Desk[]) => {
     const next = sortUnits(fn(items() ?? []));
@@ -88,6 +93,7 @@ export function OrgUnitsPage(props: { kind: OrgUnitKind }) {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Description</th>
+                  <Show when={column}>{(c) => <th scope="col">{c().header}</th>}</Show>
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>
                   </th>
@@ -98,7 +104,7 @@ export function OrgUnitsPage(props: { kind: OrgUnitKind }) {
                   each={rows()}
                   fallback={
                     <tr>
-                      <td colspan="3" class="muted">
+                      <td colspan={column ? 4 : 3} class="muted">
                         {query() ? `No ${kind.noun} matches “${query()}”.` : `No ${kind.noun}s yet.`}
                       </td>
                     </tr>
@@ -115,6 +121,7 @@ export function OrgUnitsPage(props: { kind: OrgUnitKind }) {
                         </Show>
                       </td>
                       <td class="muted">{d.description || '—'}</td>
+                      <Show when={column}>{(c) => <td>{c().cell(d)}</td>}</Show>
                       <td class="row-actions">
                         <button type="button" class="button small" aria-label={`Edit ${kind.noun} ${d.name}`} onClick={() => setEditing(d)}>
                           Edit
