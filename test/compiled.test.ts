@@ -224,7 +224,7 @@ describe('single binaries', () => {
   test('a live desktop through the binary: a late viewer gets a keyframe made by the picture worker', async () => {
     const created = await admin.post('/api/sessions/code', { deskId: 1 });
     expect(created.status, created.text).toBe(200);
-    const joined = await new TestClient(base).post('/api/portal/access-codes', { code: created.json.code });
+    const joined = await new TestClient(base).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: created.json.code });
     expect(joined.status, joined.text).toBe(200);
     const sessionId = created.json.sessionId as number;
     const token = await admin.post(`/api/support/sessions/${sessionId}/agent-token`);

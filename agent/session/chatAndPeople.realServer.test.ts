@@ -38,7 +38,7 @@ describe('who is connected and the chat, real server and real agent', () => {
     try {
       await waitUntil(async () => (await windowState()).connected.length === 2, 'the people in the local window');
       expect((await windowState()).connected).toEqual([
-        { name: 'Customer', role: 'customer' },
+        { name: 'Cody Caller', role: 'customer' },
         { name: 'OLGA', role: 'engineer' },
       ]);
       expect((await windowState()).chat.map((c) => c.text)).toContain('Before the agent came');
@@ -54,7 +54,7 @@ describe('who is connected and the chat, real server and real agent', () => {
       await waitUntil(async () => (await windowState()).chat.some((c) => c.text === 'Can you restart the printer?'), 'the live line');
       const sent = await fetch(`${agent.windowUrl}chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Done, it prints' }) });
       expect(sent.status).toBe(200);
-      await waitUntil(async () => (await windowState()).chat.some((c) => c.text === 'Done, it prints' && c.from === 'Customer'), 'the echo');
+      await waitUntil(async () => (await windowState()).chat.some((c) => c.text === 'Done, it prints' && c.from === 'Cody Caller'), 'the echo');
       const log = (await team.owner.client.get(`${url}/log`)).json as { actor: string; kind: string; text: string }[];
       expect(log.filter((e) => e.kind === 'chat').at(-1)).toMatchObject({ actor: 'customer', text: 'Done, it prints' });
       const portal = (await team.customer.request('GET', '/api/portal/session/log', undefined, { [CUSTOMER_HEADER]: team.customerToken })).json as { text: string }[];

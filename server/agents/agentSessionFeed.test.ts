@@ -2,6 +2,7 @@
 // agent: participants on bind and as engineers join, watch and leave; the chat history after the welcome and live
 // lines after it, never what the customer may not see; the agent's chat lines in the session log as the customer's;
 // bad input refused with a clear error, changing nothing.
+// The customer joined by access code as Cody Caller (desktopKit): that is the name the agent shows.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CUSTOMER_HEADER } from '../portal/routes.ts';
 import { MAX_AGENT_CHAT_CHARS } from '../protocol/agent.ts';
@@ -47,7 +48,7 @@ describe('who is connected, for the agent', () => {
     expect(agent.lastOf('participants')).toEqual({
       type: 'participants',
       people: [
-        { name: 'Customer', role: 'customer' },
+        { name: 'Cody Caller', role: 'customer' },
         { name: 'OLGA', role: 'engineer' },
       ],
     });
@@ -68,7 +69,7 @@ describe('who is connected, for the agent', () => {
     expect((await team.other.client.post(`/api/sessions/${team.sessionId}/leave`)).status).toBe(200);
     expect((await team.supervisor.client.post(`/api/sessions/${team.sessionId}/leave`)).status).toBe(200);
     await until(() => agent.lastOf('participants')!.people.length === 2, 5000, 'OTTO and SUE gone');
-    expect(agent.lastOf('participants')!.people.map((p: { name: string }) => p.name)).toEqual(['Customer', 'OLGA']);
+    expect(agent.lastOf('participants')!.people.map((p: { name: string }) => p.name)).toEqual(['Cody Caller', 'OLGA']);
 
     // An unchanged list is not sent again (a chat line is no change of people).
     const sent = agent.count('participants');
@@ -99,7 +100,7 @@ describe('an outside expert, for the agent', () => {
     // The owner leaves: nobody is left, the request goes back to the queue and the expert is removed.
     expect((await team.owner.client.post(`/api/sessions/${team.sessionId}/leave`)).status).toBe(200);
     await until(() => agent.lastOf('participants')!.people.length === 1, 5000, 'only the customer left');
-    expect(agent.lastOf('participants')!.people).toEqual([{ name: 'Customer', role: 'customer' }]);
+    expect(agent.lastOf('participants')!.people).toEqual([{ name: 'Cody Caller', role: 'customer' }]);
   });
 });
 
@@ -119,7 +120,7 @@ describe('chat, for the agent', () => {
     expect(history.entries.map((e: { from: string; text: string }) => [e.from, e.text])).toEqual([
       ['OLGA', 'Hello, thanks for waiting. How can I help?'],
       ['OLGA', 'Hello, I am Olga'],
-      ['Customer', 'My printer is broken'],
+      ['Cody Caller', 'My printer is broken'],
     ]);
     expect(Number.isNaN(Date.parse(history.entries[0].at))).toBe(false);
 
@@ -143,7 +144,7 @@ describe('chat, for the agent', () => {
     agent.json({ type: 'chat', text: '  It works now, thanks <b>!</b>  ' });
     await until(() => chatTexts(agent).includes('It works now, thanks <b>!</b>'), 5000, 'echo');
     const entry = (await log(team)).findLast((e) => e.kind === 'chat')!;
-    expect(entry).toMatchObject({ actor: 'customer', name: 'Customer', kind: 'chat', text: 'It works now, thanks <b>!</b>' });
+    expect(entry).toMatchObject({ actor: 'customer', name: 'Cody Caller', kind: 'chat', text: 'It works now, thanks <b>!</b>' });
     const portal = (await team.customer.request('GET', '/api/portal/session/log', undefined, { [CUSTOMER_HEADER]: team.customerToken })).json as Entry[];
     expect(portal.at(-1)!.text).toBe('It works now, thanks <b>!</b>');
     expect(agent.has('error')).toBe(false);

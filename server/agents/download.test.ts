@@ -25,7 +25,7 @@ beforeAll(async () => {
   admin = await setupAdmin(server);
   const created = await admin.post('/api/sessions/code', {});
   customer = new TestClient(server.url);
-  const joined = await customer.post('/api/portal/access-codes', { code: created.json.code });
+  const joined = await customer.post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: created.json.code });
   expect(joined.status, joined.text).toBe(200);
   customerToken = joined.json.customerToken;
 });
@@ -127,7 +127,7 @@ describe('agent download with embedded configuration', () => {
 
   it('keeps a few tickets per customer: one customer asking again and again never fills the table for others', async () => {
     const created = await admin.post('/api/sessions/code', {});
-    const other = await new TestClient(server.url).post('/api/portal/access-codes', { code: created.json.code });
+    const other = await new TestClient(server.url).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: created.json.code });
     expect(other.status).toBe(200);
     const theirs = ((await (await ticket(undefined, other.json.customerToken)).json()) as { url: string }).url;
     // One customer asks for more tickets than the whole table used to hold (bounded, on loopback).

@@ -58,7 +58,7 @@ describe('a real server behind a proxy', () => {
     const from = (ip: string) => new TestClient(server.url, { 'x-forwarded-for': ip });
     const statuses = async (c: TestClient, n: number) => {
       const out: number[] = [];
-      for (let i = 0; i < n; i++) out.push((await c.post('/api/portal/access-codes', { code: '000000' })).status);
+      for (let i = 0; i < n; i++) out.push((await c.post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: '000000' })).status);
       return out;
     };
     await setupAdmin(server); // before setup the API answers 503

@@ -10,7 +10,7 @@ import type { RecordingPolicy } from '../protocol/recording.ts';
 import type { PortalConfig, PortalSession, SessionLogEntry } from '../protocol/support.ts';
 import { ProviderStore } from '../provider/store.ts';
 import { AccessCodes } from '../support/accessCodes.ts';
-import { IdentityFields } from '../support/identityFields.ts';
+import { IdentityFields, identityValues } from '../support/identityFields.ts';
 import { PortalSettings } from '../support/portalSettings.ts';
 import { RateLimiter } from '../http/rateLimiter.ts';
 import { CodeGuessLimiter } from './codeGuessLimiter.ts';
@@ -138,7 +138,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         body: t.Object({
           deskId: t.Optional(t.Union([t.Integer({ minimum: 1 }), t.Null()])),
           channel: oneOf(['chat', 'remote'] as const),
-          fields: t.Record(t.String({ maxLength: 2 }), t.String({ maxLength: 500 }), { maxProperties: 4 }),
+          fields: identityValues,
         }),
       },
     )
@@ -148,17 +148,20 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
         const address = clientAddress(server, request, ctx.config.trustedProxies);
         const wait = codeLimiter.wait(address);
         if (wait) return status(429, tooMany(wait, set));
+        // Checked before the code: a missing name must not use up the code or count as a wrong guess.
+        const checked = fields.validate(body.fields ?? {});
+        if ('problems' in checked) return status(422, { error: checked.problems.join('; ') });
         const sessionId = codes.redeem(body.code.replace(/\s+/g, ''));
         if (sessionId === null) {
           codeLimiter.failed(address);
           return status(404, { error: 'this code is wrong, used or expired' });
         }
-        const customerToken = sessions.attachCustomer(sessionId, address);
+        const customerToken = sessions.attachCustomer(sessionId, address, checked.values);
         ctx.events.emit('support-changed', undefined);
         ctx.events.emit('customer-joined', { sessionId });
         return { session: portalSession(sessions.get(sessionId)!), customerToken };
       },
-      { access: 'public', body: t.Object({ code: t.String({ minLength: 1, maxLength: 12 }) }) },
+      { access: 'public', body: t.Object({ code: t.String({ minLength: 1, maxLength: 12 }), fields: t.Optional(identityValues) }) },
     )
     .get(
       '/session',

@@ -154,7 +154,7 @@ describe('outside experts', () => {
     server = await startTestServer();
     const admin2 = await setupAdmin(server);
     const code = await admin2.post('/api/sessions/code', {});
-    await new TestClient(server.url).post('/api/portal/access-codes', { code: code.json.code });
+    await new TestClient(server.url).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: code.json.code });
     const refused = await admin2.post(`/api/sessions/${code.json.sessionId}/experts`, { name: 'X', email: 'x@y.example', method: 'email-code' });
     expect(refused.json.error).toMatch(/e-mail is not configured/);
   });

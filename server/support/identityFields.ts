@@ -1,7 +1,11 @@
 import type { Database } from 'bun:sqlite';
+import { t } from 'elysia';
 
 export const FIELD_TYPES = ['text', 'email', 'phone', 'number'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** A body's answers to the identity fields, by slot (checked in full by IdentityFields.validate). */
+export const identityValues = t.Record(t.String({ maxLength: 2 }), t.String({ maxLength: 500 }), { maxProperties: 4 });
 
 export interface IdentityField {
   slot: 1 | 2 | 3 | 4;

@@ -3,7 +3,7 @@ import { required, type Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import type { ConsoleHub } from '../presence/consoleHub.ts';
 import { AccessCodes, MAX_CODE_MINUTES } from './accessCodes.ts';
-import { IdentityFields } from './identityFields.ts';
+import { IdentityFields, identityValues } from './identityFields.ts';
 import { PortalSettings } from './portalSettings.ts';
 import { SessionStore } from './sessionStore.ts';
 import { Participants } from './participants.ts';
@@ -12,6 +12,7 @@ import { logPageQuery } from './logPageQuery.ts';
 import { SupportViews } from './views.ts';
 import { SessionJournal } from './journal.ts';
 import { canReadSession, historyScope, workingSession } from './visibility.ts';
+import { apiTag } from '../docs/tags.ts';
 
 export const MAX_CHAT_CHARS = 4000;
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
@@ -61,9 +62,12 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
     return s && canReadSession(sessions, auth.engineers, s, engineerId) ? s : null;
   }
 
-  return new Elysia({ name: 'support-routes', prefix: '/api' })
+  return new Elysia({ name: 'support-routes', prefix: '/api', tags: apiTag('Sessions') })
     .use(auth.guard)
-    .get('/queue', ({ principal }) => queueFor(required(principal).engineer.id), { access: { role: 'engineer' } })
+    .get('/queue', ({ principal }) => queueFor(required(principal).engineer.id), {
+      access: { role: 'engineer', scope: 'queue:read' },
+      detail: { tags: apiTag('Queue') },
+    })
     .post(
       '/queue/:id/take',
       ({ params, principal, status }) => {
@@ -74,16 +78,16 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         welcome(params.id, me.id);
         return views.summary(sessions.get(params.id)!);
       },
-      { access: { role: 'engineer' }, params: idParam },
+      { access: { role: 'engineer', scope: 'sessions:write' }, params: idParam, detail: { tags: apiTag('Queue') } },
     )
-    .get('/sessions', ({ principal }) => sessionsFor(required(principal).engineer.id), { access: { role: 'engineer' } })
+    .get('/sessions', ({ principal }) => sessionsFor(required(principal).engineer.id), { access: { role: 'engineer', scope: 'sessions:read' } })
     .get(
       '/sessions/live',
       ({ principal }) => {
         const me = required(principal).engineer;
         return sessions.live(me.role === 'admin' ? null : auth.engineers.deskIds(me.id)).map((s) => views.summary(s));
       },
-      { access: { role: 'supervisor', scope: 'org:read' } },
+      { access: { role: 'supervisor', scope: 'sessions:read' } },
     )
     .post(
       '/sessions/code',
@@ -98,7 +102,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         return { sessionId: session.id, code, expiresAt };
       },
       {
-        access: { role: 'engineer' },
+        access: { role: 'engineer', scope: 'sessions:write' },
         body: t.Object({
           deskId: t.Optional(t.Union([t.Integer({ minimum: 1 }), t.Null()])),
           minutes: t.Optional(t.Integer({ minimum: 1, maximum: MAX_CODE_MINUTES })),
@@ -111,7 +115,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         const s = visible(params.id, required(principal).engineer.id);
         return s ? { ...views.summary(s), notes: s.notes, survey: sessions.surveysOf([s.id]).get(s.id) ?? null } : status(404, { error: 'no such session' });
       },
-      { access: { role: 'engineer' }, params: idParam },
+      { access: { role: 'engineer', scope: 'sessions:read' }, params: idParam },
     )
     .get(
       '/sessions/:id/log',
@@ -123,9 +127,10 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         return sessions.logOf(s.id, query.after ?? 0, query.limit ?? LOG_PAGE).map((e) => views.logEntry(e, name));
       },
       {
-        access: { role: 'engineer' },
+        access: { role: 'engineer', scope: 'sessions:read' },
         params: idParam,
         query: logPageQuery,
+        detail: { tags: apiTag('Session log') },
       },
     )
     .post(
@@ -139,7 +144,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         if (!text) return status(422, { error: 'message is empty' });
         return journal.write(s.id, `engineer:${me.id}`, 'chat', text);
       },
-      { access: { role: 'engineer' }, params: idParam, body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
+      { access: { role: 'engineer', scope: 'sessions:write' }, params: idParam, body: t.Object({ text: t.String({ minLength: 1, maxLength: MAX_CHAT_CHARS }) }) },
     )
     .put(
       '/sessions/:id/notes',
@@ -150,7 +155,27 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         sessions.setNotes(s.id, body.notes);
         return { ok: true as const };
       },
-      { access: { role: 'engineer' }, params: idParam, body: t.Object({ notes: t.String({ maxLength: 10_000 }) }) },
+      { access: { role: 'engineer', scope: 'sessions:write' }, params: idParam, body: t.Object({ notes: t.String({ maxLength: 10_000 }) }) },
+    )
+    .put(
+      '/sessions/:id/customer',
+      ({ params, body, principal, status }) => {
+        const me = required(principal).engineer;
+        const s = workingSession(sessions, participants, params.id, me.id);
+        if (!s) return status(404, { error: 'no session you work in with that id' });
+        const checked = identity.validate(body.fields);
+        if ('problems' in checked) return status(422, { error: checked.problems.join('; ') });
+        sessions.setCustomerFields(s.id, checked.values);
+        // The log says what changed (the session log is the session's history), by label.
+        const labels = new Map(identity.list().map((f) => [String(f.slot), f.label]));
+        const changed = [...new Set([...Object.keys(s.customerFields), ...Object.keys(checked.values)])]
+          .filter((slot) => (s.customerFields[slot] ?? '') !== (checked.values[slot] ?? ''))
+          .map((slot) => `${labels.get(slot) ?? `field ${slot}`}: “${s.customerFields[slot] ?? ''}” → “${checked.values[slot] ?? ''}”`);
+        if (changed.length) journal.write(s.id, `engineer:${me.id}`, 'operation', `changed the customer details (${changed.join('; ')})`);
+        ctx.events.emit('support-changed', undefined);
+        return views.summary(sessions.get(s.id)!);
+      },
+      { access: { role: 'engineer', scope: 'sessions:write' }, params: idParam, body: t.Object({ fields: identityValues }) },
     )
     .get(
       '/sessions/:id/history',
@@ -164,7 +189,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
           .history(s, identifying.length ? identifying : [1], historyScope(auth.engineers, me.id))
           .map((h) => ({ ...views.summary(h), notes: h.notes }));
       },
-      { access: { role: 'engineer' }, params: idParam },
+      { access: { role: 'engineer', scope: 'sessions:read' }, params: idParam },
     )
     .get(
       '/session-log',
@@ -187,7 +212,8 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         return found.map((f) => ({ ...views.summary(f), notes: f.notes, survey: surveys.get(f.id) ?? null }));
       },
       {
-        access: { role: 'engineer', scope: 'org:read' },
+        access: { role: 'engineer', scope: 'sessions:read' },
+        detail: { tags: apiTag('Session log') },
         query: t.Object({
           q: t.Optional(t.String({ maxLength: 200 })),
           engineerId: t.Optional(t.Integer({ minimum: 1 })),
@@ -222,7 +248,7 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
           },
         });
       },
-      { access: { role: 'engineer', scope: 'org:read' }, params: idParam },
+      { access: { role: 'engineer', scope: 'sessions:read' }, params: idParam, detail: { tags: apiTag('Session log') } },
     )
     .post(
       '/sessions/:id/end',
@@ -235,6 +261,6 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
         ctx.events.emit('support-changed', undefined);
         return views.summary(sessions.get(s.id)!);
       },
-      { access: { role: 'engineer' }, params: idParam },
+      { access: { role: 'engineer', scope: 'sessions:write' }, params: idParam },
     );
 }

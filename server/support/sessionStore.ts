@@ -93,16 +93,21 @@ export class SessionStore {
   }
 
   /** The customer arrived with a code: the session gets its customer secret and becomes active. */
-  attachCustomer(sessionId: number, address: string): string {
+  attachCustomer(sessionId: number, address: string, fields: Record<string, string>): string {
     const customerToken = randomSecret();
     this.db
       .query(
-        `UPDATE support_sessions SET customer_token_hash = ?, customer_address = ?, status = 'active'
+        `UPDATE support_sessions SET customer_token_hash = ?, customer_address = ?, customer_fields = ?, status = 'active'
          WHERE id = ? AND status = 'waiting-code'`,
       )
-      .run(sha256(customerToken), address, sessionId);
+      .run(sha256(customerToken), address, JSON.stringify(fields), sessionId);
     this.log(sessionId, 'customer', 'join', 'customer joined with an access code');
     return customerToken;
+  }
+
+  /** An engineer corrects who the customer is (the values are checked by IdentityFields first). */
+  setCustomerFields(sessionId: number, fields: Record<string, string>): void {
+    this.db.query('UPDATE support_sessions SET customer_fields = ? WHERE id = ?').run(JSON.stringify(fields), sessionId);
   }
 
   get(id: number): SupportSession | null {

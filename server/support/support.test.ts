@@ -164,14 +164,42 @@ describe('access codes', () => {
     const minutes = (Date.parse(issued.json.expiresAt) - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(9);
     expect(minutes).toBeLessThanOrEqual(10);
-    const redeemed = await customer(server).post('/api/portal/access-codes', { code: issued.json.code });
+    const redeemed = await customer(server).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: issued.json.code });
     expect(redeemed.status).toBe(200);
     expect(redeemed.json.session).toMatchObject({ id: issued.json.sessionId, status: 'active', engineer: 'Alice Admin' });
     const sessions = (await admin.get('/api/sessions')).json as Array<{ id: number }>;
     expect(sessions.map((s) => s.id)).toContain(issued.json.sessionId);
     expect((await admin.get('/api/queue')).json).toEqual([]); // never in the queue
-    const reused = await customer(server).post('/api/portal/access-codes', { code: issued.json.code });
+    const reused = await customer(server).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: issued.json.code });
     expect(reused.status).toBe(404);
+  });
+
+  it('ask the identity fields like a request: a missing name uses up nothing; the engineer can correct the details', async () => {
+    server = await startTestServer();
+    const admin = await setupAdmin(server);
+    const issued = await admin.post('/api/sessions/code', {});
+    for (const fields of [undefined, {}, { 1: '' }, { 2: 'not an address' }]) {
+      const refused = await customer(server).post('/api/portal/access-codes', { code: issued.json.code, ...(fields ? { fields } : {}) });
+      expect(refused.status, JSON.stringify(fields)).toBe(422);
+    }
+    // nothing was used up or counted: the code still works, and no guess limit was touched
+    const joined = await customer(server).post('/api/portal/access-codes', { code: issued.json.code, fields: { 1: 'Cody Caller', 2: 'cody@example.com' } });
+    expect(joined.status).toBe(200);
+    const id = issued.json.sessionId as number;
+    const detail = (await admin.get(`/api/sessions/${id}`)).json;
+    expect(detail.customer.map((c: { label: string; value: string }) => `${c.label}=${c.value}`)).toEqual(['Name=Cody Caller', 'E-mail=cody@example.com']);
+
+    // the engineer corrects it; the log says what changed; bad values and outsiders change nothing
+    const fixed = await admin.put(`/api/sessions/${id}/customer`, { fields: { 1: 'Cody Callahan', 2: 'cody@example.com' } });
+    expect(fixed.status).toBe(200);
+    expect(fixed.json.customer[0]).toMatchObject({ label: 'Name', value: 'Cody Callahan' });
+    const log = (await admin.get(`/api/sessions/${id}/log`)).json as Array<{ kind: string; text: string }>;
+    expect(log.at(-1)).toMatchObject({ kind: 'operation', text: 'changed the customer details (Name: “Cody Caller” → “Cody Callahan”)' });
+    expect((await admin.put(`/api/sessions/${id}/customer`, { fields: { 1: '' } })).status).toBe(422);
+    expect((await admin.put(`/api/sessions/${id}/customer`, { fields: { 9: 'x', 1: 'a', 2: 'b@c.de', 3: '1', 4: '2' } })).status).toBe(422);
+    const eve = await createEngineer(server, admin, 'eve');
+    expect((await eve.client.put(`/api/sessions/${id}/customer`, { fields: { 1: 'Mallory' } })).status).toBe(404);
+    expect((await admin.get(`/api/sessions/${id}`)).json.customer[0].value).toBe('Cody Callahan');
   });
 
   it('expire', async () => {
@@ -182,7 +210,7 @@ describe('access codes', () => {
     const db = new Database(`${server.dataDir}/tessera.db`);
     db.query("UPDATE access_codes SET expires_at = '2000-01-01T00:00:00.000Z'").run();
     db.close();
-    expect((await customer(server).post('/api/portal/access-codes', { code: issued.json.code })).status).toBe(404);
+    expect((await customer(server).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: issued.json.code })).status).toBe(404);
   });
 
   it('stops a brute force by rate limit, even for the right code afterwards', async () => {
@@ -193,14 +221,14 @@ describe('access codes', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
       const guess = String((Number(issued.json.code) + 1 + i) % 1_000_000).padStart(6, '0');
-      statuses.push((await anon.post('/api/portal/access-codes', { code: guess })).status);
+      statuses.push((await anon.post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: guess })).status);
     }
     expect(statuses.slice(0, 5)).toEqual([404, 404, 404, 404, 404]);
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
-    const right = await anon.post('/api/portal/access-codes', { code: issued.json.code });
+    const right = await anon.post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: issued.json.code });
     expect(right.status).toBe(429);
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await anon.post('/api/portal/access-codes', { code: 'abcdef' })).status).toBe(429);
+    expect((await anon.post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: 'abcdef' })).status).toBe(429);
   });
 });
 
@@ -212,15 +240,15 @@ describe('access codes under a spread-out attack', () => {
     const from = (ip: string) => new TestClient(server.url, { 'x-forwarded-for': ip });
     // 12 addresses in 12 networks send 5 wrong codes each: the old server-wide cap (60) was then used up for everyone.
     for (let a = 1; a <= 12; a++)
-      for (let i = 0; i < 5; i++) expect((await from(`198.51.${a}.7`).post('/api/portal/access-codes', { code: '000000' })).status).toBe(404);
+      for (let i = 0; i < 5; i++) expect((await from(`198.51.${a}.7`).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: '000000' })).status).toBe(404);
     const issued = await admin.post('/api/sessions/code', {});
-    const joined = await from('203.0.113.50').post('/api/portal/access-codes', { code: issued.json.code });
+    const joined = await from('203.0.113.50').post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: issued.json.code });
     expect(joined.status).toBe(200);
     // Past the server-wide count a fresh network gets one guess, then waits.
-    expect((await from('192.0.2.1').post('/api/portal/access-codes', { code: '000001' })).status).toBe(404);
-    expect((await from('192.0.2.1').post('/api/portal/access-codes', { code: '000002' })).status).toBe(429);
-    expect((await from('192.0.2.99').post('/api/portal/access-codes', { code: '000003' })).status).toBe(429); // same /24
-    expect((await from('198.51.1.7').post('/api/portal/access-codes', { code: '000004' })).status).toBe(429);
+    expect((await from('192.0.2.1').post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: '000001' })).status).toBe(404);
+    expect((await from('192.0.2.1').post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: '000002' })).status).toBe(429);
+    expect((await from('192.0.2.99').post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: '000003' })).status).toBe(429); // same /24
+    expect((await from('198.51.1.7').post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: '000004' })).status).toBe(429);
   });
 
   it('one network cannot spread its guesses over many addresses', async () => {
@@ -229,7 +257,7 @@ describe('access codes under a spread-out attack', () => {
     const statuses: number[] = [];
     for (let host = 1; host <= 6; host++)
       for (let i = 0; i < 4; i++)
-        statuses.push((await new TestClient(server.url, { 'x-forwarded-for': `198.51.100.${host}` }).post('/api/portal/access-codes', { code: '000000' })).status);
+        statuses.push((await new TestClient(server.url, { 'x-forwarded-for': `198.51.100.${host}` }).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: '000000' })).status);
     expect(statuses.filter((s) => s === 404)).toHaveLength(20);
     expect(statuses.slice(20)).toEqual([429, 429, 429, 429]);
   });

@@ -165,8 +165,12 @@ test('an access code from the engineer drops the customer into their session; fi
   expect(issued.status).toBe(200);
   const code = issued.json.code as string;
 
-  // A wrong code first, then the right one pasted with a space in the middle.
+  // A wrong code first, then the right one pasted with a space in the middle. Once the code is whole, the portal
+  // asks who the customer is, as on a request (the name is required), before anything is sent.
   await p.getByLabel('Access code', { exact: true }).fill(code === '000000' ? '111111' : '000000');
+  await p.getByRole('button', { name: 'Join session' }).click();
+  await expect.poll(() => p.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+  await p.getByLabel('Name', { exact: true }).fill('Cody Caller');
   await p.getByRole('button', { name: 'Join session' }).click();
   await p.getByRole('alert').getByText('This code is wrong, used or expired.').waitFor();
   await p.getByLabel('Access code', { exact: true }).fill(`${code.slice(0, 3)} ${code.slice(3)}`);
@@ -175,6 +179,9 @@ test('an access code from the engineer drops the customer into their session; fi
   await p.getByRole('heading', { name: `You are chatting with ${ENGINEER.displayName}` }).waitFor();
   const log = p.getByRole('log', { name: 'Conversation' });
   await log.getByText(WELCOME).waitFor();
+  // The engineer knows whom they are helping.
+  const detail = await engineer.get(`/api/sessions/${issued.json.sessionId}`);
+  expect(JSON.stringify(detail.json)).toContain('Cody Caller');
 
   await p.getByLabel('Message').fill('Thanks for calling back.');
   await p.getByRole('button', { name: 'Send', exact: true }).click();
@@ -207,7 +214,7 @@ test('an access code from the engineer drops the customer into their session; fi
   expect(sha256(new Uint8Array(await got.arrayBuffer()))).toBe(sha256(screenshot));
 
   // The code was single-use.
-  expect((await new TestClient(server.url).post('/api/portal/access-codes', { code })).status).toBe(404);
+  expect((await new TestClient(server.url).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code })).status).toBe(404);
   expect((await engineer.post(`/api/sessions/${sessionId}/end`)).status).toBe(200);
   await p.getByRole('heading', { name: 'The session has ended' }).waitFor();
   expect(pageErrors).toEqual([]);

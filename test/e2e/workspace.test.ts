@@ -284,10 +284,10 @@ test('admin settings: identity fields with a CRM link, canned replies, help butt
   const shown = await dialog.locator('output').innerText();
   expect(shown).toMatch(/^\d{3} \d{3}$/);
   await dialog.getByText(/Expires in (9|10):\d\d/).waitFor();
-  const joined = await new TestClient(server.url).post('/api/portal/access-codes', { code: shown.replace(' ', '') });
+  const joined = await new TestClient(server.url).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: shown.replace(' ', '') });
   expect(joined.status, joined.text).toBe(200);
   await dialog.getByRole('button', { name: 'Open the session' }).click();
-  await p.getByRole('heading', { name: `Session #${joined.json.session.id} · Customer` }).waitFor();
+  await p.getByRole('heading', { name: `Session #${joined.json.session.id} · Cody Caller` }).waitFor();
   await p.getByRole('log', { name: 'Conversation' }).getByText('customer joined with an access code').waitFor();
   expect(pageErrors).toEqual([]);
 }));

@@ -150,7 +150,7 @@ export async function startDesktopRig(options: RigOptions = {}): Promise<Desktop
     if (created.status !== 200) throw new Error(`session: ${created.text}`);
     sessionId = created.json.sessionId as number;
     // The customer enters the code on the portal: the session goes live.
-    const redeemed = await new TestClient(server.url).post('/api/portal/access-codes', { code: created.json.code });
+    const redeemed = await new TestClient(server.url).post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: created.json.code });
     if (redeemed.status !== 200) throw new Error(`access code: ${redeemed.text}`);
   }
   const proxy = options.linkBytesPerSecond

@@ -1,6 +1,6 @@
 // Typed calls for attended support: queue, sessions, chat, notes, history, collaboration, experts, files and
 // the admin settings around them. Shapes come from server/protocol; the few the protocol does not name are here.
-import type { QueueItem, SessionLogEntry, SessionSummary, SurveyResult } from '../../../server/protocol/support.ts';
+import type { PortalConfig, QueueItem, SessionLogEntry, SessionSummary, SurveyResult } from '../../../server/protocol/support.ts';
 import { request } from './http.ts';
 import { readLogPages } from './logPages.ts';
 
@@ -108,6 +108,9 @@ export const supportApi = {
     readLogPages((from, limit) => request<SessionLogEntry[]>('GET', `/api/sessions/${id}/log?after=${from}&limit=${limit}`), after),
   chat: (id: number, text: string) => request<SessionLogEntry>('POST', `/api/sessions/${id}/chat`, { body: { text } }),
   saveNotes: (id: number, notes: string) => request<Ok>('PUT', `/api/sessions/${id}/notes`, { body: { notes } }),
+  /** The identity fields the portal asks (their labels and rules), for correcting a session's customer. */
+  customerFields: async () => (await request<PortalConfig>('GET', '/api/portal/config')).fields,
+  saveCustomer: (id: number, fields: Record<string, string>) => request<SessionSummary>('PUT', `/api/sessions/${id}/customer`, { body: { fields } }),
   history: (id: number) => request<HistoryItem[]>('GET', `/api/sessions/${id}/history`),
   end: (id: number) => request<SessionSummary>('POST', `/api/sessions/${id}/end`),
   searchLog: (q: SessionLogQuery) =>

@@ -7,6 +7,7 @@ import { sessionLogTextUrl, supportApi, type CannedReply, type CommonUrl, type S
 import { ApiError, errorMessage } from '../api/http.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { CustomerValues, customerTitle } from '../components/CustomerValues.tsx';
+import { EditCustomerDialog } from '../components/session/EditCustomer.tsx';
 import { ChatLog, Composer, mergeEntries } from '../components/session/ChatLog.tsx';
 import { FilesPanel } from '../components/session/FilesPanel.tsx';
 import { CannedRepliesPicker, CommonUrlsPicker, urlMessage } from '../components/session/QuickTexts.tsx';
@@ -87,6 +88,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
   const working = () => live() && (myRole() === 'owner' || myRole() === 'engineer');
   const watching = () => live() && myRole() === 'supervisor';
   const watched = createMemo(() => watchedBy(s(), myId()));
+  const [editingCustomer, setEditingCustomer] = createSignal(false);
   const deskName = () => (s().deskId === null ? 'Any desk' : (desks()?.find((d) => d.id === s().deskId)?.name ?? `Desk #${s().deskId}`));
 
   // The log: loaded once, then pushed line by line; anything logged without a push is fetched on each change.
@@ -199,6 +201,25 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
               Customer and participants
             </h2>
             <CustomerValues values={s().customer} />
+            <Show when={working()}>
+              <div>
+                <button type="button" class="button small" onClick={() => setEditingCustomer(true)}>
+                  Edit customer details
+                </button>
+              </div>
+            </Show>
+            <Show when={editingCustomer()}>
+              <EditCustomerDialog
+                sessionId={s().id}
+                customer={s().customer}
+                onClose={() => setEditingCustomer(false)}
+                onSaved={() => {
+                  setEditingCustomer(false);
+                  toast('Customer details saved.');
+                  props.refresh();
+                }}
+              />
+            </Show>
             <ul class="participants" aria-label="Participants">
               {s().participants.map((p) => (
                 <li>

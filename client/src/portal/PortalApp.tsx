@@ -182,7 +182,7 @@ export function PortalApp(props: { search?: string }) {
                   <For each={shownDesks()}>
                     {(desk) => <DeskPanel name={desk.name} online={desk.online} onChoose={(channel) => choose(desk.id, desk.name, channel)} />}
                   </For>
-                  <AccessCodeForm onSubmit={async (code) => join(await portalApi.redeemCode(code), null)} />
+                  <AccessCodeForm fields={config()!.fields} onSubmit={async (code, fields) => join(await portalApi.redeemCode(code, fields), null)} />
                 </Match>
               </Switch>
             </div>

@@ -1,8 +1,9 @@
 // Who is asking: the provider's identity fields, checked as the server checks them before the request goes out.
-import { createSignal, createUniqueId, For, onMount, Show } from 'solid-js';
+import { createSignal, createUniqueId, onMount, Show } from 'solid-js';
 import type { IdentityFieldPublic, SupportChannel } from '../../../server/protocol/support.ts';
 import { ApiError, errorMessage } from '../api/http.ts';
-import { assignServerProblems, checkFields, fieldProblem, inputKind } from './validation.ts';
+import { IdentityInputs } from './IdentityInputs.tsx';
+import { assignServerProblems, checkFields } from './validation.ts';
 
 export interface RequestFormProps {
   fields: IdentityFieldPublic[];
@@ -68,52 +69,15 @@ export function RequestForm(props: RequestFormProps) {
           Tell us who you are, so the engineer knows whom they are helping.
         </Show>
       </p>
-      <For each={props.fields}>
-        {(field) => {
-          const id = `${formId}-f${field.slot}`;
-          const key = String(field.slot);
-          const kind = inputKind(field.type);
-          const problem = () => problems()[key];
-          return (
-            <div class="field">
-              <label for={id}>
-                {field.label}
-                <Show when={!field.required}>
-                  <span class="muted optional"> (optional)</span>
-                </Show>
-              </label>
-              <input
-                id={id}
-                data-slot={field.slot}
-                name={`field-${field.slot}`}
-                type={kind.type}
-                inputMode={kind.inputMode}
-                autocomplete={kind.autocomplete ?? (/name/i.test(field.label) ? 'name' : 'off')}
-                maxLength={field.maxLength}
-                required={field.required}
-                aria-required={field.required}
-                aria-invalid={problem() ? true : undefined}
-                aria-describedby={problem() ? `${id}-error` : undefined}
-                value={values()[key] ?? ''}
-                onInput={(e) => {
-                  const value = e.currentTarget.value;
-                  setValues((v) => ({ ...v, [key]: value }));
-                  // Once a problem is shown, it goes away as soon as the value is right.
-                  if (problems()[key]) setProblems((p) => ({ ...p, [key]: fieldProblem(field, value) ?? '' }));
-                }}
-                onBlur={(e) => {
-                  if (touched()) setProblems((p) => ({ ...p, [key]: fieldProblem(field, e.currentTarget.value) ?? '' }));
-                }}
-              />
-              <Show when={problem()}>
-                <p class="field-error" id={`${id}-error`}>
-                  {problem()}
-                </p>
-              </Show>
-            </div>
-          );
-        }}
-      </For>
+      <IdentityInputs
+        fields={props.fields}
+        idPrefix={formId}
+        values={values}
+        setValues={setValues}
+        problems={problems}
+        setProblems={setProblems}
+        touched={touched}
+      />
       <Show when={error()}>
         <p class="error-message" role="alert">
           {error()}

@@ -51,7 +51,7 @@ export const portalApi = {
   config: () => call<PortalConfig>('GET', '/api/portal/config'),
   request: (deskId: number | null, channel: SupportChannel, fields: Record<string, string>) =>
     call<Joined>('POST', '/api/portal/requests', { deskId, channel, fields }),
-  redeemCode: (code: string) => call<Joined>('POST', '/api/portal/access-codes', { code }),
+  redeemCode: (code: string, fields: Record<string, string> = {}) => call<Joined>('POST', '/api/portal/access-codes', { code, fields }),
   session: (token: string) => call<PortalSession>('GET', '/api/portal/session', undefined, token),
   /** What the customer sees of the log after entry `after`, page by page. */
   log: (token: string, after: number) =>

@@ -130,10 +130,10 @@ describe('RequestForm', () => {
 
 describe('AccessCodeForm', () => {
   it('keeps digits only, wants six of them, and shows why a code was refused', async () => {
-    const onSubmit = vi.fn(async (_code: string) => {
+    const onSubmit = vi.fn(async (_code: string, _fields: Record<string, string>) => {
       throw new ApiError(404, 'this code is wrong, used or expired');
     });
-    const view = mount(() => <AccessCodeForm onSubmit={onSubmit} />);
+    const view = mount(() => <AccessCodeForm fields={[]} onSubmit={onSubmit} />);
     cleanup = view.unmount;
     const input = byLabel(view.container, 'Access code');
     type(input, '123 45');
@@ -145,8 +145,34 @@ describe('AccessCodeForm', () => {
     type(input, '123-456');
     submit(view.container.querySelector('form')!);
     await flush();
-    expect(onSubmit).toHaveBeenCalledWith('123456');
+    expect(onSubmit).toHaveBeenCalledWith('123456', {});
     expect(byRole(view.container, 'alert').textContent).toBe('This code is wrong, used or expired.');
+  });
+
+  it('asks the identity fields once the code is complete, at the field, before anything is sent', async () => {
+    const onSubmit = vi.fn(async (_code: string, _fields: Record<string, string>) => {});
+    const asked = [
+      { slot: 1, label: 'Name', type: 'text', required: true, maxLength: 100, pattern: '' },
+      { slot: 2, label: 'E-mail', type: 'email', required: false, maxLength: 100, pattern: '' },
+    ] as const;
+    const view = mount(() => <AccessCodeForm fields={[...asked]} onSubmit={onSubmit} />);
+    cleanup = view.unmount;
+    const input = byLabel(view.container, 'Access code');
+    type(input, '12345');
+    await flush();
+    expect(view.container.querySelector('[data-slot="1"]')).toBeNull(); // not before the code is whole
+    type(input, '123456');
+    await flush();
+    submit(view.container.querySelector('form')!);
+    await flush();
+    expect(onSubmit).not.toHaveBeenCalled();
+    const name = byLabel(view.container, 'Name');
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    expect(document.activeElement).toBe(name);
+    type(name, 'Pat Customer');
+    submit(view.container.querySelector('form')!);
+    await flush();
+    expect(onSubmit).toHaveBeenCalledWith('123456', { '1': 'Pat Customer' });
   });
 });
 

@@ -235,7 +235,7 @@ export async function desktopTeam(server: TestServer): Promise<DesktopTeam> {
   const created = await owner.client.post('/api/sessions/code', { deskId: 1 });
   if (created.status !== 200) throw new Error(`session code: ${created.status} ${created.text}`);
   const customer = new TestClient(server.url);
-  const joined = await customer.post('/api/portal/access-codes', { code: created.json.code });
+  const joined = await customer.post('/api/portal/access-codes', { fields: { 1: 'Cody Caller' }, code: created.json.code });
   if (joined.status !== 200) throw new Error(`access code: ${joined.status} ${joined.text}`);
   const sessionId = created.json.sessionId as number;
   return {
