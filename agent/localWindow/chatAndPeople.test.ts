@@ -147,11 +147,15 @@ describe('local window: who is connected and the chat', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     try {
       await page.goto(url);
-      peer.send({ type: 'participants', people: [{ name: 'Customer', role: 'customer' }, { name: EVIL.slice(0, 100), role: 'expert' }] });
+      peer.send({
+        type: 'participants',
+        people: [{ name: 'Customer', role: 'customer' }, { name: 'OTTO', role: 'owner' }, { name: EVIL.slice(0, 100), role: 'expert' }],
+      });
       peer.send({ type: 'chat', entries: [{ at: '2026-11-22T08:00:00.000Z', from: 'OLGA', text: EVIL }] });
       await page.locator('[data-person="expert"]').getByText(EVIL.slice(0, 100), { exact: true }).waitFor();
       await page.locator('[data-chat] .text').getByText(EVIL, { exact: true }).waitFor();
       await page.locator('#connected').getByText('(outside expert)').waitFor();
+      await page.locator('[data-person="owner"]').getByText('(engineer in charge)').waitFor();
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator('#connected img, #chat-lines img, #chat-lines script').count()).toBe(0);
 

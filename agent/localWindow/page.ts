@@ -91,7 +91,7 @@ const PAGE = `<!doctype html>
 <script>
 (() => {
   const $ = (id) => document.getElementById(id);
-  const ROLES = { customer: 'you', engineer: 'engineer', expert: 'outside expert', supervisor: 'supervisor, watching' };
+  const ROLES = { customer: 'you', owner: 'engineer in charge', engineer: 'engineer', expert: 'outside expert', supervisor: 'supervisor, watching' };
   const CONNECTION = { online: 'Connected', connecting: 'Connecting...', waiting: 'Reconnecting...', stopped: 'Stopped' };
   let busy = false;
   let sending = false;

@@ -39,7 +39,7 @@ describe('who is connected and the chat, real server and real agent', () => {
       await waitUntil(async () => (await windowState()).connected.length === 2, 'the people in the local window');
       expect((await windowState()).connected).toEqual([
         { name: 'Cody Caller', role: 'customer' },
-        { name: 'OLGA', role: 'engineer' },
+        { name: 'OLGA', role: 'owner' },
       ]);
       expect((await windowState()).chat.map((c) => c.text)).toContain('Before the agent came');
 

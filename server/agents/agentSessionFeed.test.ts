@@ -49,7 +49,7 @@ describe('who is connected, for the agent', () => {
       type: 'participants',
       people: [
         { name: 'Cody Caller', role: 'customer' },
-        { name: 'OLGA', role: 'engineer' },
+        { name: 'OLGA', role: 'owner' },
       ],
     });
     // The welcome comes first: the agent names its log file after it before anything else arrives.
@@ -76,6 +76,22 @@ describe('who is connected, for the agent', () => {
     expect((await team.owner.client.post(`/api/sessions/${team.sessionId}/chat`, { text: 'still here' })).status).toBe(200);
     await until(() => chatTexts(agent).includes('still here'));
     expect(agent.count('participants')).toBe(sent);
+  });
+});
+
+describe('a transfer, for the agent and the customer', () => {
+  it('names the new engineer in charge, and tells the customer that what they allowed now serves them', async () => {
+    const team = await setup();
+    const agent = await bind(team);
+    await consoleOnline(team, 'other');
+    expect((await team.owner.client.post(`/api/sessions/${team.sessionId}/transfer`, { engineerId: team.other.id })).status).toBe(200);
+    expect((await team.other.client.post(`/api/sessions/${team.sessionId}/accept`)).status).toBe(200);
+    await until(() => agent.lastOf('participants')!.people.some((p: { name: string; role: string }) => p.name === 'OTTO' && p.role === 'owner'), 5000, 'OTTO in charge');
+    expect(agent.lastOf('participants')!.people.filter((p: { role: string }) => p.role === 'owner')).toHaveLength(1);
+    const notice = 'OTTO is now in charge of your session. Anything you allowed on your computer now serves OTTO; you can take it back at any time (Stop all in the support app).';
+    await until(() => chatTexts(agent).includes(notice), 5000, 'the notice in the agent’s chat');
+    const portal = (await new TestClient(server.url, { [CUSTOMER_HEADER]: team.customerToken }).get('/api/portal/session/log')).json as Array<{ text: string }>;
+    expect(portal.map((e) => e.text)).toContain(notice);
   });
 });
 

@@ -113,7 +113,7 @@ export class AgentSessionFeed {
     const out: SessionPerson[] = [{ name: cut(this.views.customerName(s)), role: 'customer' }];
     if (s.status !== 'ended') {
       for (const p of this.participants.list(sessionId)) {
-        out.push({ name: cut(this.engineerName(p.engineerId)), role: p.role === 'supervisor' ? 'supervisor' : 'engineer' });
+        out.push({ name: cut(this.engineerName(p.engineerId)), role: p.role });
       }
       for (const name of this.experts(sessionId)) out.push({ name: cut(name), role: 'expert' });
     }

@@ -39,7 +39,8 @@ export const MAX_PERSON_NAME = 100;
 /** Chat lines in one `chat` message (the history after the welcome is the last this many). */
 export const MAX_CHAT_ENTRIES = 50;
 /** Who can be in a session, as the agent's user sees them. */
-export const PERSON_ROLES = ['engineer', 'expert', 'supervisor', 'customer'] as const;
+/** 'owner' is the engineer in charge of the session (the one whose control the customer's permissions serve). */
+export const PERSON_ROLES = ['owner', 'engineer', 'expert', 'supervisor', 'customer'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
 export interface SessionPerson {
   name: string;

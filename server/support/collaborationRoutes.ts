@@ -52,6 +52,20 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
       'system',
       next === null ? `${nameOf(goneOwner)} ${why}; the request is back in the queue` : `${nameOf(goneOwner)} ${why}; ${nameOf(next)} now owns the session`,
     );
+    if (next !== null) tellCustomerNewOwner(sessionId, next);
+  }
+
+  /**
+   * The customer hears who helps them now (portal chat and the agent's window, as a system line they see): what
+   * they allowed on their computer goes on to the new engineer, so that must not happen silently.
+   */
+  function tellCustomerNewOwner(sessionId: number, owner: number) {
+    journal.write(
+      sessionId,
+      'system',
+      'join',
+      `${nameOf(owner)} is now in charge of your session. Anything you allowed on your computer now serves ${nameOf(owner)}; you can take it back at any time (Stop all in the support app).`,
+    );
   }
 
   let stopped = false;
@@ -134,6 +148,7 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
           if (s.ownerId !== o.from) return status(409, { error: 'the session changed hands meanwhile' });
           participants.transfer(s.id, o.from, me.id, false);
           logAndPush(s.id, `engineer:${me.id}`, `took over the session from ${nameOf(o.from)}`);
+          tellCustomerNewOwner(s.id, me.id);
         } else {
           participants.join(s.id, me.id, 'engineer');
           logAndPush(s.id, `engineer:${me.id}`, `joined the session (invited by ${nameOf(o.from)})`);
