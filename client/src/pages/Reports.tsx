@@ -8,10 +8,11 @@ export function ReportsPage() {
       <p class="muted">
         Looking for a past session? Search the <A href="/sessions/log">session log</A> by customer, engineer, desk and date.
       </p>
-      <EmptyState title="Nothing to report yet" icon="▤">
+      {/* Said plainly: this is not an empty report, the module is not built yet. */}
+      <EmptyState title="Not available in this version" icon="▤">
         <p>
-          Once sessions and incidents are recorded, reports by month, quarter and year will appear here: volumes,
-          response and resolution times, engineer performance and survey results, with charts and CSV export.
+          Tessera has no reports yet. Coming: sessions, incidents, engineers and customers by month, quarter and year
+          (volumes, waiting and handling times, SLA, survey results) with charts and CSV export.
         </p>
       </EmptyState>
     </div>

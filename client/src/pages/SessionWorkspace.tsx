@@ -8,6 +8,7 @@ import { ApiError, errorMessage } from '../api/http.ts';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { CustomerValues, customerTitle } from '../components/CustomerValues.tsx';
 import { EditCustomerDialog } from '../components/session/EditCustomer.tsx';
+import { SignatureButton } from '../components/session/SignatureButton.tsx';
 import { ChatLog, Composer, mergeEntries } from '../components/session/ChatLog.tsx';
 import { FilesPanel } from '../components/session/FilesPanel.tsx';
 import { CannedRepliesPicker, CommonUrlsPicker, urlMessage } from '../components/session/QuickTexts.tsx';
@@ -159,6 +160,12 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
     setDraft(current.trim() ? `${current.replace(/\s+$/, '')} ${text}` : text);
     box?.focus();
   };
+  /** On a line of its own under the draft (a signature). */
+  const insertBelow = (text: string) => {
+    const current = draft().replace(/\s+$/, '');
+    setDraft(current ? `${current}\n${text}` : text);
+    box?.focus();
+  };
 
   const [dialog, setDialog] = createSignal<null | 'transfer' | 'invite' | 'expert' | 'end' | 'leave'>(null);
   const [actionError, setActionError] = createSignal<string | null>(null);
@@ -274,6 +281,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
                 ref={(el) => (box = el)}
               >
                 <CannedRepliesPicker replies={replies() ?? []} onPick={insert} />
+                <SignatureButton signature={me()?.signature ?? ''} onInsert={(text) => insertBelow(text)} />
                 <CommonUrlsPicker urls={urls() ?? []} onInsert={(u) => insert(u.url)} onSend={(u) => void send(urlMessage(u))} />
                 <PushUrl sessionId={s().id} urls={urls() ?? []} onPushed={(entry) => setEntries((list) => mergeEntries(list, [entry]))} />
                 <ScreenshotButton sessionId={s().id} onTaken={(entry) => setEntries((list) => mergeEntries(list, [entry]))} />

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionLogEntry, SessionSummary } from '../../../server/protocol/support.ts';
-import { linkify, mergeEntries } from '../components/session/ChatLog.tsx';
+import { mergeEntries } from '../components/session/ChatLog.tsx';
+import { linkify } from '../lib/linkify.tsx';
 import { applyProgress, formatBytes, sizeLimitMessage } from '../components/session/FilesPanel.tsx';
 import { expertInviteProblem, offerCandidates } from '../components/session/SessionDialogs.tsx';
 import { countdown, spacedCode } from '../components/AccessCodeDialog.tsx';

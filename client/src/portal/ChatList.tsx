@@ -3,6 +3,7 @@
 import { createEffect, For, on, Show } from 'solid-js';
 import type { SessionLogEntry } from '../../../server/protocol/support.ts';
 import { sentence } from '../api/http.ts';
+import { linkify } from '../lib/linkify.tsx';
 import { authorKind, formatTime } from './chatLog.ts';
 
 export function ChatList(props: { entries: SessionLogEntry[]; emptyText?: string }) {
@@ -43,7 +44,7 @@ export function ChatList(props: { entries: SessionLogEntry[]; emptyText?: string
                     <span class="chat-name">{kind === 'me' ? 'You' : entry.name}</span>
                     <time datetime={entry.at}>{formatTime(entry.at)}</time>
                   </p>
-                  <p class="chat-text">{entry.text}</p>
+                  <p class="chat-text">{linkify(entry.text)}</p>
                 </Show>
               </li>
             );

@@ -177,6 +177,18 @@ describe('AccessCodeForm', () => {
 });
 
 describe('ChatList', () => {
+  it('makes the addresses an engineer sends clickable (http and https only, in a new tab)', () => {
+    const view = mount(() => <ChatList entries={[entry(1, 'engineer:2', 'Erin', 'Status: https://status.example.com/vpn?step=2. Not javascript:alert(1)')]} />);
+    cleanup = view.unmount;
+    const links = Array.from(view.container.querySelectorAll('a'));
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://status.example.com/vpn?step=2']);
+    expect(links[0]!.getAttribute('target')).toBe('_blank');
+    expect(links[0]!.getAttribute('rel')).toContain('noopener');
+    expect(view.container.querySelector('.chat-text')!.textContent).toBe('Status: https://status.example.com/vpn?step=2. Not javascript:alert(1)');
+    view.unmount();
+    cleanup = null;
+  });
+
   it('lists lines with names and times, the customer’s own as "You", join notices apart', () => {
     const entries = mergeEntries(
       [],

@@ -2,27 +2,8 @@
 import { createEffect, For, on, Show, type JSX } from 'solid-js';
 import type { SessionLogEntry } from '../../../../server/protocol/support.ts';
 import { formatDateTime } from '../../lib/format.ts';
+import { linkify } from '../../lib/linkify.tsx';
 import { ScreenshotThumb } from './ScreenshotThumb.tsx';
-
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
-
-/** Text with its http(s) addresses as links that open in a new tab; nothing else becomes markup. */
-export function linkify(text: string): JSX.Element[] {
-  const parts: JSX.Element[] = [];
-  let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    const at = match.index ?? 0;
-    if (at > last) parts.push(text.slice(last, at));
-    parts.push(
-      <a href={match[0]} target="_blank" rel="noopener noreferrer">
-        {match[0]}
-      </a>,
-    );
-    last = at + match[0].length;
-  }
-  if (last < text.length) parts.push(text.slice(last));
-  return parts;
-}
 
 /** Adds entries to a list by id, in id order, without duplicates (pushes and fetches may overlap). */
 export function mergeEntries(list: readonly SessionLogEntry[], more: readonly SessionLogEntry[]): SessionLogEntry[] {
@@ -35,7 +16,7 @@ export function mergeEntries(list: readonly SessionLogEntry[], more: readonly Se
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export function ChatLog(props: { entries: readonly SessionLogEntry[]; selfActor?: string; label?: string; showOperations?: boolean }) {
-  let list!: HTMLOListElement;
+  let list!: HTMLDivElement;
   // Follow new lines when the reader is at the bottom already.
   createEffect(
     on(
@@ -49,7 +30,10 @@ export function ChatLog(props: { entries: readonly SessionLogEntry[]; selfActor?
   );
   const visible = () => (props.showOperations === false ? props.entries.filter((e) => e.kind === 'chat') : props.entries);
   return (
-    <ol ref={list} class="chat-log" role="log" aria-label={props.label ?? 'Conversation'} aria-live="polite">
+    // The log role sits on a box around the list: on the <ol> itself it replaced the list role, and the lines were
+    // no longer a list of so many items to a screen reader.
+    <div ref={list} class="chat-log" role="log" aria-label={props.label ?? 'Conversation'} aria-live="polite" tabIndex={0}>
+      <ol class="chat-lines">
       <For each={visible()} fallback={<li class="muted small chat-empty">No messages yet.</li>}>
         {(entry) => (
           <Show
@@ -86,7 +70,8 @@ export function ChatLog(props: { entries: readonly SessionLogEntry[]; selfActor?
           </Show>
         )}
       </For>
-    </ol>
+      </ol>
+    </div>
   );
 }
 
