@@ -8,6 +8,7 @@ import { ProviderStore } from '../provider/store.ts';
 import { SessionStore } from '../support/sessionStore.ts';
 import { agentDir, listAgentBinaries, platformFromUserAgent, runsOn, systemName } from './agentBinaries.ts';
 import { joinTokenRefusal, JoinTokens } from './joinTokens.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const TICKET_MS = 5 * 60_000;
 /**
@@ -36,7 +37,7 @@ export function agentDownloadRoutes(ctx: AppContext, auth: Auth) {
     for (const [k, v] of tickets) if (v.expires < now) tickets.delete(k);
   };
 
-  return new Elysia({ name: 'agent-download-routes', prefix: '/api/portal' })
+  return new Elysia({ name: 'agent-download-routes', prefix: '/api/portal', tags: apiTag('Agents') })
     .use(auth.guard)
     .get(
       '/agent/platforms',

@@ -6,6 +6,7 @@ import { Participants } from '../support/participants.ts';
 import { SessionStore } from '../support/sessionStore.ts';
 import { workingSession } from '../support/visibility.ts';
 import { joinTokenRefusal, JoinTokens } from './joinTokens.ts';
+import { apiTag } from '../docs/tags.ts';
 
 /**
  * Join tokens for agents: the engineers working in a session and the session's customer (portal) can each get
@@ -16,7 +17,7 @@ export function agentTokenRoutes(ctx: AppContext, auth: Auth) {
   const sessions = new SessionStore(ctx.db);
   const participants = new Participants(ctx.db);
 
-  return new Elysia({ name: 'agent-token-routes' })
+  return new Elysia({ name: 'agent-token-routes', tags: apiTag('Agents') })
     .use(auth.guard)
     .post(
       '/api/support/sessions/:id/agent-token',

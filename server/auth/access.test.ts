@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { Events } from '../events.ts';
 import { RouteBodies } from '../http/bodyPolicy.ts';
+import { SCOPES } from '../protocol/roles.ts';
 import { createEngineer, setupAdmin, startTestServer, TestClient, type TestServer } from '../testing/startTestServer.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,32 @@ describe('route access', () => {
     expect((await admin.delete(`/api/tokens/${created.json.id}`)).status).toBe(200);
     expect((await bearer.get('/api/desks')).status).toBe(401);
     expect((await new TestClient(server.url, { authorization: 'Bearer tsk_forged' }).get('/api/desks')).status).toBe(401);
+  });
+
+  it('every scope opens some route, and on each scoped route a token passes with that scope and only with it', async () => {
+    const scoped = routes.flatMap((r) => (typeof r.access === 'object' && r.access.scope ? [{ ...r, scope: r.access.scope }] : []));
+    expect([...new Set(scoped.map((r) => r.scope))].sort()).toEqual([...SCOPES].sort());
+    // Admin tokens, so the role never stands in the way: what refuses or lets in below is the scope alone.
+    const tokenWith = async (scopes: string[]) => {
+      const created = await admin.post('/api/tokens', { name: 'matrix', scopes });
+      expect(created.status).toBe(200);
+      return new TestClient(server.url, { authorization: `Bearer ${created.json.token}` });
+    };
+    const wrong: string[] = [];
+    for (const scope of SCOPES) {
+      const only = await tokenWith([scope]);
+      const allOthers = await tokenWith(SCOPES.filter((s) => s !== scope));
+      for (const r of scoped.filter((x) => x.scope === scope)) {
+        const name = `${r.method} ${r.path}`;
+        const refused = await allOthers.request(r.method, concrete(r.path), emptyBody(r));
+        if (refused.status !== 403 || refused.json?.error !== `API token lacks scope ${scope}`)
+          wrong.push(`${name} without ${scope}: ${refused.status} ${refused.text}`);
+        const allowed = await only.request(r.method, concrete(r.path), emptyBody(r));
+        if (allowed.status === 401 || (allowed.status === 403 && /scope|API token|console login|needs the/.test(allowed.text)))
+          wrong.push(`${name} with ${scope}: ${allowed.status} ${allowed.text}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('a token shows once, is stored only as a hash, and lists without its secret', async () => {

@@ -48,6 +48,31 @@ function describe(access: Access): string {
   return `Access: role ${access.role} or higher; ${how}.`;
 }
 
+/** The two ways in, as OpenAPI security schemes (the docs page declares them; each route's `access` picks). */
+export const SECURITY_SCHEMES = {
+  consoleSession: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description:
+      'The console login (HttpOnly, set by `POST /api/auth/login`). Nothing to enter here: signed in to the console ' +
+      'in this browser, "Try it out" sends it by itself (a page cannot set it).',
+  },
+  apiToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'tsk_…',
+    description: 'An API token (console: API tokens): `Authorization: Bearer tsk_…`, for the routes its scopes name.',
+  },
+} as const;
+
+// Either requirement lets the caller in. OpenAPI 3.1 lets a non-OAuth requirement list what it needs, so the
+// token's requirement names the scope it must carry; a route without a scope offers no token requirement at all.
+function security(access: Access): { security?: Array<Record<string, string[]>> } {
+  if (access === 'public') return {};
+  return { security: access.scope ? [{ consoleSession: [] }, { apiToken: [access.scope] }] : [{ consoleSession: [] }] };
+}
+
 /** Thrown by the guard; errorBodies turns it into `{error}` with its status. */
 export class AccessDenied extends Error {
   constructor(
@@ -86,7 +111,7 @@ function createGuard(engineers: EngineerStore, sessions: LoginSessions, tokens: 
   const principals = new WeakMap<Request, Principal>();
   return new Elysia({ name: 'auth-guard' }).macro({
     access: (access: Access) => ({
-      detail: { description: describe(access), 'x-tessera-access': access } as Record<string, unknown>,
+      detail: { description: describe(access), ...security(access), 'x-tessera-access': access } as Record<string, unknown>,
       transform({ cookie, headers, request }) {
         if (access === 'public') return;
         principals.set(request, authenticate(access, headers.authorization, cookie[SESSION_COOKIE]?.value));

@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia';
 import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { DeskStore, type UnitTable } from './store.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const LABEL: Record<UnitTable, string> = { desks: 'service desk', stations: 'service station' };
 
@@ -10,7 +11,7 @@ export function unitRoutes(ctx: AppContext, auth: Auth, table: UnitTable) {
   const store = new DeskStore(ctx.db, table);
   const label = LABEL[table];
   const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
-  return new Elysia({ name: `${table}-routes`, prefix: `/api/${table}` })
+  return new Elysia({ name: `${table}-routes`, prefix: `/api/${table}`, tags: apiTag(table === 'desks' ? 'Desks' : 'Stations') })
     .use(auth.guard)
     .get('', () => store.list(), { access: { role: 'engineer', scope: 'org:read' } })
     .post(

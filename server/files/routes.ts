@@ -10,6 +10,7 @@ import { SessionJournal } from '../support/journal.ts';
 import { canReadSession, workingSession } from '../support/visibility.ts';
 import { IdentityFields } from '../support/identityFields.ts';
 import { ChunkError, FileStore, type FileDirection, type SessionFile } from './fileStore.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const announce = t.Object({
   name: t.String({ minLength: 1, maxLength: 1000 }),
@@ -116,7 +117,7 @@ export function fileRoutes(ctx: AppContext, auth: Auth) {
   const customerSession = (headers: Record<string, string | undefined>) => sessions.byCustomerToken(headers[CUSTOMER_HEADER] ?? '', ctx.config);
 
   const ids = t.Object({ id: t.Integer({ minimum: 1 }), fileId: t.Integer({ minimum: 1 }) });
-  return new Elysia({ name: 'file-routes', prefix: '/api' })
+  return new Elysia({ name: 'file-routes', prefix: '/api', tags: apiTag('Files') })
     .use(auth.guard)
     .get(
       '/sessions/:id/files',

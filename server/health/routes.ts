@@ -3,6 +3,7 @@ import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import type { Health } from '../protocol/api.ts';
 import { changedTiles } from '../../native/index.ts';
+import { apiTag } from '../docs/tags.ts';
 
 /** Proves the native addon loaded and computes: one changed pixel in a 2x2 frame must be found in tile 0. */
 function nativeWorks(): boolean {
@@ -15,7 +16,7 @@ function nativeWorks(): boolean {
 
 export function healthRoutes(ctx: AppContext, auth: Auth) {
   const native = nativeWorks();
-  return new Elysia({ name: 'health-routes' })
+  return new Elysia({ name: 'health-routes', tags: apiTag('Health') })
     .use(auth.guard)
     .get(
       '/api/health',

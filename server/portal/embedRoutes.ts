@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { DeskStore } from '../desks/store.ts';
 import { checkEmbedOptions, embedSnippet, EMBED_STYLES, MAX_IMAGE_URL_CHARS } from './embed.ts';
 import { HELP_BUTTON_SCRIPT } from './helpButtonScript.ts';
+import { apiTag } from '../docs/tags.ts';
 
 /**
  * Public read-only endpoints that the help button calls from other sites' pages, and nothing else: they get
@@ -15,7 +16,7 @@ export const CROSS_ORIGIN_PATHS = new Set(['/api/portal/desks']);
 export function embedRoutes(ctx: AppContext, auth: Auth) {
   const desks = new DeskStore(ctx.db, 'desks');
   return (
-    new Elysia({ name: 'embed-routes' })
+    new Elysia({ name: 'embed-routes', tags: apiTag('Portal') })
       .use(auth.guard)
       // The desk status route lives with presence; the header is added here for the exact public paths above.
       // onRequest runs for every request of the app, before routing, whichever plugin owns the route.

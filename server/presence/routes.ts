@@ -9,6 +9,7 @@ import { AGENT_BATCH_MS, type ConsoleServerMessage } from '../protocol/console.t
 import { AgentBatch } from './agentBatch.ts';
 import type { ConsoleHub } from './consoleHub.ts';
 import type { PresenceTracker } from './tracker.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const MAX_CONSOLE_MESSAGE_BYTES = 16 * 1024;
 
@@ -30,7 +31,7 @@ export function presenceRoutes(
   const agentBatch = new AgentBatch((m) => hub.broadcast(m), AGENT_BATCH_MS);
   ctx.events.on('agents-changed', (change) => ('added' in change ? agentBatch.add(change.added) : agentBatch.remove(change.removed)));
 
-  return new Elysia({ name: 'presence-routes' })
+  return new Elysia({ name: 'presence-routes', tags: apiTag('Presence') })
     .use(auth.guard)
     .onStop(() => agentBatch.stop())
     .get('/api/presence', () => presence.snapshot(desks.list()), {

@@ -3,10 +3,11 @@ import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import { ImageError, MAX_IMAGE_UPLOAD_BYTES, normalizeImage } from '../http/images.ts';
 import { ProviderStore } from './store.ts';
+import { apiTag } from '../docs/tags.ts';
 
 export function providerRoutes(ctx: AppContext, auth: Auth) {
   const store = new ProviderStore(ctx.db);
-  return new Elysia({ name: 'provider-routes', prefix: '/api/provider' })
+  return new Elysia({ name: 'provider-routes', prefix: '/api/provider', tags: apiTag('Provider') })
     .use(auth.guard)
     .get('', () => store.get(), { access: { role: 'engineer', scope: 'org:read' } })
     .put(

@@ -10,6 +10,7 @@ import { canReadSession } from '../support/visibility.ts';
 import { recordingPath, recordingsDir } from './paths.ts';
 import { RecordingScans, seekOffset, seekPoints } from './recordingIndex.ts';
 import { sweepRecordings } from './retention.ts';
+import { apiTag } from '../docs/tags.ts';
 
 const DAY_MS = 24 * 3600_000;
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
@@ -46,7 +47,7 @@ export function recordingRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
     return { path };
   }
 
-  return new Elysia({ name: 'recording-routes', prefix: '/api/support/sessions' })
+  return new Elysia({ name: 'recording-routes', prefix: '/api/support/sessions', tags: apiTag('Recordings') })
     .use(auth.guard)
     .onStop(() => {
       clearTimeout(first);
@@ -68,7 +69,7 @@ export function recordingRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
         };
         return index;
       },
-      { access: { role: 'engineer', scope: 'org:read' }, params: idParam },
+      { access: { role: 'engineer', scope: 'sessions:read' }, params: idParam },
     )
     .get(
       '/:id/recording/stream',
@@ -88,7 +89,7 @@ export function recordingRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
         });
       },
       {
-        access: { role: 'engineer', scope: 'org:read' },
+        access: { role: 'engineer', scope: 'sessions:read' },
         params: idParam,
         query: t.Object({ from: t.Optional(t.Numeric({ minimum: 0 })) }),
       },

@@ -13,6 +13,7 @@ import { canReadSession, workingSession } from '../support/visibility.ts';
 import type { DesktopHub } from './desktopHub.ts';
 import { screenPng, screenshotName, storeScreenshot } from './screenshot.ts';
 import type { SessionFile } from '../files/fileStore.ts';
+import { apiTag } from '../docs/tags.ts';
 
 export interface ScreenshotResult {
   file: SessionFile;
@@ -34,7 +35,7 @@ export function screenshotRoutes(ctx: AppContext, auth: Auth, hub: DesktopHub) {
   /** Sessions with a screenshot being encoded: one at a time each (a 1080p PNG costs a few hundred ms of CPU). */
   const busy = new Set<number>();
 
-  return new Elysia({ name: 'screenshot-routes', prefix: '/api' }).use(auth.guard).post(
+  return new Elysia({ name: 'screenshot-routes', prefix: '/api', tags: apiTag('Remote assistance') }).use(auth.guard).post(
     '/sessions/:id/screenshot',
     async ({ params, principal, status }) => {
       const me = required(principal).engineer;

@@ -7,10 +7,11 @@ import type { AppContext } from '../context.ts';
 import { DeskStore } from '../desks/store.ts';
 import { toMe } from '../engineers/store.ts';
 import type { SetupToken } from './setupToken.ts';
+import { apiTag } from '../docs/tags.ts';
 
 export function setupRoutes(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
   let creating = false; // two setup requests at once: the second is refused, never two admins
-  return new Elysia({ name: 'setup-routes', prefix: '/api' })
+  return new Elysia({ name: 'setup-routes', prefix: '/api', tags: apiTag('Setup') })
     .use(auth.guard)
     .get('/setup', () => ({ required: !auth.engineers.hasAdmin() }), { access: 'public' })
     .post(

@@ -1,7 +1,7 @@
 // Your API tokens: create with scopes and expiry, see the secret once, revoke.
 import { createResource, createSignal, For, Show } from 'solid-js';
 import type { ApiToken, CreatedApiToken } from '../../../server/protocol/api.ts';
-import { SCOPES, type Scope } from '../../../server/protocol/roles.ts';
+import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../../../server/protocol/roles.ts';
 import { api } from '../api/endpoints.ts';
 import { errorMessage } from '../api/http.ts';
 import { ConfirmDialog, Dialog } from '../components/Dialog.tsx';
@@ -9,14 +9,6 @@ import { Badge, CheckboxGroup, EmptyState, ErrorMessage, FormFooter, Loading, Pa
 import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
 import { copyText } from '../lib/clipboard.ts';
 import { toast } from '../lib/toasts.ts';
-
-export const SCOPE_LABELS: Record<Scope, string> = {
-  'org:read': 'Read provider, desks and stations',
-  'org:write': 'Change provider, desks and stations',
-  'engineers:read': 'Read engineers',
-  'engineers:write': 'Create and change engineers',
-  'agents:read': 'Read connected agents',
-};
 
 const EXPIRY_OPTIONS = [
   { value: '7', label: '7 days' },
@@ -83,7 +75,7 @@ export function TokensPage() {
                           </td>
                           <td>
                             <div class="chips">
-                              <For each={t.scopes}>{(s) => <Badge tone="subtle" title={SCOPE_LABELS[s]}>{s}</Badge>}</For>
+                              <For each={t.scopes}>{(s) => <Badge tone="subtle" title={SCOPE_DESCRIPTIONS[s]}>{s}</Badge>}</For>
                             </div>
                           </td>
                           <td>{formatDate(t.createdAt)}</td>
@@ -181,7 +173,7 @@ function CreateTokenDialog(props: { onClose: () => void; onCreated: (token: Crea
         <TextField label="Token name" hint="What will use it, e.g. “CRM sync”." value={name()} onInput={(e) => setName(e.currentTarget.value)} maxLength={100} autofocus />
         <CheckboxGroup
           legend="Scopes"
-          options={SCOPES.map((s) => ({ value: s, label: `${s} — ${SCOPE_LABELS[s]}` }))}
+          options={SCOPES.map((s) => ({ value: s, label: `${s} — ${SCOPE_DESCRIPTIONS[s]}` }))}
           selected={scopes()}
           onChange={setScopes}
           hint="A token can never do more than you can."
