@@ -7,7 +7,7 @@ import { linkify } from '../lib/linkify.tsx';
 import { authorKind, formatTime } from './chatLog.ts';
 
 export function ChatList(props: { entries: SessionLogEntry[]; emptyText?: string }) {
-  let list: HTMLOListElement | undefined;
+  let list: HTMLDivElement | undefined;
   let stuckToBottom = true;
   const onScroll = () => {
     if (!list) return;
@@ -26,31 +26,34 @@ export function ChatList(props: { entries: SessionLogEntry[]; emptyText?: string
       <Show when={props.entries.length === 0 && props.emptyText}>
         <p class="chat-empty muted">{props.emptyText}</p>
       </Show>
-      <ol class="chat-list" role="log" aria-label="Conversation" aria-live="polite" tabIndex={0} ref={list} onScroll={onScroll}>
-        <For each={props.entries}>
-          {(entry) => {
-            const kind = authorKind(entry);
-            return (
-              <li class={`chat-line ${kind}`} data-entry-id={entry.id}>
-                <Show
-                  when={kind !== 'system'}
-                  fallback={
-                    <p class="chat-notice">
-                      {sentence(entry.text)} <time datetime={entry.at}>{formatTime(entry.at)}</time>
+      {/* The log role on a box around the list, not on the <ol>: there it took the list's role away. */}
+      <div class="chat-list" role="log" aria-label="Conversation" aria-live="polite" tabIndex={0} ref={list} onScroll={onScroll}>
+        <ol class="chat-lines">
+          <For each={props.entries}>
+            {(entry) => {
+              const kind = authorKind(entry);
+              return (
+                <li class={`chat-line ${kind}`} data-entry-id={entry.id}>
+                  <Show
+                    when={kind !== 'system'}
+                    fallback={
+                      <p class="chat-notice">
+                        {sentence(entry.text)} <time datetime={entry.at}>{formatTime(entry.at)}</time>
+                      </p>
+                    }
+                  >
+                    <p class="chat-meta">
+                      <span class="chat-name">{kind === 'me' ? 'You' : entry.name}</span>
+                      <time datetime={entry.at}>{formatTime(entry.at)}</time>
                     </p>
-                  }
-                >
-                  <p class="chat-meta">
-                    <span class="chat-name">{kind === 'me' ? 'You' : entry.name}</span>
-                    <time datetime={entry.at}>{formatTime(entry.at)}</time>
-                  </p>
-                  <p class="chat-text">{linkify(entry.text)}</p>
-                </Show>
-              </li>
-            );
-          }}
-        </For>
-      </ol>
+                    <p class="chat-text">{linkify(entry.text)}</p>
+                  </Show>
+                </li>
+              );
+            }}
+          </For>
+        </ol>
+      </div>
     </div>
   );
 }

@@ -34,42 +34,42 @@ export function ChatLog(props: { entries: readonly SessionLogEntry[]; selfActor?
     // no longer a list of so many items to a screen reader.
     <div ref={list} class="chat-log" role="log" aria-label={props.label ?? 'Conversation'} aria-live="polite" tabIndex={0}>
       <ol class="chat-lines">
-      <For each={visible()} fallback={<li class="muted small chat-empty">No messages yet.</li>}>
-        {(entry) => (
-          <Show
-            when={entry.kind === 'chat'}
-            fallback={
-              <li class="chat-note" data-kind={entry.kind}>
-                <span class="muted small" title={formatDateTime(entry.at)}>
-                  {time.format(new Date(entry.at))}
-                </span>{' '}
-                <span>
-                  {entry.actor === 'system' ? '' : `${entry.name} `}
-                  {entry.text}
-                </span>
-              </li>
-            }
-          >
-            <li
-              class="chat-message"
-              classList={{
-                mine: entry.actor === props.selfActor,
-                customer: entry.actor === 'customer',
-                expert: entry.actor.startsWith('expert:'),
-              }}
+        <For each={visible()} fallback={<li class="muted small chat-empty">No messages yet.</li>}>
+          {(entry) => (
+            <Show
+              when={entry.kind === 'chat'}
+              fallback={
+                <li class="chat-note" data-kind={entry.kind}>
+                  <span class="muted small" title={formatDateTime(entry.at)}>
+                    {time.format(new Date(entry.at))}
+                  </span>{' '}
+                  <span>
+                    {entry.actor === 'system' ? '' : `${entry.name} `}
+                    {entry.text}
+                  </span>
+                </li>
+              }
             >
-              <div class="chat-meta">
-                <strong>{entry.name}</strong>{' '}
-                <span class="muted small" title={formatDateTime(entry.at)}>
-                  {time.format(new Date(entry.at))}
-                </span>
-              </div>
-              <div class="chat-text">{linkify(entry.text)}</div>
-              <Show when={entry.screenshot}>{(shot) => <ScreenshotThumb shot={shot()} />}</Show>
-            </li>
-          </Show>
-        )}
-      </For>
+              <li
+                class="chat-message"
+                classList={{
+                  mine: entry.actor === props.selfActor,
+                  customer: entry.actor === 'customer',
+                  expert: entry.actor.startsWith('expert:'),
+                }}
+              >
+                <div class="chat-meta">
+                  <strong>{entry.name}</strong>{' '}
+                  <span class="muted small" title={formatDateTime(entry.at)}>
+                    {time.format(new Date(entry.at))}
+                  </span>
+                </div>
+                <div class="chat-text">{linkify(entry.text)}</div>
+                <Show when={entry.screenshot}>{(shot) => <ScreenshotThumb shot={shot()} />}</Show>
+              </li>
+            </Show>
+          )}
+        </For>
       </ol>
     </div>
   );
