@@ -47,6 +47,8 @@ export interface RigOptions {
   session?: boolean;
   /** Extra environment of the server process. */
   serverEnv?: Record<string, string>;
+  /** Start the server with this command in this folder instead of `bun server/main.ts` here (e.g. `npm start` in a fresh clone). */
+  serverCommand?: { command: string[]; cwd: string; startTimeoutMs: number };
 }
 
 export interface AgentOptions {
@@ -140,7 +142,10 @@ export async function startDesktopRig(options: RigOptions = {}): Promise<Desktop
   // There is no window manager: give the terminal the keyboard (the wallpaper's SDL window takes it when it maps).
   await runX(x, 'xdotool', ['search', '--sync', '--class', 'xterm', 'windowfocus', '--sync']);
 
-  const server = await startServer(options.serverEnv ? { env: options.serverEnv } : {});
+  const server = await startServer({
+    ...(options.serverEnv ? { env: options.serverEnv } : {}),
+    ...(options.serverCommand ?? {}),
+  });
   const admin = new TestClient(server.url);
   const setup = await admin.post('/api/setup', { token: server.setupToken, ...ADMIN });
   if (setup.status !== 200) throw new Error(`setup: ${setup.text}`);
