@@ -30,6 +30,8 @@ export interface PictureBatch {
   seq: number;
   ops: PictureOp[];
 }
+/** What the relay thread posts to a worker: a batch, or the request to stop after the current one. */
+export type WorkerMessage = PictureBatch | { stop: true };
 
 /** Runs the table on this thread; replies still arrive later (a microtask), as from a worker. */
 class InlineHost implements Host {
@@ -67,11 +69,14 @@ class WorkerHost implements Host {
   private queuedBytes = 0;
   private postedBytes = 0;
   private inFlight = new Map<number, number>();
+  private stopping: (() => void) | null = null;
+  private closed = false;
 
   constructor(receive: (r: PictureReply) => void, failed: (error: string) => void, progressed: (host: Host) => void) {
     this.worker = new Worker(workerUrl);
     this.worker.onmessage = (e: MessageEvent<PictureReply>) => {
-      if (e.data.t === 'done') {
+      if (e.data.t === 'stopped') this.stopping?.();
+      else if (e.data.t === 'done') {
         this.postedBytes -= this.inFlight.get(e.data.seq) ?? 0;
         this.inFlight.delete(e.data.seq);
         progressed(this);
@@ -96,6 +101,7 @@ class WorkerHost implements Host {
 
   private flush(): void {
     this.scheduled = false;
+    if (this.closed) return;
     const ops = this.queue;
     const transfer = this.transfer;
     this.queue = [];
@@ -107,10 +113,27 @@ class WorkerHost implements Host {
     this.worker.postMessage({ seq, ops } satisfies PictureBatch, transfer);
   }
 
+  /**
+   * Terminating a worker in the middle of a native call crashes the whole process (Bun: "NAPI FATAL ERROR"), so the
+   * worker is asked to stop after what it is doing and terminated once it is idle (or after a bound, if it hangs).
+   */
   async stop(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    await new Promise<void>((resolve) => {
+      const bound = setTimeout(resolve, STOP_WAIT_MS);
+      this.stopping = () => {
+        clearTimeout(bound);
+        resolve();
+      };
+      this.worker.postMessage({ stop: true } satisfies WorkerMessage);
+    });
     this.worker.terminate();
   }
 }
+
+const STOP_WAIT_MS = 5_000;
 
 export interface PictureHooks {
   /** The decoder refused a message (the picture is unusable until the next key message). */

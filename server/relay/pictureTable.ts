@@ -17,7 +17,9 @@ export type PictureReply =
   | { t: 'failed'; id: number; reason: string }
   | { t: 'work'; items: Array<[id: number, ms: number]> }
   /** A batch of operations is done (the relay thread counts what the worker still has to do). */
-  | { t: 'done'; seq: number };
+  | { t: 'done'; seq: number }
+  /** The worker has finished what it was doing and will take nothing more (it may be terminated now). */
+  | { t: 'stopped' };
 
 export class PictureTable {
   private pictures = new Map<number, CodecPicture>();

@@ -2,7 +2,7 @@
 // relay thread only forwards frames (a 1080p keyframe is 15-70 ms of CPU, which would stall every session's frames).
 // Started by picturePool.ts; listed as an entrypoint of the compiled server (scripts/compile.ts).
 import { setPriority } from 'node:os';
-import type { PictureBatch } from './picturePool.ts';
+import type { WorkerMessage } from './picturePool.ts';
 import { PictureTable, type PictureReply } from './pictureTable.ts';
 
 declare const self: Worker;
@@ -28,7 +28,14 @@ function post(reply: PictureReply): void {
   self.postMessage(reply, screen ? [screen.buffer as ArrayBuffer] : []);
 }
 
-self.onmessage = (event: MessageEvent<PictureBatch>) => {
+self.onmessage = (event: MessageEvent<WorkerMessage>) => {
+  if ('stop' in event.data) {
+    if (reportDue) clearTimeout(reportDue);
+    reportDue = null;
+    post({ t: 'stopped' });
+    self.onmessage = null;
+    return;
+  }
   table.run(event.data.ops, post);
   post({ t: 'done', seq: event.data.seq });
   // Decode work goes back a few times a second, not per message.
