@@ -1,6 +1,6 @@
 // The signed-in console: navigation, live connection, presence, the user's menu and keyboard shortcuts.
 import { A, Navigate, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
-import { createEffect, createSignal, For, Match, onCleanup, onMount, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, For, Match, on, onCleanup, onMount, Show, Switch } from 'solid-js';
 import type { Me } from '../../server/protocol/api.ts';
 import { api } from './api/endpoints.ts';
 import { Avatar } from './components/ui.tsx';
@@ -12,7 +12,8 @@ import { ForcedPasswordChange } from './pages/ForcedPasswordChange.tsx';
 import { agents, startLive, stopLive } from './live/liveStore.ts';
 import { clearDirectory, refreshDesks } from './lib/directory.ts';
 import { avatarVersion, boot, endSession, me, verifySession } from './lib/session.ts';
-import { createShortcutHandler, focusSearch } from './lib/shortcuts.ts';
+import { focusPageStart, skipTo } from './lib/focus.ts';
+import { createShortcutHandler, focusSearch, setShortcutsEnabled, shortcutsEnabled } from './lib/shortcuts.ts';
 
 export interface NavItem {
   href: string;
@@ -54,8 +55,20 @@ export function Shell(props: RouteSectionProps) {
 
 function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) {
   const navigate = useNavigate();
+  const location = useLocation();
   const [helpOpen, setHelpOpen] = createSignal(false);
   const [menuOpen, setMenuOpen] = createSignal(false);
+  let main!: HTMLElement;
+
+  // A route change that took the focused control away (Take, Open the session, a form that leads on) leaves focus
+  // on the body: start the new page there instead. A link that stays on screen keeps its focus.
+  createEffect(
+    on(
+      () => location.pathname,
+      () => requestAnimationFrame(() => focusPageStart(main)),
+      { defer: true },
+    ),
+  );
 
   onMount(() => {
     void refreshDesks();
@@ -101,7 +114,7 @@ function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) 
 
   return (
     <div class="shell">
-      <a class="skip-link" href="#main">
+      <a class="skip-link" href="#main" onClick={(e) => skipTo(e, 'main')}>
         Skip to content
       </a>
       <aside class="sidebar">
@@ -114,7 +127,7 @@ function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) 
             <For each={visibleNav(props.user)}>
               {(item) => (
                 <li>
-                  <A href={item.href} activeClass="active" title={`${item.label} (g then ${item.key})`}>
+                  <A href={item.href} activeClass="active" title={shortcutsEnabled() ? `${item.label} (g then ${item.key})` : undefined}>
                     <span>
                       {item.label}
                       <Show when={item.href === '/devices' && (agents()?.length ?? 0) > 0}>
@@ -123,7 +136,9 @@ function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) 
                         </span>
                       </Show>
                     </span>
-                    <kbd aria-hidden="true">g {item.key}</kbd>
+                    <Show when={shortcutsEnabled()}>
+                      <kbd aria-hidden="true">g {item.key}</kbd>
+                    </Show>
                   </A>
                 </li>
               )}
@@ -142,7 +157,7 @@ function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) 
           <UserMenu user={props.user} open={menuOpen()} setOpen={setMenuOpen} onSignOut={signOut} />
         </header>
         <SessionOffers />
-        <main id="main" tabindex="-1">
+        <main id="main" tabindex="-1" ref={main}>
           {props.children}
         </main>
       </div>
@@ -160,7 +175,7 @@ function UserMenu(props: { user: Me; open: boolean; setOpen: (v: boolean) => voi
   const onDocClick = (e: MouseEvent) => {
     if (props.open && !root.contains(e.target as Node)) props.setOpen(false);
   };
-  const items = () => Array.from(root.querySelectorAll<HTMLElement>('[role="menuitem"]'));
+  const items = () => Array.from(root.querySelectorAll<HTMLElement>('[role^="menuitem"]'));
   const onKey = (e: KeyboardEvent) => {
     if (!props.open) return;
     if (e.key === 'Escape') {
@@ -201,9 +216,11 @@ function UserMenu(props: { user: Me; open: boolean; setOpen: (v: boolean) => voi
         class="user-button"
         aria-haspopup="menu"
         aria-expanded={props.open}
-        aria-label={`Account menu for ${props.user.displayName}`}
         onClick={() => props.setOpen(!props.open)}
       >
+        {/* The name comes from the text, so it holds what the button shows (WCAG 2.5.3: speech users say what
+            they see); an aria-label of its own did not. */}
+        <span class="visually-hidden">Account menu for </span>
         <Avatar id={props.user.id} name={props.user.displayName} hasAvatar={props.user.hasAvatar} version={avatarVersion()} />
         <span class="user-name">
           <strong>{props.user.displayName}</strong>
@@ -218,6 +235,12 @@ function UserMenu(props: { user: Me; open: boolean; setOpen: (v: boolean) => voi
           </button>
           <button type="button" role="menuitem" onClick={() => pick('/profile/tokens')}>
             API tokens
+          </button>
+          <button type="button" role="menuitemcheckbox" aria-checked={shortcutsEnabled()} onClick={() => setShortcutsEnabled(!shortcutsEnabled())}>
+            <span class="menu-check" aria-hidden="true">
+              {shortcutsEnabled() ? '✓' : ''}
+            </span>
+            Single-key shortcuts
           </button>
           <button type="button" role="menuitem" onClick={() => props.onSignOut()}>
             Sign out
@@ -234,13 +257,20 @@ function ShortcutHelp(props: { isAdmin: boolean; onClose: () => void }) {
     ['g p', 'Go to your profile'] as const,
     ['g t', 'Go to your API tokens'] as const,
     ['/', 'Focus the search box'] as const,
-    ['j / k', 'Queue: move to the next or previous request'] as const,
+    ['j / k or ↑ / ↓', 'Queue: move to the next or previous request'] as const,
     ['Enter', 'Queue: take the selected request'] as const,
     ['?', 'Show this help'] as const,
     ['Esc', 'Close a dialog or menu'] as const,
   ];
   return (
     <Dialog title="Keyboard shortcuts" onClose={props.onClose}>
+      <label class="checkbox shortcut-setting">
+        <input type="checkbox" checked={shortcutsEnabled()} onChange={(e) => setShortcutsEnabled(e.currentTarget.checked)} />
+        Single-key shortcuts (g then a letter, /, ?, j and k)
+      </label>
+      <Show when={!shortcutsEnabled()}>
+        <p class="muted small">Off in this browser: only the arrow keys, Enter and Esc below still work.</p>
+      </Show>
       <table class="table compact">
         <tbody>
           <For each={rows()}>

@@ -195,7 +195,7 @@ test('queue -> take -> chat -> file -> transfer -> watched -> expert -> end -> s
   await b.getByRole('button', { name: 'Search' }).click();
   const row = b.getByRole('table', { name: 'Sessions found' }).getByRole('row').filter({ hasText: 'pat@example.com' });
   await row.getByRole('link', { name: `Open session ${sessionId}` }).waitFor();
-  const [saved] = await Promise.all([b.waitForEvent('download'), row.getByRole('link', { name: `Download the log of session ${sessionId}` }).click()]);
+  const [saved] = await Promise.all([b.waitForEvent('download'), row.getByRole('link', { name: `Download log.txt of session ${sessionId}` }).click()]);
   const { readFile } = await import('node:fs/promises');
   const text = await readFile((await saved.path())!, 'utf8');
   expect(text).toContain('Pat Doe');

@@ -58,6 +58,15 @@ describe('Dialog', () => {
 });
 
 describe('ConfirmDialog', () => {
+  it('starts on Cancel when the action is dangerous, on the action when it is not', () => {
+    const first = mount(() => <ConfirmDialog title="Delete desk" message="Sure?" confirmLabel="Delete desk" danger onConfirm={() => {}} onClose={() => {}} />);
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    first.unmount();
+    const second = mount(() => <ConfirmDialog title="Leave" message="Sure?" confirmLabel="Leave the session" onConfirm={() => {}} onClose={() => {}} />);
+    cleanup = second.unmount;
+    expect(document.activeElement?.textContent).toBe('Leave the session');
+  });
+
   it("keeps the dialog open and shows the server's reason when the action fails", async () => {
     const onClose = vi.fn();
     const onConfirm = vi.fn(async () => {

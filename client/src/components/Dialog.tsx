@@ -53,7 +53,9 @@ export function Dialog(props: DialogProps) {
   onMount(() => {
     stack.push(me);
     document.addEventListener('keydown', onKeyDown, true);
-    const autofocus = panel.querySelector<HTMLElement>('[autofocus]') ?? panel.querySelector<HTMLElement>(FOCUSABLE);
+    // data-autofocus where the choice is made at run time: Solid sets a dynamic autofocus as a property, which
+    // not every DOM reflects to the attribute looked for here.
+    const autofocus = panel.querySelector<HTMLElement>('[autofocus], [data-autofocus]') ?? panel.querySelector<HTMLElement>(FOCUSABLE);
     // Skip the close button when something better exists.
     const target =
       autofocus?.classList.contains('dialog-close')
@@ -131,7 +133,9 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
         <div>{props.message}</div>
         <ErrorMessage error={error()} />
         <div class="actions">
-          <button type="button" class="button" onClick={() => props.onClose()}>
+          {/* Focus starts on the safe choice when the action cannot be undone, so an Enter pressed out of
+              habit cancels instead of deleting. */}
+          <button type="button" class="button" onClick={() => props.onClose()} data-autofocus={props.danger ? '' : undefined}>
             Cancel
           </button>
           <button
@@ -140,7 +144,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             classList={{ danger: props.danger, primary: !props.danger }}
             disabled={busy()}
             onClick={confirm}
-            autofocus
+            data-autofocus={props.danger ? undefined : ''}
           >
             {busy() ? 'Working…' : props.confirmLabel}
           </button>

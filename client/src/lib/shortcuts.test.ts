@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createShortcutHandler, focusSearch, isTypingTarget, SEQUENCE_TIMEOUT_MS } from './shortcuts.ts';
+import { createShortcutHandler, focusSearch, isTypingTarget, SEQUENCE_TIMEOUT_MS, setShortcutsEnabled, SHORTCUTS_SETTING_KEY, shortcutsEnabled } from './shortcuts.ts';
 
 function press(handler: (e: KeyboardEvent) => void, key: string, target: EventTarget = document.body, init: KeyboardEventInit = {}) {
   const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
@@ -10,6 +10,8 @@ function press(handler: (e: KeyboardEvent) => void, key: string, target: EventTa
 
 afterEach(() => {
   document.body.innerHTML = '';
+  setShortcutsEnabled(true);
+  localStorage.clear();
 });
 
 describe('keyboard shortcuts', () => {
@@ -58,6 +60,25 @@ describe('keyboard shortcuts', () => {
     dialog.remove();
     press(handler, '/');
     expect(slash).toHaveBeenCalledTimes(1);
+  });
+
+  it('can be turned off (WCAG 2.1.4), and the choice stays in this browser', () => {
+    const queue = vi.fn();
+    const help = vi.fn();
+    const handler = createShortcutHandler({ sequences: { q: queue }, keys: { '?': help } });
+    setShortcutsEnabled(false);
+    expect(shortcutsEnabled()).toBe(false);
+    expect(localStorage.getItem(SHORTCUTS_SETTING_KEY)).toBe('off');
+    press(handler, 'g');
+    const e = press(handler, 'q');
+    press(handler, '?');
+    expect(queue).not.toHaveBeenCalled();
+    expect(help).not.toHaveBeenCalled();
+    expect(e.defaultPrevented).toBe(false); // the key goes on to the page as typed
+    setShortcutsEnabled(true);
+    expect(localStorage.getItem(SHORTCUTS_SETTING_KEY)).toBe('on');
+    press(handler, '?');
+    expect(help).toHaveBeenCalledTimes(1);
   });
 
   it('knows which targets take text', () => {

@@ -1,4 +1,37 @@
-// Keyboard shortcuts: two-key sequences ("g" then "q") and single keys ("/", "?"), ignored while typing.
+// Keyboard shortcuts: two-key sequences ("g" then "q") and single keys ("/", "?"), ignored while typing, and off
+// altogether when the user says so. Keys that print a character can be hit by speech input or a slip of the hand,
+// so WCAG 2.1.4 (level A) asks that they can be turned off; the setting stays in this browser.
+import { createSignal } from 'solid-js';
+
+export const SHORTCUTS_SETTING_KEY = 'tessera.shortcuts';
+
+function storedSetting(): boolean {
+  try {
+    return localStorage.getItem(SHORTCUTS_SETTING_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+const [enabled, setEnabled] = createSignal(storedSetting());
+
+/** Whether character-key shortcuts (g q, /, ?, j/k in the queue) answer in this browser. */
+export const shortcutsEnabled = enabled;
+
+export function setShortcutsEnabled(on: boolean): void {
+  setEnabled(on);
+  try {
+    localStorage.setItem(SHORTCUTS_SETTING_KEY, on ? 'on' : 'off');
+  } catch {
+    // Private mode without storage: the choice holds until the page is closed.
+  }
+}
+
+// Another tab of the console changed it.
+if (typeof window !== 'undefined')
+  window.addEventListener('storage', (e) => {
+    if (e.key === SHORTCUTS_SETTING_KEY) setEnabled(storedSetting());
+  });
 
 export interface ShortcutMap {
   /** Second key after "g" -> action. */
@@ -26,6 +59,7 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 export function createShortcutHandler(map: ShortcutMap, now: () => number = Date.now): (event: KeyboardEvent) => void {
   let leaderAt = -Infinity;
   return (event) => {
+    if (!shortcutsEnabled()) return;
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     if (isTypingTarget(event.target)) return;
     // Shortcuts stay quiet while a dialog is open; Escape is the dialog's own.

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { QueueItem } from '../../../server/protocol/support.ts';
 import { ApiError } from '../api/http.ts';
 import { flush, key, mount } from '../test/dom.ts';
+import { setShortcutsEnabled } from '../lib/shortcuts.ts';
 import { ALREADY_TAKEN, groupQueue, QueueList } from './Queue.tsx';
 
 const item = (id: number, deskId: number | null, name: string, minutesAgo: number, extra: Partial<QueueItem> = {}): QueueItem => ({
@@ -106,6 +107,24 @@ describe('QueueList', () => {
     await flush();
     expect(take).toHaveBeenCalledTimes(1);
     expect(take.mock.calls[0]![0].id).toBe(2);
+  });
+
+  it('with single-key shortcuts off, j and k type nothing special; the arrows still move', () => {
+    setShortcutsEnabled(false);
+    try {
+      const { root, container } = setup([item(1, 1, 'Pat', 3), item(2, 1, 'Sam', 2)], async () => {});
+      key(root, 'j');
+      expect(selected(container)).toBe('Request from Pat');
+      key(root, 'ArrowDown');
+      expect(selected(container)).toBe('Request from Sam');
+      key(root, 'k');
+      expect(selected(container)).toBe('Request from Sam');
+      key(root, 'ArrowUp');
+      expect(selected(container)).toBe('Request from Pat');
+    } finally {
+      setShortcutsEnabled(true);
+      localStorage.clear();
+    }
   });
 
   it('moves the selection on when the selected request disappears from the push', async () => {

@@ -10,7 +10,7 @@ import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../compone
 import { presence, queue, removeQueueItem, socketStatus } from '../live/liveStore.ts';
 import { desks } from '../lib/directory.ts';
 import { createNow, formatDateTime, formatDuration, plural } from '../lib/format.ts';
-import { isTypingTarget } from '../lib/shortcuts.ts';
+import { isTypingTarget, shortcutsEnabled } from '../lib/shortcuts.ts';
 
 export const ALREADY_TAKEN = 'Already taken: another engineer took this request first, or the customer withdrew it.';
 
@@ -104,10 +104,12 @@ export function QueueList(props: QueueListProps) {
     // Enter on a focused button or link is that control's own.
     const target = event.target as HTMLElement | null;
     if (event.key === 'Enter' && target && target !== document.body && target.closest?.('button, a')) return;
-    if (event.key === 'j' || event.key === 'ArrowDown') {
+    // j and k are character keys, off with the other single-key shortcuts; the arrows always work.
+    const letters = shortcutsEnabled();
+    if ((letters && event.key === 'j') || event.key === 'ArrowDown') {
       event.preventDefault();
       move(1);
-    } else if (event.key === 'k' || event.key === 'ArrowUp') {
+    } else if ((letters && event.key === 'k') || event.key === 'ArrowUp') {
       event.preventDefault();
       move(-1);
     } else if (event.key === 'Enter') {
@@ -197,7 +199,10 @@ export function QueuePage() {
           {socketStatus().state === 'open' ? '' : ' (live updates paused)'}.
           <Show when={(queue()?.length ?? 0) > 0}>
             {' '}
-            <kbd>j</kbd>/<kbd>k</kbd> to move, <kbd>Enter</kbd> to take.
+            <Show when={shortcutsEnabled()} fallback={<><kbd>↑</kbd>/<kbd>↓</kbd> to move</>}>
+              <kbd>j</kbd>/<kbd>k</kbd> to move
+            </Show>
+            , <kbd>Enter</kbd> to take.
           </Show>
         </p>
       </Show>

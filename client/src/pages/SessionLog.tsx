@@ -180,7 +180,7 @@ export function LogTable(props: { sessions: readonly LoggedSession[]; nameOf: (i
                   )}
                 </td>
                 <td class="row-actions">
-                  <a class="button small" href={sessionLogTextUrl(s.id)} download="" aria-label={`Download the log of session ${s.id}`}>
+                  <a class="button small" href={sessionLogTextUrl(s.id)} download="" aria-label={`Download log.txt of session ${s.id}`}>
                     log.txt
                   </a>
                 </td>

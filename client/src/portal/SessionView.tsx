@@ -1,5 +1,6 @@
 // The customer's session: waiting in the queue, then the chat with the engineer, then the survey.
-import { createEffect, Match, on, Show, Switch } from 'solid-js';
+import { createEffect, Match, on, onMount, Show, Switch } from 'solid-js';
+import { focusIsLost, focusPageStart } from '../lib/focus.ts';
 import { AgentDownload } from './AgentDownload.tsx';
 import { RecordingNotice } from './RecordingNotice.tsx';
 import { CancelRequest } from './CancelRequest.tsx';
@@ -13,6 +14,16 @@ import { Survey } from './Survey.tsx';
 export function SessionView(props: { live: CustomerSession; token: string; deskName: string | null; onLeave: () => void }) {
   const s = () => props.live.session();
   let heading: HTMLHeadingElement | undefined;
+
+  // The view replaces the form or the access code that had focus ("Start chat", "Join session"): start here.
+  onMount(() => {
+    if (focusIsLost()) heading?.focus();
+  });
+  // Leaving (withdrawn, back to the help page) takes this view and its focused button away: start the help page.
+  const leave = () => {
+    props.onLeave();
+    focusPageStart(document.getElementById('main'));
+  };
 
   // Each change of phase moves focus to its heading, so keyboard and screen-reader users hear it.
   createEffect(
@@ -56,7 +67,7 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
                 Your request is waiting at {props.deskName ? `the ${props.deskName} desk` : 'the help desk'}. An engineer will answer here as soon as one is
                 free; please keep this page open. You can already describe your problem below.
               </p>
-              <CancelRequest token={props.token} onCancelled={() => props.onLeave()} />
+              <CancelRequest token={props.token} onCancelled={leave} />
             </Match>
             <Match when={s().status === 'active'}>
               <p class="muted">Your messages go to the engineer as you send them.</p>
@@ -103,7 +114,7 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
           }}
         />
         <div class="actions start">
-          <button type="button" class="button" onClick={() => props.onLeave()}>
+          <button type="button" class="button" onClick={leave}>
             Back to the help page
           </button>
         </div>

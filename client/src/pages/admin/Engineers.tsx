@@ -132,7 +132,7 @@ export function EngineersPage() {
                           <button
                             type="button"
                             class="button small"
-                            aria-label={`Sign-in and tokens of ${e.displayName}`}
+                            aria-label={`Sign-in & tokens of ${e.displayName}`}
                             onClick={() => setAccess(e)}
                           >
                             Sign-in &amp; tokens
