@@ -1,11 +1,12 @@
 // WCAG 2.2 AA in real Chromium: axe-core over every console and portal page, in light and dark mode, fails on any
-// serious or critical finding; at 320 px (WCAG 1.4.10, reflow) the admin pages and the portal chat must not scroll
+// finding (serious and critical ones miss WCAG 2.2 AA; the moderate ones left were landmark and heading best
+// practices, cheap to keep at none); at 320 px (WCAG 1.4.10, reflow) the admin pages and the portal chat must not scroll
 // sideways; and the keyboard paths an audit found broken (skip link, focus after dialogs and actions, the safe
 // button first in dangerous confirmations, single-key shortcuts that can be turned off).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { addEngineer, TestClient } from '../../server/testing/startTestServer.ts';
-import { axeFindings, describeFindings } from '../helpers/axe.ts';
+import { ALL_IMPACTS, axeFindings, describeFindings } from '../helpers/axe.ts';
 import { launchChromium, PageTracker } from '../helpers/browser.ts';
 import { ensureClientBuilt, startServer, type SpawnedServer } from '../helpers/server.ts';
 
@@ -50,7 +51,7 @@ async function scan(page: Page, where: string): Promise<string[]> {
   const lines: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    lines.push(...describeFindings(`${where} (${scheme})`, await axeFindings(page)));
+    lines.push(...describeFindings(`${where} (${scheme})`, await axeFindings(page, ALL_IMPACTS)));
   }
   await page.emulateMedia({ colorScheme: 'light' });
   return lines;
@@ -116,7 +117,7 @@ function setUp() {
   return world;
 }
 
-test('console: axe finds nothing serious on any page, light or dark', () => pages.withDiagnostics(async () => {
+test('console: axe finds nothing on any page, light or dark', () => pages.withDiagnostics(async () => {
   const { page: p } = await pages.newPage();
   const problems: string[] = [];
 
@@ -193,7 +194,7 @@ test('console: axe finds nothing serious on any page, light or dark', () => page
   expect(pages.pageErrors).toEqual([]);
 }));
 
-test('portal: axe finds nothing serious from the desks to the survey, light or dark', () => pages.withDiagnostics(async () => {
+test('portal: axe finds nothing from the desks to the survey, light or dark', () => pages.withDiagnostics(async () => {
   await setUp();
   const { page: p } = await pages.newPage();
   const problems: string[] = [];

@@ -17,6 +17,8 @@ export interface AxeFinding {
 
 /** Impacts that fail a check: WCAG 2.2 AA is not met with them, and they block or badly hinder someone. */
 export const BLOCKING = ['serious', 'critical'];
+/** Every impact, moderate and minor too (mostly best practices: landmarks, one <h1>). */
+export const ALL_IMPACTS = ['critical', 'serious', 'moderate', 'minor'];
 
 /**
  * Runs axe over the whole page (WCAG 2.x A and AA plus best practices) and returns the findings of the given

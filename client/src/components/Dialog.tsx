@@ -84,12 +84,13 @@ export function Dialog(props: DialogProps) {
           aria-labelledby={`${id}-title`}
           aria-describedby={props.description ? `${id}-desc` : undefined}
         >
-          <header class="dialog-header">
+          {/* Not a <header>: portaled to <body>, that made a second banner landmark beside the console's top bar. */}
+          <div class="dialog-header">
             <h2 id={`${id}-title`}>{props.title}</h2>
             <button type="button" class="icon-button dialog-close" aria-label="Close dialog" onClick={() => props.onClose()}>
               ×
             </button>
-          </header>
+          </div>
           <Show when={props.description}>
             <p id={`${id}-desc`} class="muted dialog-description">
               {props.description}

@@ -45,13 +45,16 @@ export function Loading(props: { label?: string }) {
   );
 }
 
-export function EmptyState(props: { title: string; children?: JSX.Element; icon?: string }) {
+/** `page`: the state is the whole page (nothing found at an address), so its title is the page's <h1>. */
+export function EmptyState(props: { title: string; children?: JSX.Element; icon?: string; page?: boolean }) {
   return (
     <section class="empty-state" aria-label={props.title}>
       <div class="empty-icon" aria-hidden="true">
         {props.icon ?? '◇'}
       </div>
-      <h2>{props.title}</h2>
+      <Show when={props.page} fallback={<h2>{props.title}</h2>}>
+        <h1>{props.title}</h1>
+      </Show>
       <div class="muted">{props.children}</div>
     </section>
   );

@@ -214,7 +214,7 @@ export function DesktopView(props: DesktopViewProps) {
       class="desktop"
       classList={{ fullscreen: fullscreen(), controlling: controlling() }}
       ref={section}
-      aria-label="Remote desktop"
+      aria-label="Remote screen"
       data-testid="desktop"
     >
       <DesktopToolbar

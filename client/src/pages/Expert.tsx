@@ -42,7 +42,7 @@ export function ExpertPage() {
     });
 
   return (
-    <div class="auth-page expert-page">
+    <main class="auth-page expert-page">
       <Switch>
         <Match when={phase().kind === 'checking'}>
           <Loading label="Opening your invitation…" />
@@ -69,7 +69,7 @@ export function ExpertPage() {
           </div>
         </Match>
       </Switch>
-    </div>
+    </main>
   );
 }
 

@@ -26,7 +26,7 @@ export function ForcedPasswordChange() {
     navigate('/login', { replace: true });
   };
   return (
-    <div class="auth-page">
+    <main class="auth-page">
       <div class="card auth-card stack">
         <h1>Choose a new password</h1>
         <p class="muted">
@@ -38,6 +38,6 @@ export function ForcedPasswordChange() {
           Sign out
         </button>
       </div>
-    </div>
+    </main>
   );
 }

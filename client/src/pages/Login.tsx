@@ -75,7 +75,7 @@ export function LoginPage() {
         <Navigate href={safeNext(params.next)} />
       </Match>
       <Match when={true}>
-        <div class="auth-page">
+        <main class="auth-page">
           <form class="card auth-card stack" onSubmit={submit} noValidate aria-labelledby="login-title">
             <div class="auth-brand">
               <span class="brand-mark" aria-hidden="true" />
@@ -113,7 +113,7 @@ export function LoginPage() {
               {busy() ? 'Signing in…' : waitSeconds() > 0 ? `Wait ${clock(waitSeconds())}` : 'Sign in'}
             </button>
           </form>
-        </div>
+        </main>
       </Match>
     </Switch>
   );

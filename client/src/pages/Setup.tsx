@@ -61,7 +61,7 @@ export function SetupPage() {
         <Navigate href={me() ? '/queue' : '/login'} />
       </Match>
       <Match when={true}>
-        <div class="auth-page">
+        <main class="auth-page">
           <form class="card auth-card stack" onSubmit={submit} noValidate aria-labelledby="setup-title">
             <div class="auth-brand">
               <span class="brand-mark" aria-hidden="true" />
@@ -124,7 +124,7 @@ export function SetupPage() {
               {busy() ? 'Creating administrator…' : 'Create administrator'}
             </button>
           </form>
-        </div>
+        </main>
       </Match>
     </Switch>
   );

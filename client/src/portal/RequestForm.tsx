@@ -63,7 +63,8 @@ export function RequestForm(props: RequestFormProps) {
 
   return (
     <form ref={form} class="card stack request-form" onSubmit={submit} noValidate aria-labelledby={`${formId}-title`}>
-      <h2 id={`${formId}-title`}>{title()}</h2>
+      {/* The form is all this view shows: its title is the page's heading. */}
+      <h1 id={`${formId}-title`}>{title()}</h1>
       <p class="muted">
         <Show when={props.fields.length} fallback="Send your request; an engineer will answer here.">
           Tell us who you are, so the engineer knows whom they are helping.
