@@ -58,7 +58,7 @@ describe('agent and the real server', () => {
     const viewer = await TestViewer.open(server, team.sessionId, team.owner.client.cookieHeader);
     try {
       await waitUntil(() => agent.connection.state === 'online', 'the agent online');
-      expect(agent.connection.welcome?.session).toEqual({ id: team.sessionId, desk: expect.any(String) });
+      expect(agent.connection.welcome?.session).toEqual({ id: team.sessionId, desk: expect.any(String), recording: 'always' });
       await waitUntil(() => viewer.messages.some((m) => m.type === 'consent' && m.granted.join() === 'view,control') || viewer.hello.consent?.join() === 'view,control', 'the consent at the viewer');
       await waitUntil(() => viewer.shows(screen()), 'the screen at the viewer, bit-exact', 15_000);
       expect(viewer.decodeErrors).toEqual([]);
