@@ -2,10 +2,11 @@
 // node_modules anywhere above it, a clean environment, a real port. Proves that the console, migrations,
 // API docs, native addon and sharp (with libvips) all live inside dist/tessera, and that the agent binary
 // connects to it.
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
@@ -191,6 +192,15 @@ describe('single binaries', () => {
       expect(asset.status, path).toBe(200);
       expect(asset.headers.get('content-type'), path).toMatch(path.endsWith('.js') ? /javascript/ : /css/);
       expect((await asset.text()).length, path).toBeGreaterThan(100);
+    }
+    // the build's precompressed variants are embedded too, and decode to the same file
+    for (const [accept, encoding] of [['br', 'br'], ['gzip', 'gzip'], ['identity', null]] as const) {
+      const raw = await fetch(base + scripts[0]!, { headers: { 'accept-encoding': accept }, decompress: false } as RequestInit);
+      expect(raw.headers.get('content-encoding'), accept).toBe(encoding);
+      expect(raw.headers.get('content-type'), accept).toMatch(/javascript/);
+      const body = Buffer.from(await raw.arrayBuffer());
+      const decoded = encoding === 'br' ? brotliDecompressSync(body) : encoding === 'gzip' ? gunzipSync(body) : body;
+      expect(decoded.equals(readFileSync(join(REPO, 'client', 'dist', scripts[0]!))), accept).toBe(true);
     }
     // a console route on reload gets the same page
     expect(await (await fetch(`${base}/admin/desks`)).text()).toBe(html);
