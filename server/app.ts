@@ -89,7 +89,13 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(collaborationRoutes(ctx, auth, hub, presence))
     .use(expertRoutes(ctx, auth))
     .use(fileRoutes(ctx, auth))
-    .use(portalRoutes(ctx, auth, presence, { policy: (deskId) => desktops.policies.of(deskId), now: (id) => desktops.get(id)?.recording ?? false }))
+    .use(
+      portalRoutes(ctx, auth, presence, {
+        policy: (deskId) => desktops.policies.of(deskId),
+        recordingNow: (id) => desktops.get(id)?.recording ?? false,
+        agentConnected: (id) => desktops.get(id)?.agentConnected ?? false,
+      }),
+    )
     .use(embedRoutes(ctx, auth))
     .use(supportAdminRoutes(ctx, auth))
     .use(agentRoutes(ctx, auth, agents, desktops))

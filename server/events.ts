@@ -25,6 +25,8 @@ export interface EventMap {
   'session-log': { sessionId: number; entry: import('./protocol/support.ts').SessionLogEntry };
   /** A session's screen recording started or stopped (the customer is told at once). */
   'recording-changed': { sessionId: number; on: boolean };
+  /** A session's agent connected or went away. */
+  'session-agent-changed': { sessionId: number; online: boolean };
 }
 
 export class Events {

@@ -27,13 +27,15 @@ export const CUSTOMER_HEADER = 'x-tessera-customer';
 const MINUTE = 60_000;
 
 /** The customers' side: portal configuration, requests, access codes, and the customer's live chat socket. */
-/** What the portal says about recording: the desk's policy, and whether the relay records the session now. */
-export interface PortalRecording {
+/** What the portal says about the live desktop: the desk's recording policy, whether the relay records the
+ * session now, and whether the session's agent is connected. */
+export interface PortalDesktop {
   policy(deskId: number | null): RecordingPolicy;
-  now(sessionId: number): boolean;
+  recordingNow(sessionId: number): boolean;
+  agentConnected(sessionId: number): boolean;
 }
 
-export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTracker, recording: PortalRecording) {
+export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTracker, desktop: PortalDesktop) {
   const sessions = new SessionStore(ctx.db);
   const codes = new AccessCodes(ctx.db);
   const fields = new IdentityFields(ctx.db);
@@ -65,8 +67,9 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
       // After the session: the provider's own survey when set, else the built-in one (once).
       surveyUrl: ended ? settings.get().surveyUrl || null : null,
       surveyDone: sessions.hasSurvey(s.id),
-      recording: recording.policy(s.deskId),
-      recordingNow: recording.now(s.id),
+      recording: desktop.policy(s.deskId),
+      recordingNow: desktop.recordingNow(s.id),
+      agentConnected: desktop.agentConnected(s.id),
     };
   }
 
@@ -81,10 +84,12 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
     if (customerSees(entry)) pushToCustomer(sessionId, { type: 'log', entries: [entry] });
   });
   ctx.events.on('file-progress', (p) => pushToCustomer(p.sessionId, { type: 'file-progress', ...p }));
-  ctx.events.on('recording-changed', ({ sessionId }) => {
+  const pushSession = ({ sessionId }: { sessionId: number }) => {
     const s = sessions.get(sessionId);
     if (s) pushToCustomer(sessionId, { type: 'session', session: portalSession(s) });
-  });
+  };
+  ctx.events.on('recording-changed', pushSession);
+  ctx.events.on('session-agent-changed', pushSession);
   ctx.events.on('support-changed', () => {
     for (const id of customerSockets.keys()) {
       const s = sessions.get(id);
@@ -111,7 +116,7 @@ export function portalRoutes(ctx: AppContext, auth: Auth, presence: PresenceTrac
           fields: fields
             .list()
             .filter((f) => f.shown)
-            .map((f) => ({ slot: f.slot, label: f.label, type: f.type, required: f.required, maxLength: f.maxLength, pattern: f.pattern })),
+            .map((f) => ({ slot: f.slot, label: f.label, type: f.type, required: f.required, maxLength: f.maxLength, pattern: f.pattern, example: f.example })),
           desks: desks.list().map((d) => ({ id: d.id, name: d.name, online: deskOnline(d.id) })),
         };
       },

@@ -10,10 +10,10 @@ import { IdentityFields, type IdentityField } from '../support/identityFields.ts
 import { MAX_CHAT_CHARS } from '../support/routes.ts';
 
 const FIELDS: IdentityField[] = [
-  { slot: 1, shown: true, required: true, label: 'Name', type: 'text', maxLength: 20, pattern: '', crmUrl: '' },
-  { slot: 2, shown: true, required: false, label: 'E-mail', type: 'email', maxLength: 40, pattern: '', crmUrl: '' },
-  { slot: 3, shown: true, required: false, label: 'Phone', type: 'phone', maxLength: 20, pattern: '', crmUrl: '' },
-  { slot: 4, shown: true, required: true, label: 'Customer number', type: 'number', maxLength: 8, pattern: '\\d{5}', crmUrl: '' },
+  { slot: 1, shown: true, required: true, label: 'Name', type: 'text', maxLength: 20, pattern: '', example: '', crmUrl: '' },
+  { slot: 2, shown: true, required: false, label: 'E-mail', type: 'email', maxLength: 40, pattern: '', example: '', crmUrl: '' },
+  { slot: 3, shown: true, required: false, label: 'Phone', type: 'phone', maxLength: 20, pattern: '', example: '', crmUrl: '' },
+  { slot: 4, shown: true, required: true, label: 'Customer number', type: 'number', maxLength: 8, pattern: '\\d{5}', example: '12345', crmUrl: '' },
 ];
 
 const INPUTS: Record<string, string>[] = [

@@ -11,6 +11,8 @@ export interface IdentityFieldPublic {
   required: boolean;
   maxLength: number;
   pattern: string;
+  /** A right value (the format told to the customer), '' for none. */
+  example: string;
 }
 
 /** A customer-entered value with its field label and, when configured, the CRM lookup link. */
@@ -97,6 +99,8 @@ export interface PortalSession {
   /** The desk's recording policy (said before the customer shares the screen), and whether it is recorded now. */
   recording: RecordingPolicy;
   recordingNow: boolean;
+  /** The support app is connected to this session (the page then stops offering the download). */
+  agentConnected: boolean;
 }
 
 export interface FileProgress {

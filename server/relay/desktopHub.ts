@@ -94,6 +94,7 @@ export class DesktopHub {
         },
         recordingPolicy: () => this.policies.of(this.sessions.get(sessionId)?.deskId ?? null),
         recordingChanged: (on) => this.ctx.events.emit('recording-changed', { sessionId, on }),
+        agentChanged: (online) => this.ctx.events.emit('session-agent-changed', { sessionId, online }),
         pictures: this.pictures,
         maxBufferedBytes: this.ctx.config.viewerBufferBytes,
         maxScreenPixels: this.ctx.config.maxScreenPixels,

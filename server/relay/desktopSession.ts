@@ -36,6 +36,8 @@ export interface DesktopSessionHooks {
   recordingPolicy(): RecordingPolicy;
   /** The recording started or stopped. */
   recordingChanged?(on: boolean): void;
+  /** The session's agent connected or went away (the customer's page stops or starts offering the app). */
+  agentChanged?(online: boolean): void;
   /** Where the session's decoded picture lives (off the relay thread). */
   pictures: PicturePool;
   maxBufferedBytes: number;
@@ -142,6 +144,7 @@ export class DesktopSession {
     this.received = 0;
     this.hooks.log('agent', `connected (${describe})`);
     this.broadcast({ type: 'agent', online: true });
+    this.hooks.agentChanged?.(true);
     return null;
   }
 
@@ -163,6 +166,7 @@ export class DesktopSession {
     this.relay.agentGone();
     this.hooks.log('agent', 'left');
     this.broadcast({ type: 'agent', online: false });
+    this.hooks.agentChanged?.(false);
     if (this.consent.length) {
       this.consent = [];
       this.broadcast({ type: 'consent', granted: [] });

@@ -2,7 +2,7 @@ import { Elysia, t } from 'elysia';
 import { oneOf } from '../http/oneOf.ts';
 import type { Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
-import { crmUrlProblem, FIELD_TYPES, IdentityFields, patternProblem } from './identityFields.ts';
+import { crmUrlProblem, exampleProblem, FIELD_TYPES, IdentityFields, patternProblem } from './identityFields.ts';
 import { PortalSettings } from './portalSettings.ts';
 import { MAX_QUICK_TEXTS, QuickTexts } from './quickTexts.ts';
 import { apiTag } from '../docs/tags.ts';
@@ -20,6 +20,7 @@ export function supportAdminRoutes(ctx: AppContext, auth: Auth) {
     type: oneOf(FIELD_TYPES),
     maxLength: t.Integer({ minimum: 1, maximum: 500 }),
     pattern: t.String({ maxLength: 200 }),
+    example: t.String({ maxLength: 60 }),
     crmUrl: t.String({ maxLength: 500 }),
   });
 
@@ -32,12 +33,12 @@ export function supportAdminRoutes(ctx: AppContext, auth: Auth) {
         const slots = body.map((f) => f.slot).sort();
         if (slots.join() !== '1,2,3,4') return status(422, { error: 'send all four fields, slots 1 to 4, once each' });
         for (const f of body) {
-          const problem = patternProblem(f.pattern) ?? crmUrlProblem(f.crmUrl);
+          const problem = patternProblem(f.pattern) ?? exampleProblem(f.pattern, f.example) ?? crmUrlProblem(f.crmUrl);
           if (problem) return status(422, { error: `field ${f.slot} (${f.label}): ${problem}` });
           if (f.required && !f.shown) return status(422, { error: `field ${f.slot} (${f.label}): a required field must be shown` });
           if (!f.label.trim()) return status(422, { error: `field ${f.slot}: label must not be blank` });
         }
-        fields.save(body.map((f) => ({ ...f, label: f.label.trim() })));
+        fields.save(body.map((f) => ({ ...f, label: f.label.trim(), example: f.example.trim() })));
         return fields.list();
       },
       { access: { role: 'admin', scope: 'org:write' }, body: t.Array(field, { minItems: 4, maxItems: 4 }) },

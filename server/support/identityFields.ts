@@ -16,6 +16,8 @@ export interface IdentityField {
   maxLength: number;
   /** A regular expression the whole value must match ('' for none). */
   pattern: string;
+  /** A right value, shown to the customer when there is a pattern ('' for none). */
+  example: string;
   /** A CRM lookup address with `{value}` where the value goes ('' for none). */
   crmUrl: string;
 }
@@ -28,6 +30,7 @@ interface FieldRow {
   type: FieldType;
   max_length: number;
   pattern: string;
+  example: string;
   crm_url: string;
 }
 
@@ -47,6 +50,19 @@ export function patternProblem(pattern: string): string | null {
   } catch (e) {
     return `pattern is not a valid regular expression: ${(e as Error).message}`;
   }
+}
+
+/** With a pattern, the admin gives an example that matches it: customers are told the format by it. */
+export function exampleProblem(pattern: string, example: string): string | null {
+  if (!pattern) return null;
+  if (!example.trim()) return 'give an example of a right value (customers see it when their value has the wrong format)';
+  if (patternProblem(pattern)) return null;
+  return new RegExp(`^(?:${pattern})$`, 'u').test(example.trim()) ? null : 'the example does not match the pattern';
+}
+
+/** What a customer is told when a value does not match the field's pattern. */
+export function formatProblem(field: Pick<IdentityField, 'label' | 'example'>): string {
+  return field.example ? `${field.label} must look like ${field.example}` : `${field.label} is not in the format the support team expects`;
 }
 
 export function crmUrlProblem(url: string): string | null {
@@ -76,18 +92,19 @@ export class IdentityFields {
         type: r.type,
         maxLength: r.max_length,
         pattern: r.pattern,
+        example: r.example,
         crmUrl: r.crm_url,
       }));
   }
 
   save(fields: IdentityField[]): void {
     const update = this.db.query(
-      `UPDATE identity_fields SET shown = ?, required = ?, label = ?, type = ?, max_length = ?, pattern = ?, crm_url = ?
-       WHERE slot = ?`,
+      `UPDATE identity_fields SET shown = ?, required = ?, label = ?, type = ?, max_length = ?, pattern = ?, example = ?,
+       crm_url = ? WHERE slot = ?`,
     );
     this.db.transaction(() => {
       for (const f of fields)
-        update.run(f.shown ? 1 : 0, f.required ? 1 : 0, f.label, f.type, f.maxLength, f.pattern, f.crmUrl, f.slot);
+        update.run(f.shown ? 1 : 0, f.required ? 1 : 0, f.label, f.type, f.maxLength, f.pattern, f.example, f.crmUrl, f.slot);
     })();
   }
 
@@ -119,7 +136,7 @@ export class IdentityFields {
         continue;
       }
       if (field.pattern && !new RegExp(`^(?:${field.pattern})$`, 'u').test(value)) {
-        problems.push(`${field.label} has the wrong format`);
+        problems.push(formatProblem(field));
         continue;
       }
       values[String(field.slot)] = value;

@@ -279,15 +279,22 @@ describe('identity field settings', () => {
     server = await startTestServer();
     const admin = await setupAdmin(server);
     const fields = (await admin.get('/api/admin/identity-fields')).json as Array<Record<string, unknown>>;
-    const withCrm = fields.map((f) => (f.slot === 4 ? { ...f, shown: true, pattern: 'C-\\d{4}', crmUrl: 'https://crm.example/find?q={value}' } : f));
+    const withCrm = fields.map((f) => (f.slot === 4 ? { ...f, shown: true, pattern: 'C-\\d{4}', example: 'C-1234', crmUrl: 'https://crm.example/find?q={value}' } : f));
     expect((await admin.put('/api/admin/identity-fields', withCrm.map((f) => (f.slot === 4 ? { ...f, pattern: '(' } : f)))).status).toBe(422);
     expect((await admin.put('/api/admin/identity-fields', withCrm.map((f) => (f.slot === 4 ? { ...f, crmUrl: 'https://crm.example/' } : f)))).json.error).toMatch(/\{value\}/);
     expect((await admin.put('/api/admin/identity-fields', withCrm.slice(0, 3))).status).toBe(422);
+    // A pattern needs an example customers can read, and the example must match it; nothing is saved otherwise.
+    const noExample = await admin.put('/api/admin/identity-fields', withCrm.map((f) => (f.slot === 4 ? { ...f, example: ' ' } : f)));
+    expect([noExample.status, noExample.json.error]).toEqual([422, expect.stringMatching(/give an example/)]);
+    const badExample = await admin.put('/api/admin/identity-fields', withCrm.map((f) => (f.slot === 4 ? { ...f, example: 'C-12' } : f)));
+    expect([badExample.status, badExample.json.error]).toEqual([422, expect.stringMatching(/does not match the pattern/)]);
+    expect((await admin.put('/api/admin/identity-fields', withCrm.map((f) => (f.slot === 4 ? { ...f, example: 'x'.repeat(61) } : f)))).status).toBe(422);
+    expect(((await admin.get('/api/admin/identity-fields')).json as Array<{ slot: number; pattern: string }>)[3]!.pattern).toBe('');
     expect((await admin.put('/api/admin/identity-fields', withCrm)).status).toBe(200);
 
     const online = await goOnline(admin);
     const wrong = await customer(server).post('/api/portal/requests', { channel: 'chat', fields: { '1': 'Pat', '4': 'X-1' } });
-    expect(wrong.json.error).toMatch(/Customer number has the wrong format/);
+    expect(wrong.json.error).toMatch(/Customer number must look like C-1234/);
     const ok = await customer(server).post('/api/portal/requests', { channel: 'chat', fields: { '1': 'Pat', '4': 'C-1234' } });
     expect(ok.status).toBe(200);
     const item = ((await admin.get('/api/queue')).json as Array<{ customer: Array<{ crmLink: string | null }> }>)[0]!;

@@ -18,6 +18,8 @@ export interface IdentityField {
   type: FieldType;
   maxLength: number;
   pattern: string;
+  /** A right value, required with a pattern: customers are told the format by it. */
+  example: string;
   crmUrl: string;
 }
 

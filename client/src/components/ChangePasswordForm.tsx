@@ -3,7 +3,8 @@ import { createSignal } from 'solid-js';
 import { api } from '../api/endpoints.ts';
 import { errorMessage } from '../api/http.ts';
 import { me } from '../lib/session.ts';
-import { ErrorMessage, MIN_PASSWORD_LENGTH, passwordProblem, TextField } from './ui.tsx';
+import { createFieldErrors } from '../lib/fieldErrors.ts';
+import { confirmProblem, ErrorMessage, newPasswordProblem, passwordHint, TextField } from './ui.tsx';
 
 export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: string }) {
   const [current, setCurrent] = createSignal('');
@@ -12,12 +13,18 @@ export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: st
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
 
+  const problems = createFieldErrors(() => ({
+    current: current() ? null : 'Enter your current password.',
+    next:
+      newPasswordProblem(next(), me()?.username)?.replace('the username', 'your username') ??
+      (next() === current() ? 'The new password must differ from the current one.' : null),
+    confirm: confirmProblem(next(), confirm()),
+  }));
+
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    if (!current()) return setError('Enter your current password.');
-    const problem = passwordProblem(next(), confirm(), me()?.username);
-    if (problem) return setError(problem);
-    if (next() === current()) return setError('The new password must differ from the current one.');
+    setError(null);
+    if (!problems.check(e.currentTarget as HTMLFormElement)) return;
     setBusy(true);
     setError(null);
     try {
@@ -25,6 +32,7 @@ export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: st
       setCurrent('');
       setNext('');
       setConfirm('');
+      problems.reset();
       props.onDone();
     } catch (err) {
       setError(errorMessage(err));
@@ -41,14 +49,16 @@ export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: st
         autocomplete="current-password"
         value={current()}
         onInput={(e) => setCurrent(e.currentTarget.value)}
+        error={problems.at('current')}
       />
       <TextField
         label="New password"
         type="password"
         autocomplete="new-password"
-        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+        hint={passwordHint('your username')}
         value={next()}
         onInput={(e) => setNext(e.currentTarget.value)}
+        error={problems.at('next')}
       />
       <TextField
         label="Confirm new password"
@@ -56,6 +66,7 @@ export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: st
         autocomplete="new-password"
         value={confirm()}
         onInput={(e) => setConfirm(e.currentTarget.value)}
+        error={problems.at('confirm')}
       />
       <ErrorMessage error={error()} />
       <div class="actions start">

@@ -250,10 +250,21 @@ export function Avatar(props: { id: number; name: string; hasAvatar?: boolean; v
 /** Password rules shared by every form that sets one. */
 export const MIN_PASSWORD_LENGTH = 10;
 
-export function passwordProblem(password: string, confirm?: string, username?: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
-  if (username && password.toLowerCase().includes(username.trim().toLowerCase()))
+/** What a password field says about the rules, the same on every form that sets one. */
+export function passwordHint(subject: 'the username' | 'your username' = 'the username'): string {
+  return `At least ${MIN_PASSWORD_LENGTH} characters, not containing ${subject}.`;
+}
+
+/** The problem with a new password on its own (the confirmation is checked by confirmProblem), or null. */
+export function newPasswordProblem(password: string, username?: string): string | null {
+  if (!password) return 'Enter a password.';
+  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters (${password.length} so far).`;
+  if (username?.trim() && password.toLowerCase().includes(username.trim().toLowerCase()))
     return 'The password must not contain the username.';
-  if (confirm !== undefined && password !== confirm) return 'The two passwords do not match.';
   return null;
+}
+
+export function confirmProblem(password: string, confirm: string): string | null {
+  if (!confirm) return 'Enter the password again.';
+  return password === confirm ? null : 'The two passwords do not match.';
 }

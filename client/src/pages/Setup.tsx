@@ -3,7 +3,8 @@ import { Navigate, useNavigate } from '@solidjs/router';
 import { createSignal, Match, onMount, Switch } from 'solid-js';
 import { api } from '../api/endpoints.ts';
 import { errorMessage } from '../api/http.ts';
-import { ErrorMessage, MIN_PASSWORD_LENGTH, passwordProblem, TextField } from '../components/ui.tsx';
+import { confirmProblem, ErrorMessage, newPasswordProblem, passwordHint, TextField } from '../components/ui.tsx';
+import { createFieldErrors } from '../lib/fieldErrors.ts';
 import { boot, markSetupDone, me, setMe } from '../lib/session.ts';
 
 export function SetupPage() {
@@ -15,27 +16,23 @@ export function SetupPage() {
   const [confirm, setConfirm] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  const [touched, setTouched] = createSignal(false);
 
   onMount(() => {
     document.title = 'Set up · Tessera';
   });
 
-  const problem = () => {
-    if (!token().trim()) return 'Enter the setup token from the server console.';
-    if (!username().trim()) return 'Choose a username for the administrator.';
-    if (!displayName().trim()) return 'Enter a display name.';
-    return passwordProblem(password(), confirm(), username());
-  };
+  const problems = createFieldErrors(() => ({
+    token: token().trim() ? null : 'Enter the setup token from the server console.',
+    username: username().trim() ? null : 'Choose a username for the administrator.',
+    displayName: displayName().trim() ? null : 'Enter a display name.',
+    password: newPasswordProblem(password(), username()),
+    confirm: confirmProblem(password(), confirm()),
+  }));
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    setTouched(true);
-    const p = problem();
-    if (p) {
-      setError(p);
-      return;
-    }
+    setError(null);
+    if (!problems.check(e.currentTarget as HTMLFormElement)) return;
     setBusy(true);
     setError(null);
     try {
@@ -79,6 +76,7 @@ export function SetupPage() {
               spellcheck={false}
               value={token()}
               onInput={(e) => setToken(e.currentTarget.value)}
+              error={problems.at('token')}
               autofocus
               required
             />
@@ -88,6 +86,7 @@ export function SetupPage() {
               autocomplete="username"
               value={username()}
               onInput={(e) => setUsername(e.currentTarget.value)}
+              error={problems.at('username')}
               required
             />
             <TextField
@@ -97,6 +96,7 @@ export function SetupPage() {
               hint="Shown to other engineers and customers."
               value={displayName()}
               onInput={(e) => setDisplayName(e.currentTarget.value)}
+              error={problems.at('displayName')}
               required
             />
             <TextField
@@ -104,9 +104,10 @@ export function SetupPage() {
               name="password"
               type="password"
               autocomplete="new-password"
-              hint={`At least ${MIN_PASSWORD_LENGTH} characters, not containing the username.`}
+              hint={passwordHint()}
               value={password()}
               onInput={(e) => setPassword(e.currentTarget.value)}
+              error={problems.at('password')}
               required
             />
             <TextField
@@ -116,7 +117,7 @@ export function SetupPage() {
               autocomplete="new-password"
               value={confirm()}
               onInput={(e) => setConfirm(e.currentTarget.value)}
-              error={touched() && confirm() && confirm() !== password() ? 'The two passwords do not match.' : null}
+              error={problems.at('confirm')}
               required
             />
             <ErrorMessage error={error()} />

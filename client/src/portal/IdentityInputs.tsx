@@ -24,6 +24,8 @@ export function IdentityInputs(props: IdentityInputsProps) {
         const key = String(field.slot);
         const kind = inputKind(field.type);
         const problem = () => props.problems()[key];
+        const hintId = `${id}-hint`;
+        const describedBy = () => [field.example ? hintId : '', problem() ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
         return (
           <div class="field">
             <label for={id}>
@@ -43,7 +45,7 @@ export function IdentityInputs(props: IdentityInputsProps) {
               required={field.required}
               aria-required={field.required}
               aria-invalid={problem() ? true : undefined}
-              aria-describedby={problem() ? `${id}-error` : undefined}
+              aria-describedby={describedBy()}
               value={props.values()[key] ?? ''}
               onInput={(e) => {
                 const value = e.currentTarget.value;
@@ -55,6 +57,11 @@ export function IdentityInputs(props: IdentityInputsProps) {
                 if (props.touched()) props.setProblems((p) => ({ ...p, [key]: fieldProblem(field, e.currentTarget.value) ?? '' }));
               }}
             />
+            <Show when={field.example}>
+              <p class="hint" id={hintId}>
+                For example: {field.example}
+              </p>
+            </Show>
             <Show when={problem()}>
               <p class="field-error" id={`${id}-error`}>
                 {problem()}

@@ -4,7 +4,7 @@ import type { PortalSession } from '../../../server/protocol/support.ts';
 import { flush, mount } from '../test/dom.ts';
 import { RecordingNotice } from './RecordingNotice.tsx';
 
-const base: PortalSession = { id: 1, status: 'active', channel: 'remote', engineer: 'Eve', surveyUrl: null, surveyDone: false, recording: 'always', recordingNow: false };
+const base: PortalSession = { id: 1, status: 'active', channel: 'remote', engineer: 'Eve', surveyUrl: null, surveyDone: false, recording: 'always', recordingNow: false, agentConnected: false };
 const notice = (root: HTMLElement) => root.querySelector<HTMLElement>('[data-testid="recording-notice"]');
 
 describe('the recording notice in the portal', () => {

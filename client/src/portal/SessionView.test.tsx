@@ -5,7 +5,7 @@ import { flush, mount } from '../test/dom.ts';
 import type { CustomerSession } from './customerSession.ts';
 import { SessionView } from './SessionView.tsx';
 
-const session = (status: PortalSession['status']): PortalSession => ({ id: 7, status, channel: 'chat', engineer: 'Erin', surveyUrl: null, surveyDone: true, recording: 'never', recordingNow: false });
+const session = (status: PortalSession['status']): PortalSession => ({ id: 7, status, channel: 'chat', engineer: 'Erin', surveyUrl: null, surveyDone: true, recording: 'never', recordingNow: false, agentConnected: false });
 
 function fakeLive(status: PortalSession['status']): CustomerSession {
   const [s] = createSignal(session(status));
@@ -20,6 +20,25 @@ afterEach(() => {
   cleanup = null;
   document.body.innerHTML = '';
   vi.unstubAllGlobals();
+});
+
+describe('SessionView remote assistance', () => {
+  it('offers the app until the agent connects, then says it is connected instead', async () => {
+    const [s, setS] = createSignal<PortalSession>({ ...session('active'), channel: 'remote' });
+    const live: CustomerSession = { ...fakeLive('active'), session: s };
+    const view = mount(() => <SessionView live={live} token="t" deskName={null} onLeave={() => {}} />);
+    cleanup = view.unmount;
+    await flush();
+    expect(view.container.querySelector('[data-testid="agent-download"]')).not.toBeNull();
+    expect(view.container.querySelector('[data-testid="agent-connected"]')).toBeNull();
+    setS({ ...s(), agentConnected: true });
+    await flush();
+    expect(view.container.querySelector('[data-testid="agent-download"]')).toBeNull();
+    expect(view.container.querySelector('[data-testid="agent-connected"]')?.textContent).toMatch(/support app is connected/);
+    setS({ ...s(), agentConnected: false });
+    await flush();
+    expect(view.container.querySelector('[data-testid="agent-download"]')).not.toBeNull();
+  });
 });
 
 describe('SessionView focus', () => {

@@ -80,7 +80,20 @@ export function SessionView(props: { live: CustomerSession; token: string; deskN
         {/* The server hands out the support app only once an engineer has taken the request. */}
         <RecordingNotice session={s()} />
         <Show when={s().channel === 'remote' && s().status === 'active'}>
-          <AgentDownload token={props.token} />
+          <Show
+            when={!s().agentConnected}
+            fallback={
+              <div class="notice remote-notice" role="status" data-testid="agent-connected">
+                <h2>Remote assistance</h2>
+                <p>
+                  The support app is connected. It asks you before the engineer may see or control anything, and its{' '}
+                  <strong>Stop all</strong> button ends the sharing at any time.
+                </p>
+              </div>
+            }
+          >
+            <AgentDownload token={props.token} />
+          </Show>
         </Show>
         <Show when={props.live.link() === 'reconnecting'}>
           <p class="connection-note" role="status">

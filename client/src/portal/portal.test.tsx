@@ -23,9 +23,9 @@ afterEach(() => {
 });
 
 const FIELDS: IdentityFieldPublic[] = [
-  { slot: 1, label: 'Name', type: 'text', required: true, maxLength: 50, pattern: '' },
-  { slot: 2, label: 'E-mail', type: 'email', required: false, maxLength: 100, pattern: '' },
-  { slot: 4, label: 'Customer number', type: 'number', required: true, maxLength: 8, pattern: '\\d{5}' },
+  { slot: 1, label: 'Name', type: 'text', required: true, maxLength: 50, pattern: '', example: '' },
+  { slot: 2, label: 'E-mail', type: 'email', required: false, maxLength: 100, pattern: '', example: '' },
+  { slot: 4, label: 'Customer number', type: 'number', required: true, maxLength: 8, pattern: '\\d{5}', example: '12345' },
 ];
 
 const entry = (id: number, actor: string, name: string, text: string, kind = 'chat'): SessionLogEntry => ({
@@ -42,7 +42,7 @@ describe('identity field checks', () => {
     expect(checkFields(FIELDS, {}).problems).toEqual({ '1': 'Name is required', '4': 'Customer number is required' });
     expect(checkFields(FIELDS, { '1': 'Pat', '2': 'pat@', '4': '12' }).problems).toEqual({
       '2': 'E-mail must be an e-mail address',
-      '4': 'Customer number has the wrong format',
+      '4': 'Customer number must look like 12345',
     });
     expect(checkFields(FIELDS, { '1': ' Pat ', '2': '', '4': '12345' })).toEqual({ values: { '1': 'Pat', '4': '12345' }, problems: {} });
   });
@@ -100,7 +100,7 @@ describe('RequestForm', () => {
   });
 
   it('shows the server’s refusal: per field for a 422, as a message otherwise', async () => {
-    let answer: Error = new ApiError(422, 'Customer number has the wrong format');
+    let answer: Error = new ApiError(422, 'Customer number must look like 12345');
     const view = mount(() => (
       <RequestForm
         fields={FIELDS}
@@ -152,8 +152,8 @@ describe('AccessCodeForm', () => {
   it('asks the identity fields once the code is complete, at the field, before anything is sent', async () => {
     const onSubmit = vi.fn(async (_code: string, _fields: Record<string, string>) => {});
     const asked = [
-      { slot: 1, label: 'Name', type: 'text', required: true, maxLength: 100, pattern: '' },
-      { slot: 2, label: 'E-mail', type: 'email', required: false, maxLength: 100, pattern: '' },
+      { slot: 1, label: 'Name', type: 'text', required: true, maxLength: 100, pattern: '', example: '' },
+      { slot: 2, label: 'E-mail', type: 'email', required: false, maxLength: 100, pattern: '', example: '' },
     ] as const;
     const view = mount(() => <AccessCodeForm fields={[...asked]} onSubmit={onSubmit} />);
     cleanup = view.unmount;
@@ -253,7 +253,7 @@ describe('Survey', () => {
 
 
 describe('customer session', () => {
-  const queued: PortalSession = { id: 7, status: 'queued', channel: 'chat', engineer: null, surveyUrl: null, surveyDone: false, recording: 'always', recordingNow: false };
+  const queued: PortalSession = { id: 7, status: 'queued', channel: 'chat', engineer: null, surveyUrl: null, surveyDone: false, recording: 'always', recordingNow: false, agentConnected: false };
 
   it('goes live when the engineer takes the request, catches up after a drop, and stops at the end', async () => {
     FakeSocket.all = [];

@@ -10,6 +10,11 @@ const TYPE_CHECKS: Record<IdentityFieldPublic['type'], { test: RegExp; says: str
   number: { test: /^-?\d+(\.\d+)?$/, says: 'must be a number' },
 };
 
+/** What a customer is told when a value does not match the field's pattern (as the server says it). */
+export function formatProblem(field: Pick<IdentityFieldPublic, 'label' | 'example'>): string {
+  return field.example ? `${field.label} must look like ${field.example}` : `${field.label} is not in the format the support team expects`;
+}
+
 /** The problem with one field's value, in the server's words, or null when it is fine. */
 export function fieldProblem(field: IdentityFieldPublic, raw: string): string | null {
   const value = raw.trim();
@@ -24,7 +29,7 @@ export function fieldProblem(field: IdentityFieldPublic, raw: string): string | 
     } catch {
       return null; // the server refuses such patterns when they are saved; let it judge
     }
-    if (!pattern.test(value)) return `${field.label} has the wrong format`;
+    if (!pattern.test(value)) return formatProblem(field);
   }
   return null;
 }

@@ -5,8 +5,8 @@ import { byLabel, byRole, flush, mount, submit, type } from '../../test/dom.ts';
 import { EditCustomerDialog } from './EditCustomer.tsx';
 
 const FIELDS: IdentityFieldPublic[] = [
-  { slot: 1, label: 'Name', type: 'text', required: true, maxLength: 100, pattern: '' },
-  { slot: 2, label: 'E-mail', type: 'email', required: false, maxLength: 200, pattern: '' },
+  { slot: 1, label: 'Name', type: 'text', required: true, maxLength: 100, pattern: '', example: '' },
+  { slot: 2, label: 'E-mail', type: 'email', required: false, maxLength: 200, pattern: '', example: '' },
 ];
 
 describe('editing the customer details of a session', () => {

@@ -67,6 +67,37 @@ describe('EngineerForm', () => {
     expect(container.querySelector('.rule')?.classList.contains('rule-broken')).toBe(true);
   });
 
+  it('shows each problem at its field, focuses the first, and drops it as soon as the field is right', async () => {
+    const { container, form, onSubmit } = setup();
+    check(byLabel(byRole(container, 'group', 'Desks'), 'General'));
+    submit(form);
+    await flush();
+    expect(onSubmit).not.toHaveBeenCalled();
+    const username = byLabel(container, 'Username');
+    expect(username.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = username.getAttribute('aria-describedby')!.split(' ');
+    const error = describedBy.map((id) => container.ownerDocument.getElementById(id)).find((el) => el?.classList.contains('field-error'));
+    expect(error?.textContent).toBe('Enter a username.');
+    expect(container.ownerDocument.activeElement).toBe(username);
+    expect(byLabel(container, 'Initial password').getAttribute('aria-invalid')).toBe('true');
+    // No banner repeating the first problem.
+    expect(container.querySelector('.error-message')).toBeNull();
+    type(username, 'erin');
+    await flush();
+    expect(queryText(container, 'Enter a username.')).toBe(false);
+    expect(username.getAttribute('aria-invalid')).toBeNull();
+    // The password rule now names the username just typed.
+    type(byLabel(container, 'Initial password'), 'erin-is-here-1');
+    await flush();
+    expect(queryText(container, 'The password must not contain the username.')).toBe(true);
+  });
+
+  it('says the password rule, username included, before anything is typed', () => {
+    const { container } = setup();
+    const hintId = byLabel(container, 'Initial password').getAttribute('aria-describedby')!;
+    expect(container.ownerDocument.getElementById(hintId)?.textContent).toMatch(/At least 10 characters, not containing the username/);
+  });
+
   it('submits the chosen desks and stations', async () => {
     const { container, form, onSubmit } = setup();
     fillBasics(container);

@@ -3,7 +3,8 @@ import { createSignal, Show } from 'solid-js';
 import type { Desk, Engineer, Station } from '../../../../server/protocol/api.ts';
 import { ROLES, type Role } from '../../../../server/protocol/roles.ts';
 import { errorMessage } from '../../api/http.ts';
-import { CheckboxGroup, ErrorMessage, MIN_PASSWORD_LENGTH, passwordProblem, SelectField, TextField } from '../../components/ui.tsx';
+import { CheckboxGroup, ErrorMessage, newPasswordProblem, passwordHint, SelectField, TextField } from '../../components/ui.tsx';
+import { createFieldErrors, type Problems } from '../../lib/fieldErrors.ts';
 
 export interface EngineerFormValues {
   username: string;
@@ -29,19 +30,29 @@ export const ROLE_HINTS: Record<Role, string> = {
 export const MEMBERSHIP_RULE = 'Every engineer must belong to at least one desk or station.';
 const USERNAME_PATTERN = /^[A-Za-z0-9._@-]+$/;
 
+export type EngineerField = 'username' | 'displayName' | 'password' | 'membership';
+
+/** The problems with the form's values, by field (none when they can be sent). */
+export function engineerFormProblems(values: EngineerFormValues, mode: 'create' | 'edit'): Problems<EngineerField> {
+  const username = values.username.trim();
+  return {
+    username:
+      mode !== 'create'
+        ? null
+        : !username
+          ? 'Enter a username.'
+          : !USERNAME_PATTERN.test(username)
+            ? 'Usernames use letters, digits and . _ @ - only.'
+            : null,
+    displayName: values.displayName.trim() ? null : 'Enter a display name.',
+    password: mode === 'create' ? newPasswordProblem(values.password, username) : null,
+    membership: values.deskIds.length === 0 && values.stationIds.length === 0 ? MEMBERSHIP_RULE : null,
+  };
+}
+
 /** The first problem with the form's values, or null when they can be sent. */
 export function engineerFormProblem(values: EngineerFormValues, mode: 'create' | 'edit'): string | null {
-  if (mode === 'create') {
-    if (!values.username.trim()) return 'Enter a username.';
-    if (!USERNAME_PATTERN.test(values.username.trim())) return 'Usernames use letters, digits and . _ @ - only.';
-  }
-  if (!values.displayName.trim()) return 'Enter a display name.';
-  if (mode === 'create') {
-    const p = passwordProblem(values.password, undefined, values.username);
-    if (p) return `Password: ${p}`;
-  }
-  if (values.deskIds.length === 0 && values.stationIds.length === 0) return MEMBERSHIP_RULE;
-  return null;
+  return Object.values(engineerFormProblems(values, mode)).find(Boolean) ?? null;
 }
 
 export function EngineerForm(props: {
@@ -62,7 +73,6 @@ export function EngineerForm(props: {
   const [stationIds, setStationIds] = createSignal<number[]>(props.initial?.stationIds ?? []);
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  const [submitted, setSubmitted] = createSignal(false);
 
   const values = (): EngineerFormValues => ({
     username: username().trim(),
@@ -72,13 +82,12 @@ export function EngineerForm(props: {
     deskIds: deskIds(),
     stationIds: stationIds(),
   });
-  const membershipMissing = () => deskIds().length === 0 && stationIds().length === 0;
+  const problems = createFieldErrors(() => engineerFormProblems(values(), props.mode));
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    setSubmitted(true);
-    const problem = engineerFormProblem(values(), props.mode);
-    if (problem) return setError(problem);
+    setError(null);
+    if (!problems.check(e.currentTarget as HTMLFormElement)) return;
     setBusy(true);
     setError(null);
     try {
@@ -109,9 +118,17 @@ export function EngineerForm(props: {
             onInput={(e) => setUsername(e.currentTarget.value)}
             maxLength={64}
             autofocus
+            hint="Letters, digits and . _ @ - (used to sign in)."
+            error={problems.at('username')}
           />
         </Show>
-        <TextField label="Display name" value={displayName()} onInput={(e) => setDisplayName(e.currentTarget.value)} maxLength={100} />
+        <TextField
+          label="Display name"
+          value={displayName()}
+          onInput={(e) => setDisplayName(e.currentTarget.value)}
+          maxLength={100}
+          error={problems.at('displayName')}
+        />
         <SelectField
           label="Role"
           value={role()}
@@ -125,13 +142,14 @@ export function EngineerForm(props: {
             label="Initial password"
             type="password"
             autocomplete="new-password"
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters, not containing the username. Give it to the engineer; they must choose their own at their first sign-in.`}
+            hint={`${passwordHint()} Give it to the engineer; they must choose their own at their first sign-in.`}
             value={password()}
             onInput={(e) => setPassword(e.currentTarget.value)}
+            error={problems.at('password')}
           />
         </Show>
       </div>
-      <p class="rule" classList={{ 'rule-broken': submitted() && membershipMissing() }} id="membership-rule">
+      <p class="rule" classList={{ 'rule-broken': !!problems.at('membership') }} id="membership-rule" role={problems.at('membership') ? 'alert' : undefined}>
         {MEMBERSHIP_RULE}
       </p>
       <div class="grid two tight">

@@ -5,7 +5,8 @@ import type { Desk, Engineer } from '../../../../server/protocol/api.ts';
 import { api } from '../../api/endpoints.ts';
 import { errorMessage } from '../../api/http.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
-import { Badge, ErrorMessage, FormFooter, Loading, MIN_PASSWORD_LENGTH, PageHeader, passwordProblem, TextField } from '../../components/ui.tsx';
+import { Badge, confirmProblem, ErrorMessage, FormFooter, Loading, newPasswordProblem, PageHeader, passwordHint, TextField } from '../../components/ui.tsx';
+import { createFieldErrors } from '../../lib/fieldErrors.ts';
 import { formatDate } from '../../lib/format.ts';
 import { me } from '../../lib/session.ts';
 import { toast } from '../../lib/toasts.ts';
@@ -240,10 +241,14 @@ function ResetPasswordDialog(props: { engineer: Engineer; onClose: () => void })
   const [confirm, setConfirm] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  const problems = createFieldErrors(() => ({
+    password: newPasswordProblem(password(), props.engineer.username),
+    confirm: confirmProblem(password(), confirm()),
+  }));
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    const problem = passwordProblem(password(), confirm(), props.engineer.username);
-    if (problem) return setError(problem);
+    setError(null);
+    if (!problems.check(e.currentTarget as HTMLFormElement)) return;
     setBusy(true);
     setError(null);
     try {
@@ -267,12 +272,20 @@ function ResetPasswordDialog(props: { engineer: Engineer; onClose: () => void })
           label="Temporary password"
           type="password"
           autocomplete="new-password"
-          hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+          hint={passwordHint()}
           value={password()}
           onInput={(e) => setPassword(e.currentTarget.value)}
+          error={problems.at('password')}
           autofocus
         />
-        <TextField label="Confirm temporary password" type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} />
+        <TextField
+          label="Confirm temporary password"
+          type="password"
+          autocomplete="new-password"
+          value={confirm()}
+          onInput={(e) => setConfirm(e.currentTarget.value)}
+          error={problems.at('confirm')}
+        />
         <FormFooter error={error()} busy={busy()} busyLabel="Resetting…" label="Reset password" onCancel={props.onClose} />
       </form>
     </Dialog>

@@ -8,7 +8,7 @@ import { toast } from '../../lib/toasts.ts';
 
 export const TYPE_LABELS: Record<FieldType, string> = { text: 'Text', email: 'E-mail', phone: 'Phone', number: 'Number' };
 
-export type FieldProblems = Partial<Record<'label' | 'maxLength' | 'pattern' | 'crmUrl' | 'required', string>>;
+export type FieldProblems = Partial<Record<'label' | 'maxLength' | 'pattern' | 'example' | 'crmUrl' | 'required', string>>;
 
 /** What is wrong with one field, by input; empty when it can be saved. */
 export function identityFieldProblems(f: IdentityField): FieldProblems {
@@ -24,6 +24,10 @@ export function identityFieldProblems(f: IdentityField): FieldProblems {
       } catch (e) {
         problems.pattern = `Not a valid regular expression: ${(e as Error).message}`;
       }
+  }
+  if (f.pattern && !problems.pattern) {
+    if (!f.example.trim()) problems.example = 'Give an example of a right value: customers see it when theirs has the wrong format.';
+    else if (!new RegExp(`^(?:${f.pattern})$`, 'u').test(f.example.trim())) problems.example = 'The example does not match the pattern.';
   }
   if (f.crmUrl) {
     if (!/^https?:\/\//i.test(f.crmUrl)) problems.crmUrl = 'Start the address with http:// or https://';
@@ -68,7 +72,7 @@ export function IdentityFieldsEditor(props: { initial: IdentityField[]; onSave: 
     setBusy(true);
     setError(null);
     try {
-      await props.onSave(fields().map((f) => ({ ...f, label: f.label.trim(), pattern: f.pattern.trim(), crmUrl: f.crmUrl.trim() })));
+      await props.onSave(fields().map((f) => ({ ...f, label: f.label.trim(), pattern: f.pattern.trim(), example: f.example.trim(), crmUrl: f.crmUrl.trim() })));
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -149,6 +153,28 @@ export function IdentityFieldsEditor(props: { initial: IdentityField[]; onSave: 
                     <p class="field-error">{show(f(), 'pattern')}</p>
                   </Show>
                 </div>
+                <Show when={f().pattern}>
+                  <div class="field wide">
+                    <label for={id('example')}>Example of a right value</label>
+                    <input
+                      id={id('example')}
+                      value={f().example}
+                      maxLength={60}
+                      placeholder="e.g. C-123456"
+                      aria-invalid={show(f(), 'example') ? true : undefined}
+                      aria-describedby={`${id('example')}-hint${show(f(), 'example') ? ` ${id('example')}-error` : ''}`}
+                      onInput={(e) => update(f().slot, { example: e.currentTarget.value })}
+                    />
+                    <p class="hint" id={`${id('example')}-hint`}>
+                      Customers see it under the field and in the error: “{f().label || 'The field'} must look like {f().example || '…'}”.
+                    </p>
+                    <Show when={show(f(), 'example')}>
+                      <p class="field-error" id={`${id('example')}-error`}>
+                        {show(f(), 'example')}
+                      </p>
+                    </Show>
+                  </div>
+                </Show>
                 <div class="field wide">
                   <label for={id('crm')}>CRM lookup address (optional)</label>
                   <input

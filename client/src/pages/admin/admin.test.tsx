@@ -20,6 +20,7 @@ const field = (slot: 1 | 2 | 3 | 4, change: Partial<IdentityField> = {}): Identi
   type: slot === 2 ? 'email' : 'text',
   maxLength: 100,
   pattern: '',
+  example: '',
   crmUrl: '',
   ...change,
 });
@@ -28,13 +29,15 @@ const fields = () => [field(1), field(2), field(3), field(4)];
 describe('identity field checks', () => {
   it('accepts the defaults and a full field', () => {
     expect(hasProblems(fields())).toBe(false);
-    expect(identityFieldProblems(field(3, { shown: true, pattern: 'C-[0-9]{6}', crmUrl: 'https://crm.example/find?q={value}' }))).toEqual({});
+    expect(identityFieldProblems(field(3, { shown: true, pattern: 'C-[0-9]{6}', example: 'C-123456', crmUrl: 'https://crm.example/find?q={value}' }))).toEqual({});
   });
   it('names each problem by input', () => {
     expect(identityFieldProblems(field(1, { label: '  ' })).label).toMatch(/label/);
     expect(identityFieldProblems(field(1, { maxLength: 0 })).maxLength).toMatch(/1 to 500/);
     expect(identityFieldProblems(field(1, { maxLength: 501 })).maxLength).toBeDefined();
     expect(identityFieldProblems(field(1, { pattern: '([a-z' })).pattern).toMatch(/Not a valid regular expression/);
+    expect(identityFieldProblems(field(1, { pattern: 'C-[0-9]{6}' })).example).toMatch(/example/);
+    expect(identityFieldProblems(field(1, { pattern: 'C-[0-9]{6}', example: 'C-12' })).example).toMatch(/does not match/);
     expect(identityFieldProblems(field(1, { crmUrl: 'crm.example/{value}' })).crmUrl).toMatch(/http/);
     expect(identityFieldProblems(field(1, { crmUrl: 'https://crm.example/' })).crmUrl).toMatch(/\{value\}/);
     expect(identityFieldProblems(field(3, { shown: false, required: true })).required).toMatch(/must be shown/);
@@ -67,12 +70,21 @@ describe('IdentityFieldsEditor', () => {
     type(byLabel(slot(3), 'Pattern (regular expression, optional)'), '[0-9]{4}');
     type(byLabel(slot(4), 'CRM lookup address (optional)'), 'https://crm.example/customers/{value}');
     expect(slot(4).textContent).toContain('https://crm.example/customers/Jane%20Doe');
+    // A pattern asks for an example customers can read, one that matches it.
+    submit(form);
+    await flush();
+    expect(onSave).not.toHaveBeenCalled();
+    expect(byLabel(slot(3), 'Example of a right value').getAttribute('aria-invalid')).toBe('true');
+    type(byLabel(slot(3), 'Example of a right value'), '12');
+    await flush();
+    expect(slot(3).textContent).toContain('The example does not match the pattern.');
+    type(byLabel(slot(3), 'Example of a right value'), '1234');
     submit(form);
     await flush();
     expect(onSave).toHaveBeenCalledTimes(1);
     const saved = onSave.mock.calls[0]![0];
     expect(saved.map((f) => f.slot)).toEqual([1, 2, 3, 4]);
-    expect(saved[2]).toMatchObject({ pattern: '[0-9]{4}' });
+    expect(saved[2]).toMatchObject({ pattern: '[0-9]{4}', example: '1234' });
     expect(saved[3]).toMatchObject({ crmUrl: 'https://crm.example/customers/{value}' });
   });
 
