@@ -233,11 +233,12 @@ test('admin settings: identity fields with a CRM link, canned replies, help butt
   await p.getByRole('alert').getByText(/need a fix/).waitFor();
   await third.getByText('Put {value} where').waitFor();
   await third.getByLabel('Pattern (regular expression, optional)').fill('C-[0-9]{4}');
+  await third.getByLabel('Example of a right value').fill('C-1234');
   await third.getByLabel('CRM lookup address (optional)').fill('https://crm.example/customers?q={value}');
   await p.getByRole('button', { name: 'Save fields' }).click();
   await p.getByText('Identity fields saved.').waitFor();
-  const fields = (await admin.get('/api/admin/identity-fields')).json as Array<{ slot: number; label: string; crmUrl: string }>;
-  expect(fields[2]).toMatchObject({ label: 'Customer no.', crmUrl: 'https://crm.example/customers?q={value}' });
+  const fields = (await admin.get('/api/admin/identity-fields')).json as Array<{ slot: number; label: string; example: string; crmUrl: string }>;
+  expect(fields[2]).toMatchObject({ label: 'Customer no.', example: 'C-1234', crmUrl: 'https://crm.example/customers?q={value}' });
 
   // Canned replies: add one and keep the order.
   await adminNav.getByRole('link', { name: 'Canned replies' }).click();

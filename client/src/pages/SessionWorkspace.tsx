@@ -19,6 +19,9 @@ import { ScreenshotButton } from '../components/session/ScreenshotButton.tsx';
 import { ExpertDialog, OfferDialog } from '../components/session/SessionDialogs.tsx';
 import { HistoryPanel, NotesPanel } from '../components/session/SidePanels.tsx';
 import { SurveySummary } from '../components/session/SurveySummary.tsx';
+import { SessionTabs } from '../components/session/SessionTabs.tsx';
+import { SplitHandle } from '../components/session/SplitHandle.tsx';
+import { createStoredNumber } from '../lib/storedNumber.ts';
 import { SessionScreen } from '../desktop/SessionScreen.tsx';
 import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../components/ui.tsx';
 import { mySessions, onSessionEvent } from '../live/liveStore.ts';
@@ -34,6 +37,13 @@ export const STATUS_LABELS: Record<SessionDetail['status'], string> = {
   active: 'Live',
   ended: 'Ended',
 };
+
+/** What an engineer has typed but not sent, per session: switching tabs does not lose it. */
+const drafts = new Map<number, string>();
+
+/** The chat beside the screen: its width in pixels, remembered in this browser. */
+export const CHAT_WIDTH = { key: 'tessera.workspace.chatWidth', initial: 400, min: 300, max: 720 } as const;
+const [chatWidth, setChatWidth] = createStoredNumber(CHAT_WIDTH.key, CHAT_WIDTH.initial, CHAT_WIDTH.min, CHAT_WIDTH.max);
 
 const ROLE_LABELS = { owner: 'Owner', engineer: 'Engineer', supervisor: 'Supervisor (watching)' } as const;
 
@@ -137,7 +147,12 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
   const [replies] = createResource(() => supportApi.cannedReplies().catch(() => [] as CannedReply[]));
   const [urls] = createResource(() => supportApi.commonUrls().catch(() => [] as CommonUrl[]));
 
-  const [draft, setDraft] = createSignal('');
+  const [draft, setDraftSignal] = createSignal(drafts.get(s().id) ?? '');
+  const setDraft = (text: string) => {
+    setDraftSignal(text);
+    if (text) drafts.set(s().id, text);
+    else drafts.delete(s().id);
+  };
   const [sending, setSending] = createSignal(false);
   const [chatError, setChatError] = createSignal<string | null>(null);
   let box: HTMLTextAreaElement | undefined;
@@ -172,6 +187,7 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
 
   return (
     <div class="page session-page">
+      <SessionTabs sessions={mySessions() ?? []} current={s().id} myId={myId()} />
       <PageHeader title={`Session #${s().id} · ${customerTitle(s().customer)}`} subtitle={`${channelLabel(s().channel)} · ${deskName()} · started ${formatDateTime(s().createdAt)}`}>
         <Badge tone={s().status === 'active' ? 'ok' : s().status === 'ended' ? 'subtle' : 'warn'}>{STATUS_LABELS[s().status]}</Badge>
         <a class="button" href={sessionLogTextUrl(s().id)} download="">
@@ -199,74 +215,90 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
           You are not in this session; you can read it.
         </p>
       </Show>
-      <SessionScreen sessionId={s().id} status={s().status} participant={myRole() !== null} />
+      <div class="workspace-split" style={{ '--chat-width': `${chatWidth()}px` }}>
+        <div class="workspace-main stack">
+          <SessionScreen sessionId={s().id} status={s().status} participant={myRole() !== null} />
 
-      <div class="session-grid">
-        <div class="stack">
-          <section class="card stack tight" aria-labelledby="people-title">
-            <h2 id="people-title" class="section-title">
-              Customer and participants
-            </h2>
-            <CustomerValues values={s().customer} />
-            <Show when={working()}>
-              <div>
-                <button type="button" class="button small" onClick={() => setEditingCustomer(true)}>
-                  Edit customer details
-                </button>
-              </div>
-            </Show>
-            <Show when={editingCustomer()}>
-              <EditCustomerDialog
-                sessionId={s().id}
-                customer={s().customer}
-                onClose={() => setEditingCustomer(false)}
-                onSaved={() => {
-                  setEditingCustomer(false);
-                  toast('Customer details saved.');
-                  props.refresh();
-                }}
-              />
-            </Show>
-            <ul class="participants" aria-label="Participants">
-              {s().participants.map((p) => (
-                <li>
-                  <strong>{p.name}</strong>
-                  {p.id === myId() ? ' (you)' : ''} <Badge tone={p.role === 'owner' ? 'info' : p.role === 'supervisor' ? 'warn' : 'subtle'}>{ROLE_LABELS[p.role]}</Badge>
-                </li>
-              ))}
-            </ul>
-            <Show when={live() && myRole()}>
-              <div class="actions start">
-                <Show when={myRole() === 'owner'}>
-                  <button type="button" class="button small" onClick={() => setDialog('transfer')}>
-                    Transfer…
-                  </button>
-                  <button type="button" class="button small" onClick={() => setDialog('invite')}>
-                    Invite engineer…
-                  </button>
+          <div class="session-grid">
+            <div class="stack">
+              <section class="card stack tight" aria-labelledby="people-title">
+                <h2 id="people-title" class="section-title">
+                  Customer and participants
+                </h2>
+                <CustomerValues values={s().customer} />
+                <Show when={working()}>
+                  <div>
+                    <button type="button" class="button small" onClick={() => setEditingCustomer(true)}>
+                      Edit customer details
+                    </button>
+                  </div>
+                </Show>
+                <Show when={editingCustomer()}>
+                  <EditCustomerDialog
+                    sessionId={s().id}
+                    customer={s().customer}
+                    onClose={() => setEditingCustomer(false)}
+                    onSaved={() => {
+                      setEditingCustomer(false);
+                      toast('Customer details saved.');
+                      props.refresh();
+                    }}
+                  />
+                </Show>
+                <ul class="participants" aria-label="Participants">
+                  {s().participants.map((p) => (
+                    <li>
+                      <strong>{p.name}</strong>
+                      {p.id === myId() ? ' (you)' : ''} <Badge tone={p.role === 'owner' ? 'info' : p.role === 'supervisor' ? 'warn' : 'subtle'}>{ROLE_LABELS[p.role]}</Badge>
+                    </li>
+                  ))}
+                </ul>
+                <Show when={live() && myRole()}>
+                  <div class="actions start">
+                    <Show when={myRole() === 'owner'}>
+                      <button type="button" class="button small" onClick={() => setDialog('transfer')}>
+                        Transfer…
+                      </button>
+                      <button type="button" class="button small" onClick={() => setDialog('invite')}>
+                        Invite engineer…
+                      </button>
+                    </Show>
+                    <Show when={working() && s().status === 'active'}>
+                      <button type="button" class="button small" onClick={() => setDialog('expert')}>
+                        Invite outside expert…
+                      </button>
+                    </Show>
+                    <button type="button" class="button small" onClick={() => setDialog('leave')}>
+                      {watching() ? 'Stop watching' : 'Leave'}
+                    </button>
+                    <Show when={working()}>
+                      <button type="button" class="button small danger" onClick={() => setDialog('end')}>
+                        End session
+                      </button>
+                    </Show>
+                  </div>
                 </Show>
                 <Show when={working() && s().status === 'active'}>
-                  <button type="button" class="button small" onClick={() => setDialog('expert')}>
-                    Invite outside expert…
-                  </button>
+                  <AgentCommand sessionId={s().id} />
                 </Show>
-                <button type="button" class="button small" onClick={() => setDialog('leave')}>
-                  {watching() ? 'Stop watching' : 'Leave'}
-                </button>
-                <Show when={working()}>
-                  <button type="button" class="button small danger" onClick={() => setDialog('end')}>
-                    End session
-                  </button>
-                </Show>
-              </div>
-            </Show>
-            <Show when={working() && s().status === 'active'}>
-              <AgentCommand sessionId={s().id} />
-            </Show>
-            <ErrorMessage error={actionError()} />
-          </section>
+                <ErrorMessage error={actionError()} />
+              </section>
+            </div>
 
-          <section class="card stack tight chat-card" aria-labelledby="chat-title">
+            <div class="stack">
+              <Show when={live() && myRole()}>{<ConsentPanel sessionId={s().id} canAsk={working() && s().status === 'active'} />}</Show>
+              <Show when={s().status === 'ended'}>
+                <SurveySummary survey={s().survey ?? null} />
+              </Show>
+              <NotesPanel sessionId={s().id} initial={s().notes} readOnly={!(myRole() === 'owner' || myRole() === 'engineer' || s().ownerId === myId())} />
+              <FilesPanel sessionId={s().id} canSend={working() && s().status === 'active'} />
+              <HistoryPanel sessionId={s().id} />
+            </div>
+          </div>
+        </div>
+        <SplitHandle label="Chat width" controls="workspace-chat" width={chatWidth} setWidth={setChatWidth} min={CHAT_WIDTH.min} max={CHAT_WIDTH.max} />
+        <div class="workspace-side">
+          <section class="card stack tight chat-card" id="workspace-chat" aria-labelledby="chat-title">
             <h2 id="chat-title" class="section-title">
               Chat
             </h2>
@@ -292,16 +324,6 @@ function Workspace(props: { session: SessionDetail; refresh: () => void; update:
               <p class="muted small">The chat opens when the customer enters the access code.</p>
             </Show>
           </section>
-        </div>
-
-        <div class="stack">
-          <Show when={live() && myRole()}>{<ConsentPanel sessionId={s().id} canAsk={working() && s().status === 'active'} />}</Show>
-          <Show when={s().status === 'ended'}>
-            <SurveySummary survey={s().survey ?? null} />
-          </Show>
-          <NotesPanel sessionId={s().id} initial={s().notes} readOnly={!(myRole() === 'owner' || myRole() === 'engineer' || s().ownerId === myId())} />
-          <FilesPanel sessionId={s().id} canSend={working() && s().status === 'active'} />
-          <HistoryPanel sessionId={s().id} />
         </div>
       </div>
 

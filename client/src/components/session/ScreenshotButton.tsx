@@ -48,7 +48,7 @@ export function ScreenshotButton(props: { sessionId: number; onTaken?: (entry: S
     <>
       <button
         type="button"
-        class="button"
+        class="button small"
         data-testid="screenshot"
         disabled={busy()}
         aria-busy={busy()}
