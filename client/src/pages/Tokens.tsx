@@ -1,5 +1,5 @@
 // Your API tokens: create with scopes and expiry, see the secret once, revoke.
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import type { ApiToken, CreatedApiToken } from '../../../server/protocol/api.ts';
 import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../../../server/protocol/roles.ts';
 import { api } from '../api/endpoints.ts';
@@ -21,6 +21,17 @@ type Expiry = (typeof EXPIRY_OPTIONS)[number]['value'];
 
 export function TokensPage() {
   const [tokens, { refetch, mutate }] = createResource(api.tokens);
+  // "Last used" changes while the page is open (a script uses a token): look again whenever the page comes back
+  // into view, and every minute while it is in view.
+  const refresh = () => {
+    if (document.visibilityState === 'visible') void refetch();
+  };
+  document.addEventListener('visibilitychange', refresh);
+  const timer = setInterval(refresh, 60_000);
+  onCleanup(() => {
+    document.removeEventListener('visibilitychange', refresh);
+    clearInterval(timer);
+  });
   const [creating, setCreating] = createSignal(false);
   const [created, setCreated] = createSignal<CreatedApiToken | null>(null);
   const [revoking, setRevoking] = createSignal<ApiToken | null>(null);
