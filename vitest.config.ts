@@ -31,7 +31,8 @@ export default defineConfig({
           include: ['client/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
           pool: 'forks',
-          server: { deps: { inline: [/solid-js/, /@solidjs/] } },
+          // @tanstack/solid-* import solid-js too: inlined, they share the one instance the tests render with.
+          server: { deps: { inline: [/solid-js/, /@solidjs/, /@tanstack\/solid-/] } },
         },
       },
       {

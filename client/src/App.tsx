@@ -1,6 +1,6 @@
 // Routes and the gatekeeping around them: setup first, then sign-in, then the console.
 import { Navigate, Route, Router, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
-import { createEffect, Match, onCleanup, onMount, Switch } from 'solid-js';
+import { createEffect, lazy, Match, onCleanup, onMount, Switch, type Component } from 'solid-js';
 import { onApiEvent } from './api/http.ts';
 import { boot, bootstrap, endSession, markSetupRequired } from './lib/session.ts';
 import { Loading } from './components/ui.tsx';
@@ -10,23 +10,30 @@ import { SetupPage } from './pages/Setup.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { QueuePage } from './pages/Queue.tsx';
 import { SessionsPage } from './pages/Sessions.tsx';
-import { DevicesPage } from './pages/Devices.tsx';
-import { IncidentsPage } from './pages/Incidents.tsx';
-import { ReportsPage } from './pages/Reports.tsx';
-import { ProfilePage } from './pages/Profile.tsx';
-import { TokensPage } from './pages/Tokens.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
 import { AdminLayout } from './pages/admin/AdminLayout.tsx';
-import { ProviderPage } from './pages/admin/Provider.tsx';
-import { DesksPage, StationsPage } from './pages/admin/Desks.tsx';
-import { EngineersPage } from './pages/admin/Engineers.tsx';
 import { SessionWorkspacePage } from './pages/SessionWorkspace.tsx';
-import { SessionLogPage } from './pages/SessionLog.tsx';
-import { ExpertPage } from './pages/Expert.tsx';
-import { IdentityFieldsPage } from './pages/admin/IdentityFields.tsx';
-import { PortalSettingsPage } from './pages/admin/PortalSettings.tsx';
-import { QuickTextsPage } from './pages/admin/QuickTexts.tsx';
-import { HelpButtonPage } from './pages/admin/HelpButton.tsx';
+
+// Pages an engineer opens now and then load when first opened, so the first load (sign-in, queue, sessions) stays
+// small on a slow link; their tables (components/DataTable.tsx, @tanstack/solid-table) come with them.
+function page<M>(load: () => Promise<M>, name: keyof M): Component {
+  return lazy(async () => ({ default: (await load())[name] as Component }));
+}
+const DevicesPage = page(() => import('./pages/Devices.tsx'), 'DevicesPage');
+const IncidentsPage = page(() => import('./pages/Incidents.tsx'), 'IncidentsPage');
+const ReportsPage = page(() => import('./pages/Reports.tsx'), 'ReportsPage');
+const ProfilePage = page(() => import('./pages/Profile.tsx'), 'ProfilePage');
+const TokensPage = page(() => import('./pages/Tokens.tsx'), 'TokensPage');
+const ProviderPage = page(() => import('./pages/admin/Provider.tsx'), 'ProviderPage');
+const EngineersPage = page(() => import('./pages/admin/Engineers.tsx'), 'EngineersPage');
+const SessionLogPage = page(() => import('./pages/SessionLog.tsx'), 'SessionLogPage');
+const ExpertPage = page(() => import('./pages/Expert.tsx'), 'ExpertPage');
+const IdentityFieldsPage = page(() => import('./pages/admin/IdentityFields.tsx'), 'IdentityFieldsPage');
+const PortalSettingsPage = page(() => import('./pages/admin/PortalSettings.tsx'), 'PortalSettingsPage');
+const QuickTextsPage = page(() => import('./pages/admin/QuickTexts.tsx'), 'QuickTextsPage');
+const HelpButtonPage = page(() => import('./pages/admin/HelpButton.tsx'), 'HelpButtonPage');
+const DesksPage = page(() => import('./pages/admin/Desks.tsx'), 'DesksPage');
+const StationsPage = page(() => import('./pages/admin/Desks.tsx'), 'StationsPage');
 
 /** Waits for the first health check, then keeps the URL in line with the server's state. */
 function Root(props: RouteSectionProps) {

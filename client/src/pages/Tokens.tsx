@@ -5,6 +5,7 @@ import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../../../server/protocol
 import { api } from '../api/endpoints.ts';
 import { errorMessage } from '../api/http.ts';
 import { ConfirmDialog, Dialog } from '../components/Dialog.tsx';
+import { DataTable } from '../components/DataTable.tsx';
 import { Badge, CheckboxGroup, EmptyState, ErrorMessage, FormFooter, Loading, PageHeader, SelectField, TextField } from '../components/ui.tsx';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
 import { copyText } from '../lib/clipboard.ts';
@@ -55,62 +56,60 @@ export function TokensPage() {
       <Show when={!tokens.error} fallback={<ErrorMessage error={errorMessage(tokens.error)} />}>
         <Show when={tokens()} fallback={<Loading />}>
           {(list) => (
-            <Show
-              when={list().length > 0}
-              fallback={
+            <DataTable
+              label="API tokens"
+              rows={list()}
+              rowKey={(t) => t.id}
+              initialSort={{ id: 'created', desc: true }}
+              empty={
                 <EmptyState title="No API tokens" icon="⚿">
                   <p>Create a token to let scripts and other systems use the REST API on your behalf.</p>
                 </EmptyState>
               }
-            >
-              <div class="table-wrap">
-                <table class="table" aria-label="API tokens">
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Scopes</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Expires</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">
-                        <span class="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={list()}>
-                      {(t) => (
-                        <tr>
-                          <td>
-                            <strong>{t.name}</strong>
-                          </td>
-                          <td>
-                            <div class="chips">
-                              <For each={t.scopes}>{(s) => <Badge tone="subtle" title={SCOPE_DESCRIPTIONS[s]}>{s}</Badge>}</For>
-                            </div>
-                          </td>
-                          <td>{formatDate(t.createdAt)}</td>
-                          <td>
-                            <Show when={t.expiresAt} fallback={<span class="muted">Never</span>}>
-                              <span title={formatDateTime(t.expiresAt)}>{formatDate(t.expiresAt)}</span>{' '}
-                              <Show when={expired(t)}>
-                                <Badge tone="danger">expired</Badge>
-                              </Show>
-                            </Show>
-                          </td>
-                          <td title={formatDateTime(t.lastUsedAt)}>{t.lastUsedAt ? formatRelative(t.lastUsedAt) : <span class="muted">Never</span>}</td>
-                          <td class="row-actions">
-                            <button type="button" class="button small danger" aria-label={`Revoke token ${t.name}`} onClick={() => setRevoking(t)}>
-                              Revoke
-                            </button>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-            </Show>
+              columns={[
+                { id: 'name', header: 'Name', sortBy: (t) => t.name.toLowerCase(), cell: (t) => <strong>{t.name}</strong> },
+                {
+                  id: 'scopes',
+                  header: 'Scopes',
+                  cell: (t) => (
+                    <div class="chips">
+                      <For each={t.scopes}>{(s) => <Badge tone="subtle" title={SCOPE_DESCRIPTIONS[s]}>{s}</Badge>}</For>
+                    </div>
+                  ),
+                },
+                { id: 'created', header: 'Created', sortBy: (t) => t.createdAt, cell: (t) => formatDate(t.createdAt) },
+                {
+                  id: 'expires',
+                  header: 'Expires',
+                  sortBy: (t) => t.expiresAt,
+                  cell: (t) => (
+                    <Show when={t.expiresAt} fallback={<span class="muted">Never</span>}>
+                      <span title={formatDateTime(t.expiresAt)}>{formatDate(t.expiresAt)}</span>{' '}
+                      <Show when={expired(t)}>
+                        <Badge tone="danger">expired</Badge>
+                      </Show>
+                    </Show>
+                  ),
+                },
+                {
+                  id: 'used',
+                  header: 'Last used',
+                  sortBy: (t) => t.lastUsedAt,
+                  cell: (t) => <span title={formatDateTime(t.lastUsedAt)}>{t.lastUsedAt ? formatRelative(t.lastUsedAt) : <span class="muted">Never</span>}</span>,
+                },
+                {
+                  id: 'actions',
+                  header: 'Actions',
+                  hideHeader: true,
+                  class: 'row-actions',
+                  cell: (t) => (
+                    <button type="button" class="button small danger" aria-label={`Revoke token ${t.name}`} onClick={() => setRevoking(t)}>
+                      Revoke
+                    </button>
+                  ),
+                },
+              ]}
+            />
           )}
         </Show>
       </Show>
