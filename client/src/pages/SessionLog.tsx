@@ -1,11 +1,12 @@
 // The session log: every session, searchable by customer text, engineer, desk and date; open one to read it.
-import { A } from '@solidjs/router';
+import { A, useNavigate } from '@solidjs/router';
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
 import type { Engineer } from '../../../server/protocol/api.ts';
 import { api } from '../api/endpoints.ts';
 import { sessionLogTextUrl, supportApi, type LoggedSession, type SessionLogQuery } from '../api/support.ts';
 import { errorMessage } from '../api/http.ts';
 import { customerTitle } from '../components/CustomerValues.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
 import { surveyLine } from '../components/session/SurveySummary.tsx';
 import { Badge, ErrorMessage, Loading, PageHeader, TextField } from '../components/ui.tsx';
 import { presence } from '../live/liveStore.ts';
@@ -121,74 +122,98 @@ export function SessionLogPage() {
 }
 
 export function LogTable(props: { sessions: readonly LoggedSession[]; nameOf: (id: number | null) => string }) {
+  const navigate = useNavigate();
   const deskName = (id: number | null) => (id === null ? 'Any desk' : (desks()?.find((d) => d.id === id)?.name ?? `Desk #${id}`));
+  const columns: Column<LoggedSession>[] = [
+    {
+      id: 'id',
+      header: 'Session',
+      width: '6rem',
+      sortBy: (s) => s.id,
+      cell: (s) => (
+        <A href={`/sessions/${s.id}`} aria-label={`Open session ${s.id}`}>
+          #{s.id}
+        </A>
+      ),
+    },
+    {
+      id: 'customer',
+      header: 'Customer',
+      sortBy: (s) => customerTitle(s.customer, '').toLowerCase(),
+      cell: (s) => (
+        <>
+          {customerTitle(s.customer, '—')}
+          <Show when={s.customer.length > 1}>
+            <div class="muted small">{s.customer.slice(1).map((c) => c.value).join(' · ')}</div>
+          </Show>
+        </>
+      ),
+    },
+    {
+      id: 'desk',
+      header: 'Desk',
+      sortBy: (s) => deskName(s.deskId),
+      cell: (s) => (
+        <>
+          {deskName(s.deskId)}
+          <div class="muted small">{channelLabel(s.channel)}</div>
+        </>
+      ),
+    },
+    { id: 'engineer', header: 'Engineer', sortBy: (s) => s.ownerName ?? props.nameOf(s.ownerId), cell: (s) => s.ownerName ?? props.nameOf(s.ownerId) },
+    { id: 'started', header: 'Started', sortBy: (s) => s.createdAt, cell: (s) => formatDateTime(s.createdAt) },
+    {
+      id: 'status',
+      header: 'Status',
+      sortBy: (s) => STATUS_LABELS[s.status],
+      cell: (s) => <Badge tone={s.status === 'active' ? 'ok' : s.status === 'ended' ? 'subtle' : 'warn'}>{STATUS_LABELS[s.status]}</Badge>,
+    },
+    {
+      id: 'notes',
+      header: 'Notes',
+      class: 'notes-cell',
+      cell: (s) => (s.notes ? <span title={s.notes}>{s.notes}</span> : <span class="muted">—</span>),
+    },
+    {
+      id: 'feedback',
+      header: 'Feedback',
+      class: 'notes-cell survey-cell',
+      sortBy: (s) => s.survey?.rating ?? null,
+      cell: (s) =>
+        s.survey ? (
+          <>
+            {surveyLine(s.survey)}
+            <Show when={s.survey.comment}>
+              <div class="muted small" title={s.survey.comment}>
+                “{s.survey.comment}”
+              </div>
+            </Show>
+          </>
+        ) : (
+          <span class="muted">—</span>
+        ),
+    },
+    {
+      id: 'actions',
+      header: 'Actions',
+      hideHeader: true,
+      class: 'row-actions',
+      cell: (s) => (
+        <a class="button small" href={sessionLogTextUrl(s.id)} download="" aria-label={`Download log.txt of session ${s.id}`}>
+          log.txt
+        </a>
+      ),
+    },
+  ];
   return (
-    <div class="table-wrap">
-      <table class="table" aria-label="Sessions found">
-        <thead>
-          <tr>
-            <th scope="col">Session</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Desk</th>
-            <th scope="col">Engineer</th>
-            <th scope="col">Started</th>
-            <th scope="col">Status</th>
-            <th scope="col">Notes</th>
-            <th scope="col">Feedback</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.sessions}>
-            {(s) => (
-              <tr>
-                <td>
-                  <A href={`/sessions/${s.id}`} aria-label={`Open session ${s.id}`}>
-                    #{s.id}
-                  </A>
-                </td>
-                <td>
-                  {customerTitle(s.customer, '—')}
-                  <Show when={s.customer.length > 1}>
-                    <div class="muted small">{s.customer.slice(1).map((c) => c.value).join(' · ')}</div>
-                  </Show>
-                </td>
-                <td>
-                  {deskName(s.deskId)}
-                  <div class="muted small">{channelLabel(s.channel)}</div>
-                </td>
-                <td>{s.ownerName ?? props.nameOf(s.ownerId)}</td>
-                <td>{formatDateTime(s.createdAt)}</td>
-                <td>
-                  <Badge tone={s.status === 'active' ? 'ok' : s.status === 'ended' ? 'subtle' : 'warn'}>{STATUS_LABELS[s.status]}</Badge>
-                </td>
-                <td class="notes-cell">{s.notes ? <span title={s.notes}>{s.notes}</span> : <span class="muted">—</span>}</td>
-                <td class="notes-cell" data-testid="survey-cell">
-                  {s.survey ? (
-                    <>
-                      {surveyLine(s.survey)}
-                      <Show when={s.survey.comment}>
-                        <div class="muted small" title={s.survey.comment}>
-                          “{s.survey.comment}”
-                        </div>
-                      </Show>
-                    </>
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-                <td class="row-actions">
-                  <a class="button small" href={sessionLogTextUrl(s.id)} download="" aria-label={`Download log.txt of session ${s.id}`}>
-                    log.txt
-                  </a>
-                </td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Sessions found"
+      rows={props.sessions}
+      rowKey={(s) => s.id}
+      columns={columns}
+      initialSort={{ id: 'started', desc: true }}
+      onOpen={(s) => navigate(`/sessions/${s.id}`)}
+      empty={<p class="muted">No sessions match.</p>}
+    />
   );
 }

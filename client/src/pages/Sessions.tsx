@@ -1,10 +1,11 @@
 // Your live sessions (pushed), and for supervisors and admins the live sessions of their desks, to watch.
 import { A, useNavigate } from '@solidjs/router';
-import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, on, Show, type JSX } from 'solid-js';
 import type { SessionSummary } from '../../../server/protocol/support.ts';
 import { supportApi } from '../api/support.ts';
 import { errorMessage } from '../api/http.ts';
 import { customerTitle } from '../components/CustomerValues.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../components/ui.tsx';
 import { mySessions } from '../live/liveStore.ts';
 import { desks } from '../lib/directory.ts';
@@ -17,53 +18,54 @@ const deskName = (id: number | null) => (id === null ? 'Any desk' : (desks()?.fi
 const ownerName = (s: SessionSummary) => s.ownerName ?? '—';
 const watchers = (s: SessionSummary) => s.participants.filter((p) => p.role === 'supervisor').map((p) => p.name);
 
-function SessionsTable(props: { label: string; sessions: readonly SessionSummary[]; action: (s: SessionSummary) => import('solid-js').JSX.Element }) {
+function SessionsTable(props: { label: string; sessions: readonly SessionSummary[]; action: (s: SessionSummary) => JSX.Element }) {
+  const navigate = useNavigate();
   const now = createNow(15_000);
+  const columns: Column<SessionSummary>[] = [
+    {
+      id: 'customer',
+      header: 'Customer',
+      sortBy: (s) => customerTitle(s.customer, '').toLowerCase(),
+      cell: (s) => (
+        <>
+          <A href={`/sessions/${s.id}`}>
+            <strong>{customerTitle(s.customer, s.status === 'waiting-code' ? 'Waiting for access code' : 'Customer')}</strong>
+          </A>{' '}
+          <span class="muted small">#{s.id}</span>
+        </>
+      ),
+    },
+    { id: 'kind', header: 'Kind', sortBy: (s) => channelLabel(s.channel), cell: (s) => channelLabel(s.channel) },
+    { id: 'desk', header: 'Desk', sortBy: (s) => deskName(s.deskId), cell: (s) => deskName(s.deskId) },
+    { id: 'owner', header: 'Owner', sortBy: (s) => ownerName(s), cell: (s) => ownerName(s) },
+    {
+      id: 'status',
+      header: 'Status',
+      sortBy: (s) => STATUS_LABELS[s.status],
+      cell: (s) => (
+        <>
+          <Badge tone={s.status === 'active' ? 'ok' : 'warn'}>{STATUS_LABELS[s.status]}</Badge>{' '}
+          <Show when={watchers(s).length > 0}>
+            <Badge tone="warn" title={`Watched by ${watchers(s).join(', ')}`}>
+              watched
+            </Badge>
+          </Show>
+        </>
+      ),
+    },
+    // Longest first when sorted: the oldest start is the longest wait.
+    { id: 'since', header: 'Since', sortBy: (s) => -Date.parse(s.takenAt ?? s.createdAt), cell: (s) => formatDuration(s.takenAt ?? s.createdAt, now()) },
+    { id: 'actions', header: 'Actions', hideHeader: true, class: 'row-actions', cell: (s) => props.action(s) },
+  ];
   return (
-    <div class="table-wrap">
-      <table class="table" aria-label={props.label}>
-        <thead>
-          <tr>
-            <th scope="col">Customer</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Desk</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Status</th>
-            <th scope="col">Since</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.sessions}>
-            {(s) => (
-              <tr>
-                <td>
-                  <A href={`/sessions/${s.id}`}>
-                    <strong>{customerTitle(s.customer, s.status === 'waiting-code' ? 'Waiting for access code' : 'Customer')}</strong>
-                  </A>{' '}
-                  <span class="muted small">#{s.id}</span>
-                </td>
-                <td>{channelLabel(s.channel)}</td>
-                <td>{deskName(s.deskId)}</td>
-                <td>{ownerName(s)}</td>
-                <td>
-                  <Badge tone={s.status === 'active' ? 'ok' : 'warn'}>{STATUS_LABELS[s.status]}</Badge>{' '}
-                  <Show when={watchers(s).length > 0}>
-                    <Badge tone="warn" title={`Watched by ${watchers(s).join(', ')}`}>
-                      watched
-                    </Badge>
-                  </Show>
-                </td>
-                <td>{formatDuration(s.takenAt ?? s.createdAt, now())}</td>
-                <td class="row-actions">{props.action(s)}</td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label={props.label}
+      rows={props.sessions}
+      rowKey={(s) => s.id}
+      columns={columns}
+      onOpen={(s) => navigate(`/sessions/${s.id}`)}
+      empty={<p class="muted">No sessions.</p>}
+    />
   );
 }
 

@@ -41,7 +41,7 @@ describe('survey answers in the console', () => {
       </Router>
     ));
     await flush();
-    const cells = [...view.container.querySelectorAll('[data-testid="survey-cell"]')].map((c) => c.textContent);
+    const cells = [...view.container.querySelectorAll('td.survey-cell')].map((c) => c.textContent);
     expect(cells).toEqual([`2/5 · solved“${answer.comment}”`, '—']);
     expect(surveyLine({ ...answer, solved: null })).toBe('2/5 · solved: not answered');
     view.unmount();
