@@ -1,6 +1,7 @@
 // Connected agents, live from the console socket.
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, Show } from 'solid-js';
 import type { AgentInfo } from '../../../server/protocol/api.ts';
+import { DataTable } from '../components/DataTable.tsx';
 import { EmptyState, Loading, PageHeader } from '../components/ui.tsx';
 import { agents, socketStatus } from '../live/liveStore.ts';
 import { createNow, formatDateTime, formatDuration, plural } from '../lib/format.ts';
@@ -59,54 +60,44 @@ export function DevicesPage() {
               {plural(list().length, 'agent')} connected
               {query() ? `, ${rows().length} shown` : ''}
             </p>
-            <div class="table-wrap">
-              <table class="table" aria-label="Connected agents">
-                <thead>
-                  <tr>
-                    <th scope="col">Host name</th>
-                    <th scope="col">Operating system</th>
-                    <th scope="col">Agent version</th>
-                    <th scope="col">Address</th>
-                    <th scope="col">Connected since</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For
-                    each={rows()}
-                    fallback={
-                      <tr>
-                        <td colspan="5" class="muted">
-                          No device matches “{query()}”.
-                        </td>
-                      </tr>
-                    }
-                  >
-                    {(agent) => (
-                      <tr>
-                        <td>
-                          <span class="dot ok" aria-hidden="true" /> <strong>{agent.hostname}</strong>
-                          <Show when={!agent.enrolled}>
-                            {' '}
-                            <span class="badge" title="Not an enrolled device: anyone can start an agent, so its name and details are unverified">
-                              unenrolled
-                            </span>
-                          </Show>
-                        </td>
-                        <td>{agent.os}</td>
-                        <td>{agent.version}</td>
-                        <td>
-                          <code>{agent.address}</code>
-                        </td>
-                        <td title={`Last heard ${formatDateTime(agent.lastSeenAt)}`}>
-                          {formatDateTime(agent.connectedAt)}{' '}
-                          <span class="muted small">({formatDuration(agent.connectedAt, now())})</span>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Connected agents"
+              rows={rows()}
+              rowKey={(agent) => agent.id}
+              initialSort={{ id: 'host' }}
+              empty={<p class="muted">No device matches “{query()}”.</p>}
+              columns={[
+                {
+                  id: 'host',
+                  header: 'Host name',
+                  sortBy: (agent) => agent.hostname.toLowerCase(),
+                  cell: (agent) => (
+                    <>
+                      <span class="dot ok" aria-hidden="true" /> <strong>{agent.hostname}</strong>
+                      <Show when={!agent.enrolled}>
+                        {' '}
+                        <span class="badge" title="Not an enrolled device: anyone can start an agent, so its name and details are unverified">
+                          unenrolled
+                        </span>
+                      </Show>
+                    </>
+                  ),
+                },
+                { id: 'os', header: 'Operating system', sortBy: (agent) => agent.os, cell: (agent) => agent.os },
+                { id: 'version', header: 'Agent version', sortBy: (agent) => agent.version, cell: (agent) => agent.version },
+                { id: 'address', header: 'Address', sortBy: (agent) => agent.address, cell: (agent) => <code>{agent.address}</code> },
+                {
+                  id: 'since',
+                  header: 'Connected since',
+                  sortBy: (agent) => agent.connectedAt,
+                  cell: (agent) => (
+                    <span title={`Last heard ${formatDateTime(agent.lastSeenAt)}`}>
+                      {formatDateTime(agent.connectedAt)} <span class="muted small">({formatDuration(agent.connectedAt, now())})</span>
+                    </span>
+                  ),
+                },
+              ]}
+            />
           </Show>
         )}
       </Show>
