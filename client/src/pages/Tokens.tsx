@@ -1,13 +1,13 @@
 // Your API tokens: create with scopes and expiry, see the secret once, revoke.
-import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createResource, createSignal, onCleanup, Show } from 'solid-js';
 import type { ApiToken, CreatedApiToken } from '../../../server/protocol/api.ts';
 import { SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../../../server/protocol/roles.ts';
 import { api } from '../api/endpoints.ts';
 import { errorMessage } from '../api/http.ts';
 import { ConfirmDialog, Dialog } from '../components/Dialog.tsx';
 import { DataTable } from '../components/DataTable.tsx';
-import { Badge, CheckboxGroup, EmptyState, ErrorMessage, FormFooter, Loading, PageHeader, SelectField, TextField } from '../components/ui.tsx';
-import { formatDate, formatDateTime, formatRelative } from '../lib/format.ts';
+import { tokenColumns } from '../components/tokenColumns.tsx';
+import { CheckboxGroup, EmptyState, ErrorMessage, FormFooter, Loading, PageHeader, SelectField, TextField } from '../components/ui.tsx';
 import { copyText } from '../lib/clipboard.ts';
 import { toast } from '../lib/toasts.ts';
 
@@ -37,7 +37,6 @@ export function TokensPage() {
   const [created, setCreated] = createSignal<CreatedApiToken | null>(null);
   const [revoking, setRevoking] = createSignal<ApiToken | null>(null);
 
-  const expired = (t: ApiToken) => t.expiresAt !== null && Date.parse(t.expiresAt) < Date.now();
 
   return (
     <div class="page">
@@ -66,49 +65,7 @@ export function TokensPage() {
                   <p>Create a token to let scripts and other systems use the REST API on your behalf.</p>
                 </EmptyState>
               }
-              columns={[
-                { id: 'name', header: 'Name', sortBy: (t) => t.name.toLowerCase(), cell: (t) => <strong>{t.name}</strong> },
-                {
-                  id: 'scopes',
-                  header: 'Scopes',
-                  cell: (t) => (
-                    <div class="chips">
-                      <For each={t.scopes}>{(s) => <Badge tone="subtle" title={SCOPE_DESCRIPTIONS[s]}>{s}</Badge>}</For>
-                    </div>
-                  ),
-                },
-                { id: 'created', header: 'Created', sortBy: (t) => t.createdAt, cell: (t) => formatDate(t.createdAt) },
-                {
-                  id: 'expires',
-                  header: 'Expires',
-                  sortBy: (t) => t.expiresAt,
-                  cell: (t) => (
-                    <Show when={t.expiresAt} fallback={<span class="muted">Never</span>}>
-                      <span title={formatDateTime(t.expiresAt)}>{formatDate(t.expiresAt)}</span>{' '}
-                      <Show when={expired(t)}>
-                        <Badge tone="danger">expired</Badge>
-                      </Show>
-                    </Show>
-                  ),
-                },
-                {
-                  id: 'used',
-                  header: 'Last used',
-                  sortBy: (t) => t.lastUsedAt,
-                  cell: (t) => <span title={formatDateTime(t.lastUsedAt)}>{t.lastUsedAt ? formatRelative(t.lastUsedAt) : <span class="muted">Never</span>}</span>,
-                },
-                {
-                  id: 'actions',
-                  header: 'Actions',
-                  hideHeader: true,
-                  class: 'row-actions',
-                  cell: (t) => (
-                    <button type="button" class="button small danger" aria-label={`Revoke token ${t.name}`} onClick={() => setRevoking(t)}>
-                      Revoke
-                    </button>
-                  ),
-                },
-              ]}
+              columns={tokenColumns(setRevoking, { expires: true })}
             />
           )}
         </Show>

@@ -1,8 +1,9 @@
 // Service desks and service stations: the same list, create, rename and delete; the default one stays.
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, Show } from 'solid-js';
 import type { Desk } from '../../../../server/protocol/api.ts';
 import { api } from '../../api/endpoints.ts';
 import { errorMessage } from '../../api/http.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { Badge, ErrorMessage, FormFooter, Loading, PageHeader, TextField } from '../../components/ui.tsx';
 import { setDeskList, setStationList } from '../../lib/directory.ts';
@@ -87,62 +88,55 @@ export function OrgUnitsPage(props: { kind: OrgUnitKind }) {
       <CreateUnitForm kind={kind} onCreated={(d) => update((list) => [...list, d])} />
       <Show when={!items.error} fallback={<ErrorMessage error={errorMessage(items.error)} />}>
         <Show when={items()} fallback={<Loading />}>
-          <div class="table-wrap">
-            <table class="table" aria-label={cap(kind.title)}>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Description</th>
-                  <Show when={column}>{(c) => <th scope="col">{c().header}</th>}</Show>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For
-                  each={rows()}
-                  fallback={
-                    <tr>
-                      <td colspan={column ? 4 : 3} class="muted">
-                        {query() ? `No ${kind.noun} matches “${query()}”.` : `No ${kind.noun}s yet.`}
-                      </td>
-                    </tr>
-                  }
-                >
-                  {(d) => (
-                    <tr>
-                      <td>
-                        <strong>{d.name}</strong>{' '}
-                        <Show when={d.isDefault}>
-                          <Badge tone="info" title={`The default ${kind.noun} cannot be deleted`}>
-                            default
-                          </Badge>
-                        </Show>
-                      </td>
-                      <td class="muted">{d.description || '—'}</td>
-                      <Show when={column}>{(c) => <td>{c().cell(d)}</td>}</Show>
-                      <td class="row-actions">
-                        <button type="button" class="button small" aria-label={`Edit ${kind.noun} ${d.name}`} onClick={() => setEditing(d)}>
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          class="button small danger"
-                          aria-label={`Delete ${kind.noun} ${d.name}`}
-                          disabled={d.isDefault}
-                          title={d.isDefault ? `The default ${kind.noun} cannot be deleted` : undefined}
-                          onClick={() => setDeleting(d)}
-                        >
-                          Delete
-                        </button>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label={cap(kind.title)}
+            rows={rows()}
+            rowKey={(d) => d.id}
+            initialSort={{ id: 'name' }}
+            empty={<p class="muted">{query() ? `No ${kind.noun} matches “${query()}”.` : `No ${kind.noun}s yet.`}</p>}
+            columns={[
+              {
+                id: 'name',
+                header: 'Name',
+                sortBy: (d) => d.name.toLowerCase(),
+                cell: (d) => (
+                  <>
+                    <strong>{d.name}</strong>{' '}
+                    <Show when={d.isDefault}>
+                      <Badge tone="info" title={`The default ${kind.noun} cannot be deleted`}>
+                        default
+                      </Badge>
+                    </Show>
+                  </>
+                ),
+              },
+              { id: 'description', header: 'Description', class: 'muted', cell: (d) => d.description || '—' },
+              ...(column ? [{ id: 'extra', header: column.header, cell: column.cell }] : []),
+              {
+                id: 'actions',
+                header: 'Actions',
+                hideHeader: true,
+                class: 'row-actions',
+                cell: (d) => (
+                  <>
+                    <button type="button" class="button small" aria-label={`Edit ${kind.noun} ${d.name}`} onClick={() => setEditing(d)}>
+                      Edit
+                    </button>{' '}
+                    <button
+                      type="button"
+                      class="button small danger"
+                      aria-label={`Delete ${kind.noun} ${d.name}`}
+                      disabled={d.isDefault}
+                      title={d.isDefault ? `The default ${kind.noun} cannot be deleted` : undefined}
+                      onClick={() => setDeleting(d)}
+                    >
+                      Delete
+                    </button>
+                  </>
+                ),
+              },
+            ]}
+          />
         </Show>
       </Show>
 

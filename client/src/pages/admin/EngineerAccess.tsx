@@ -1,11 +1,12 @@
 // An admin's view of how an engineer gets in: clear their sign-in throttle, see and revoke their API tokens.
-import { createResource, createSignal, For, Show } from 'solid-js';
+import { createResource, createSignal, Show } from 'solid-js';
 import type { ApiToken, Engineer } from '../../../../server/protocol/api.ts';
 import { api } from '../../api/endpoints.ts';
 import { errorMessage } from '../../api/http.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
-import { Badge, ErrorMessage, Loading } from '../../components/ui.tsx';
-import { formatDate, formatRelative } from '../../lib/format.ts';
+import { tokenColumns } from '../../components/tokenColumns.tsx';
+import { ErrorMessage, Loading } from '../../components/ui.tsx';
 import { toast } from '../../lib/toasts.ts';
 
 /** The server calls this dialog makes; tests pass their own. */
@@ -60,44 +61,14 @@ export function EngineerAccessDialog(props: { engineer: Engineer; onClose: () =>
         <Show when={!tokens.error} fallback={<ErrorMessage error={errorMessage(tokens.error)} />}>
           <Show when={tokens()} fallback={<Loading />}>
             {(list) => (
-              <Show when={list().length > 0} fallback={<p class="muted">No live API tokens.</p>}>
-                <table class="table" aria-label={`API tokens of ${props.engineer.displayName}`}>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Scopes</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">
-                        <span class="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={list()}>
-                      {(t) => (
-                        <tr>
-                          <td>
-                            <strong>{t.name}</strong>
-                          </td>
-                          <td>
-                            <div class="chips">
-                              <For each={t.scopes}>{(s) => <Badge tone="subtle">{s}</Badge>}</For>
-                            </div>
-                          </td>
-                          <td>{formatDate(t.createdAt)}</td>
-                          <td>{t.lastUsedAt ? formatRelative(t.lastUsedAt) : <span class="muted">Never</span>}</td>
-                          <td class="row-actions">
-                            <button type="button" class="button small danger" aria-label={`Revoke token ${t.name}`} onClick={() => setRevoking(t)}>
-                              Revoke
-                            </button>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </Show>
+              <DataTable
+                label={`API tokens of ${props.engineer.displayName}`}
+                rows={list()}
+                rowKey={(t) => t.id}
+                initialSort={{ id: 'created', desc: true }}
+                columns={tokenColumns(setRevoking)}
+                empty={<p class="muted">No live API tokens.</p>}
+              />
             )}
           </Show>
         </Show>
