@@ -1,17 +1,15 @@
 // Change your own password: current one, the new one twice.
 import { createSignal } from 'solid-js';
 import { api } from '../api/endpoints.ts';
-import { errorMessage } from '../api/http.ts';
 import { me } from '../lib/session.ts';
 import { createFieldErrors } from '../lib/fieldErrors.ts';
+import { createAction } from '../lib/createAction.ts';
 import { confirmProblem, ErrorMessage, newPasswordProblem, passwordHint, TextField } from './ui.tsx';
 
 export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: string }) {
   const [current, setCurrent] = createSignal('');
   const [next, setNext] = createSignal('');
   const [confirm, setConfirm] = createSignal('');
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
 
   const problems = createFieldErrors(() => ({
     current: current() ? null : 'Enter your current password.',
@@ -21,24 +19,18 @@ export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: st
     confirm: confirmProblem(next(), confirm()),
   }));
 
-  const submit = async (e: SubmitEvent) => {
+  const save = createAction(async () => {
+    await api.changePassword({ currentPassword: current(), newPassword: next() });
+    setCurrent('');
+    setNext('');
+    setConfirm('');
+    problems.reset();
+    props.onDone();
+  });
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    setError(null);
-    if (!problems.check(e.currentTarget as HTMLFormElement)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.changePassword({ currentPassword: current(), newPassword: next() });
-      setCurrent('');
-      setNext('');
-      setConfirm('');
-      problems.reset();
-      props.onDone();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    save.setError(null);
+    if (problems.check(e.currentTarget as HTMLFormElement)) void save.run();
   };
 
   return (
@@ -68,10 +60,10 @@ export function ChangePasswordForm(props: { onDone: () => void; submitLabel?: st
         onInput={(e) => setConfirm(e.currentTarget.value)}
         error={problems.at('confirm')}
       />
-      <ErrorMessage error={error()} />
+      <ErrorMessage error={save.error()} />
       <div class="actions start">
-        <button type="submit" class="button primary" disabled={busy()}>
-          {busy() ? 'Saving…' : (props.submitLabel ?? 'Change password')}
+        <button type="submit" class="button primary" disabled={save.busy()}>
+          {save.busy() ? 'Saving…' : (props.submitLabel ?? 'Change password')}
         </button>
       </div>
     </form>

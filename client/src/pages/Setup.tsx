@@ -2,9 +2,9 @@
 import { Navigate, useNavigate } from '@solidjs/router';
 import { createSignal, Match, onMount, Switch } from 'solid-js';
 import { api } from '../api/endpoints.ts';
-import { errorMessage } from '../api/http.ts';
 import { confirmProblem, ErrorMessage, newPasswordProblem, passwordHint, TextField } from '../components/ui.tsx';
 import { createFieldErrors } from '../lib/fieldErrors.ts';
+import { createAction } from '../lib/createAction.ts';
 import { boot, markSetupDone, me, setMe } from '../lib/session.ts';
 
 export function SetupPage() {
@@ -14,8 +14,6 @@ export function SetupPage() {
   const [displayName, setDisplayName] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [confirm, setConfirm] = createSignal('');
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
 
   onMount(() => {
     document.title = 'Set up · Tessera';
@@ -29,27 +27,21 @@ export function SetupPage() {
     confirm: confirmProblem(password(), confirm()),
   }));
 
-  const submit = async (e: SubmitEvent) => {
+  const save = createAction(async () => {
+    const user = await api.setup({
+      token: token().trim(),
+      username: username().trim(),
+      displayName: displayName().trim(),
+      password: password(),
+    });
+    setMe(user);
+    markSetupDone();
+    navigate('/queue', { replace: true });
+  });
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    setError(null);
-    if (!problems.check(e.currentTarget as HTMLFormElement)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const user = await api.setup({
-        token: token().trim(),
-        username: username().trim(),
-        displayName: displayName().trim(),
-        password: password(),
-      });
-      setMe(user);
-      markSetupDone();
-      navigate('/queue', { replace: true });
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    save.setError(null);
+    if (problems.check(e.currentTarget as HTMLFormElement)) void save.run();
   };
 
   return (
@@ -120,9 +112,9 @@ export function SetupPage() {
               error={problems.at('confirm')}
               required
             />
-            <ErrorMessage error={error()} />
-            <button type="submit" class="button primary block" disabled={busy()}>
-              {busy() ? 'Creating administrator…' : 'Create administrator'}
+            <ErrorMessage error={save.error()} />
+            <button type="submit" class="button primary block" disabled={save.busy()}>
+              {save.busy() ? 'Creating administrator…' : 'Create administrator'}
             </button>
           </form>
         </main>

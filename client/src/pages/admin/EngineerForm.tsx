@@ -2,9 +2,9 @@
 import { createSignal, Show } from 'solid-js';
 import type { Desk, Engineer, Station } from '../../../../server/protocol/api.ts';
 import { ROLES, type Role } from '../../../../server/protocol/roles.ts';
-import { errorMessage } from '../../api/http.ts';
 import { CheckboxGroup, ErrorMessage, newPasswordProblem, passwordHint, SelectField, TextField } from '../../components/ui.tsx';
 import { createFieldErrors, type Problems } from '../../lib/fieldErrors.ts';
+import { createAction } from '../../lib/createAction.ts';
 
 export interface EngineerFormValues {
   username: string;
@@ -71,8 +71,6 @@ export function EngineerForm(props: {
   const [role, setRole] = createSignal<Role>(props.initial?.role ?? 'engineer');
   const [deskIds, setDeskIds] = createSignal<number[]>(props.initial?.deskIds ?? []);
   const [stationIds, setStationIds] = createSignal<number[]>(props.initial?.stationIds ?? []);
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
 
   const values = (): EngineerFormValues => ({
     username: username().trim(),
@@ -84,19 +82,13 @@ export function EngineerForm(props: {
   });
   const problems = createFieldErrors(() => engineerFormProblems(values(), props.mode));
 
-  const submit = async (e: SubmitEvent) => {
+  const save = createAction(async () => {
+    await props.onSubmit(values());
+  });
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
-    setError(null);
-    if (!problems.check(e.currentTarget as HTMLFormElement)) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onSubmit(values());
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    save.setError(null);
+    if (problems.check(e.currentTarget as HTMLFormElement)) void save.run();
   };
 
   const unitOptions = (list: readonly Desk[]) =>
@@ -162,13 +154,13 @@ export function EngineerForm(props: {
           empty="No stations yet."
         />
       </div>
-      <ErrorMessage error={error()} />
+      <ErrorMessage error={save.error()} />
       <div class="actions">
         <button type="button" class="button" onClick={() => props.onCancel()}>
           Cancel
         </button>
-        <button type="submit" class="button primary" disabled={busy()}>
-          {busy() ? 'Saving…' : props.mode === 'create' ? 'Create engineer' : 'Save changes'}
+        <button type="submit" class="button primary" disabled={save.busy()}>
+          {save.busy() ? 'Saving…' : props.mode === 'create' ? 'Create engineer' : 'Save changes'}
         </button>
       </div>
     </form>
