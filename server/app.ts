@@ -4,6 +4,9 @@ import { AgentRegistry } from './agents/registry.ts';
 import { agentDownloadRoutes } from './agents/downloadRoutes.ts';
 import { agentTokenRoutes } from './agents/tokenRoutes.ts';
 import { DesktopHub } from './relay/desktopHub.ts';
+import { createAvailability } from './availability/index.ts';
+import { availabilityRoutes } from './availability/routes.ts';
+import { Participants } from './support/participants.ts';
 import { relayRoutes } from './relay/routes.ts';
 import { screenshotRoutes } from './relay/screenshotRoutes.ts';
 import { sessionActionRoutes } from './relay/sessionActions.ts';
@@ -50,7 +53,9 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
   const hub = new ConsoleHub();
   const agents = new AgentRegistry();
   const desktops = new DesktopHub(ctx, auth);
-  const presence = new PresenceTracker(auth.engineers);
+  const participants = new Participants(ctx.db);
+  const availability = createAvailability(ctx, (id) => participants.heldCount(id));
+  const presence = new PresenceTracker(auth.engineers, availability.of);
   let locked = !auth.engineers.hasAdmin();
   ctx.events.on('admin-created', () => (locked = false));
 
@@ -85,8 +90,9 @@ function buildApp(ctx: AppContext, auth: Auth, setupToken: SetupToken) {
     .use(unitRoutes(ctx, auth, 'stations'))
     .use(providerRoutes(ctx, auth))
     .use(presenceRoutes(ctx, auth, hub, presence, agents))
-    .use(supportRoutes(ctx, auth, hub))
-    .use(collaborationRoutes(ctx, auth, hub, presence))
+    .use(availabilityRoutes(ctx, auth, hub, availability))
+    .use(supportRoutes(ctx, auth, hub, availability))
+    .use(collaborationRoutes(ctx, auth, hub, presence, availability))
     .use(expertRoutes(ctx, auth))
     .use(fileRoutes(ctx, auth))
     .use(

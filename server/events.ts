@@ -27,6 +27,8 @@ export interface EventMap {
   'recording-changed': { sessionId: number; on: boolean };
   /** A session's agent connected or went away. */
   'session-agent-changed': { sessionId: number; online: boolean };
+  /** An engineer's status or session limit changed (their consoles and presence hear it). */
+  'availability-changed': number;
 }
 
 export class Events {

@@ -26,6 +26,9 @@ export function presenceRoutes(
   const pushPresence = () => hub.broadcast(snapshot());
   ctx.events.on('membership-changed', pushPresence);
   ctx.events.on('presence-changed', pushPresence);
+  // Status and load show beside each name, and the load moves with every take, hand-over and end.
+  ctx.events.on('availability-changed', pushPresence);
+  ctx.events.on('support-changed', pushPresence);
   ctx.events.on('engineer-logins-ended', (id) => hub.closeFor(id, 'your sign-in was ended by an administrator'));
   // Consoles get the full agent list once when they connect, then batched deltas (see AgentBatch).
   const agentBatch = new AgentBatch((m) => hub.broadcast(m), AGENT_BATCH_MS);

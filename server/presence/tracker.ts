@@ -1,11 +1,16 @@
 import type { EngineerStore } from '../engineers/store.ts';
 import type { DeskPresence } from '../protocol/api.ts';
+import type { Availability } from '../protocol/availability.ts';
 
 /** Who has a console open. An engineer is online in each of their desks while at least one console is connected. */
 export class PresenceTracker {
   private consoles = new Map<number, number>();
 
-  constructor(private engineers: EngineerStore) {}
+  constructor(
+    private engineers: EngineerStore,
+    /** Status and load of each engineer listed, so colleagues see whom to hand work to. */
+    private availability: (engineerId: number) => Availability,
+  ) {}
 
   /** Returns true when this made the engineer go online. */
   connect(engineerId: number): boolean {
@@ -33,7 +38,10 @@ export class PresenceTracker {
       deskName,
       engineers: (members.get(deskId) ?? [])
         .filter((id) => this.consoles.has(id))
-        .map((id) => ({ id, displayName: this.engineers.byId(id)?.displayName ?? `#${id}` })),
+        .map((id) => {
+          const { status, sessions, sessionLimit } = this.availability(id);
+          return { id, displayName: this.engineers.byId(id)?.displayName ?? `#${id}`, status, sessions, sessionLimit };
+        }),
     }));
   }
 }

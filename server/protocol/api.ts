@@ -1,4 +1,5 @@
 // Shapes of the REST API's JSON bodies, shared by the server and the console. Pure types, no runtime code.
+import type { EngineerStatus } from './availability.ts';
 import type { Role, Scope } from './roles.ts';
 
 export interface ApiError {
@@ -87,5 +88,5 @@ export interface AgentInfo {
 export interface DeskPresence {
   deskId: number;
   deskName: string;
-  engineers: { id: number; displayName: string }[];
+  engineers: { id: number; displayName: string; status: EngineerStatus; sessions: number; sessionLimit: number | null }[];
 }

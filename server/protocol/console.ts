@@ -1,5 +1,6 @@
 // Messages on /ws/console (JSON text frames). Binary frames are reserved for the remote desktop.
 import type { AgentInfo, DeskPresence } from './api.ts';
+import type { Availability } from './availability.ts';
 import type { FileProgress, QueueItem, SessionLogEntry, SessionSummary } from './support.ts';
 
 export type ConsoleServerMessage =
@@ -14,6 +15,8 @@ export type ConsoleServerMessage =
   | { type: 'session-offer'; sessionId: number; kind: 'transfer' | 'invite'; from: string }
   | { type: 'offer-declined'; sessionId: number; kind: 'transfer' | 'invite'; by: string }
   | ({ type: 'file-progress' } & FileProgress)
+  /** Your own status, limit and load: on connect and whenever one of them changes. */
+  | ({ type: 'availability' } & Availability)
   | { type: 'pong'; t: number }
   | { type: 'error'; error: string };
 

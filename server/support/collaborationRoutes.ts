@@ -4,6 +4,7 @@ import { required, type Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import type { ConsoleHub } from '../presence/consoleHub.ts';
 import type { PresenceTracker } from '../presence/tracker.ts';
+import type { AvailabilityService } from '../availability/index.ts';
 import { Participants } from './participants.ts';
 import { SessionStore } from './sessionStore.ts';
 import { SessionJournal } from './journal.ts';
@@ -28,7 +29,7 @@ const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
  * Working together on a session: transfer (the target accepts), invitations, supervisors watching, leaving,
  * and the fallback when the owner leaves or disconnects (longest-present engineer, else back to the queue).
  */
-export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub, presence: PresenceTracker) {
+export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub, presence: PresenceTracker, availability: AvailabilityService) {
   const sessions = new SessionStore(ctx.db);
   const participants = new Participants(ctx.db);
   const journal = new SessionJournal(ctx, sessions, new SupportViews(new IdentityFields(ctx.db), auth.engineers, participants));
@@ -110,6 +111,9 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
     if (target.id === me) return [422, `you cannot ${kind} to yourself`];
     if (!presence.isOnline(target.id)) return [409, `${nameOf(target.id)} is not online`];
     if (kind === 'invite' && participants.roleOf(s.id, target.id) === 'engineer') return [409, `${nameOf(target.id)} is already in the session`];
+    // A colleague who is away, busy or full is not asked at all (they would have to refuse when accepting).
+    const unavailable = participants.roleOf(s.id, target.id) === 'engineer' ? null : availability.refusal(target.id, nameOf(target.id));
+    if (unavailable) return [409, unavailable];
     offers.set(`${s.id}:${target.id}`, { kind, from: me, to: target.id, expires: Date.now() + OFFER_MS });
     hub.sendTo([target.id], { type: 'session-offer', sessionId: s.id, kind, from: nameOf(me) });
     journal.write(s.id, `engineer:${me}`, 'operation', `${kind === 'transfer' ? 'offered the session to' : 'invited'} ${nameOf(target.id)}`);
@@ -144,6 +148,12 @@ export function collaborationRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub
         const s = live(params.id);
         offers.delete(key);
         if (!o || !s || o.expires < Date.now()) return status(404, { error: 'there is no offer for you in this session any more' });
+        // Taking over a session you already work in adds nothing to your load.
+        const refusal = participants.roleOf(s.id, me.id) === 'engineer' ? null : availability.refusal(me.id);
+        if (refusal) {
+          offers.set(key, o); // still open: they may free a seat or set themselves available, then accept
+          return status(409, { error: refusal });
+        }
         if (o.kind === 'transfer') {
           if (s.ownerId !== o.from) return status(409, { error: 'the session changed hands meanwhile' });
           participants.transfer(s.id, o.from, me.id, false);

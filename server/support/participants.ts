@@ -90,6 +90,16 @@ export class Participants {
       .map((r) => ({ sessionId: r.session_id, role: r.role }));
   }
 
+  /** Active sessions this engineer works in (owns or joined as an engineer; watching does not count): their load. */
+  heldCount(engineerId: number): number {
+    return this.db
+      .query<{ n: number }, [number]>(
+        `SELECT count(*) AS n FROM session_participants p JOIN support_sessions s ON s.id = p.session_id
+         WHERE p.engineer_id = ? AND p.left_at IS NULL AND p.role IN ('owner', 'engineer') AND s.status = 'active'`,
+      )
+      .get(engineerId)!.n;
+  }
+
   /** Active sessions this engineer owns (for the disconnect fallback). */
   ownedActive(engineerId: number): number[] {
     return this.db

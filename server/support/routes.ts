@@ -2,6 +2,7 @@ import { Elysia, t } from 'elysia';
 import { required, type Auth } from '../auth/guard.ts';
 import type { AppContext } from '../context.ts';
 import type { ConsoleHub } from '../presence/consoleHub.ts';
+import type { AvailabilityService } from '../availability/index.ts';
 import { AccessCodes, MAX_CODE_MINUTES } from './accessCodes.ts';
 import { IdentityFields, identityValues } from './identityFields.ts';
 import { PortalSettings } from './portalSettings.ts';
@@ -18,7 +19,7 @@ export const MAX_CHAT_CHARS = 4000;
 const idParam = t.Object({ id: t.Integer({ minimum: 1 }) });
 
 /** The engineers' side of attended support: the live queue, taking requests, access codes, session chat. */
-export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
+export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub, availability: AvailabilityService) {
   const sessions = new SessionStore(ctx.db);
   const codes = new AccessCodes(ctx.db);
   const identity = new IdentityFields(ctx.db);
@@ -72,6 +73,8 @@ export function supportRoutes(ctx: AppContext, auth: Auth, hub: ConsoleHub) {
       '/queue/:id/take',
       ({ params, principal, status }) => {
         const me = required(principal).engineer;
+        const refusal = availability.refusal(me.id);
+        if (refusal) return status(409, { error: refusal });
         if (!sessions.take(params.id, me.id, auth.engineers.deskIds(me.id)))
           return status(409, { error: 'this request was already taken or withdrawn' });
         ctx.events.emit('support-changed', undefined);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DeskPresence } from '../../../server/protocol/api.ts';
 import { applyConsoleMessage, stopLive } from '../live/liveStore.ts';
 import { clearDirectory, setDeskList } from '../lib/directory.ts';
 import { flush, mount } from '../test/dom.ts';
@@ -9,6 +10,15 @@ const desks = [
   { id: 2, name: 'Tier 1', description: '', isDefault: false },
   { id: 1, name: 'General', description: '', isDefault: true },
 ];
+
+const online = (id: number, displayName: string, more: Partial<DeskPresence['engineers'][number]> = {}) => ({
+  id,
+  displayName,
+  status: 'available' as const,
+  sessions: 0,
+  sessionLimit: null,
+  ...more,
+});
 
 let cleanup: (() => void) | null = null;
 afterEach(() => {
@@ -22,7 +32,7 @@ describe('mergePresence', () => {
   it('lists every desk, default first, with who is online sorted by name', () => {
     const rows = mergePresence(desks, [
       { deskId: 1, deskName: 'General', engineers: [] },
-      { deskId: 2, deskName: 'Tier 1', engineers: [{ id: 9, displayName: 'Zoe' }, { id: 3, displayName: 'Adam' }] },
+      { deskId: 2, deskName: 'Tier 1', engineers: [online(9, 'Zoe'), online(3, 'Adam')] },
     ]);
     expect(rows.map((r) => [r.name, r.engineers.map((e) => e.displayName)])).toEqual([
       ['General', []],
@@ -31,7 +41,7 @@ describe('mergePresence', () => {
   });
 
   it('names desks from the push, even one the desk list does not know yet (renamed or new)', () => {
-    const rows = mergePresence(desks, [{ deskId: 5, deskName: 'Printers', engineers: [{ id: 1, displayName: 'Ann' }] }]);
+    const rows = mergePresence(desks, [{ deskId: 5, deskName: 'Printers', engineers: [online(1, 'Ann')] }]);
     expect(rows[0]).toMatchObject({ name: 'Printers', isDefault: false });
   });
 });
@@ -42,7 +52,7 @@ describe('PresencePanel', () => {
     const view = mount(() => <PresencePanel currentUserId={3} />);
     cleanup = view.unmount;
     expect(view.container.textContent).toContain('Waiting for the live connection');
-    applyConsoleMessage({ type: 'presence', desks: [{ deskId: 1, deskName: 'General', engineers: [] }, { deskId: 2, deskName: 'Tier 1', engineers: [{ id: 3, displayName: 'Adam' }] }] });
+    applyConsoleMessage({ type: 'presence', desks: [{ deskId: 1, deskName: 'General', engineers: [] }, { deskId: 2, deskName: 'Tier 1', engineers: [online(3, 'Adam')] }] });
     await flush();
     const tier1 = view.container.querySelector('[aria-label="Tier 1 desk"]')!;
     expect(tier1.textContent).toContain('Adam');

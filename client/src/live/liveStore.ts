@@ -2,6 +2,7 @@
 // plus the connection's own state. Session events (log lines, file progress, declined offers) go to listeners.
 import { createSignal } from 'solid-js';
 import type { AgentInfo, DeskPresence } from '../../../server/protocol/api.ts';
+import type { Availability } from '../../../server/protocol/availability.ts';
 import type { ConsoleServerMessage } from '../../../server/protocol/console.ts';
 import type { QueueItem, SessionSummary } from '../../../server/protocol/support.ts';
 import { ReconnectingSocket, sameOriginSocketUrl, type SocketStatus } from './reconnectingSocket.ts';
@@ -26,8 +27,15 @@ export interface SessionOffer {
 const [queue, setQueue] = createSignal<QueueItem[] | null>(null);
 const [mySessions, setMySessions] = createSignal<SessionSummary[] | null>(null);
 const [offers, setOffers] = createSignal<SessionOffer[]>([]);
+/** My own status, session limit and load (null until the socket says). */
+const [myAvailability, setMyAvailability] = createSignal<Availability | null>(null);
 
-export { queue, mySessions, offers };
+export { queue, mySessions, offers, myAvailability };
+
+/** Shows a status just chosen at once (the push that follows says the same). */
+export function applyMyAvailability(a: Availability): void {
+  setMyAvailability(a);
+}
 
 /** Drops a queue item at once (taken by someone else, or by us) without waiting for the next push. */
 export function removeQueueItem(id: number): void {
@@ -85,6 +93,12 @@ export function applyConsoleMessage(data: unknown): void {
           { sessionId: message.sessionId, kind: message.kind, from: String(message.from ?? '') },
         ]);
       break;
+    case 'availability':
+      if (typeof message.status === 'string' && typeof message.sessions === 'number') {
+        const { type: _type, ...availability } = message;
+        setMyAvailability(availability);
+      }
+      break;
     case 'session-log':
     case 'file-progress':
     case 'offer-declined':
@@ -134,6 +148,7 @@ export function stopLive(): void {
   setQueue(null);
   setMySessions(null);
   setOffers([]);
+  setMyAvailability(null);
   setLatency(null);
   setStatus({ state: 'closed' });
 }
