@@ -11,6 +11,7 @@ import { presence, queue, removeQueueItem, socketStatus } from '../live/liveStor
 import { desks } from '../lib/directory.ts';
 import { createNow, formatDateTime, formatDuration, plural } from '../lib/format.ts';
 import { isTypingTarget, shortcutsEnabled } from '../lib/shortcuts.ts';
+import { channelLabel } from '../lib/labels.ts';
 
 export const ALREADY_TAKEN = 'Already taken: another engineer took this request first, or the customer withdrew it.';
 
@@ -33,8 +34,6 @@ export function groupQueue(items: readonly QueueItem[], deskName: (id: number) =
   }
   return [...groups.values()].sort((a, b) => (a.deskId === null ? -1 : b.deskId === null ? 1 : a.name.localeCompare(b.name)));
 }
-
-export const channelLabel = (channel: QueueItem['channel']) => (channel === 'remote' ? 'Remote assistance' : 'Chat');
 
 export interface QueueListProps {
   items: readonly QueueItem[];

@@ -13,8 +13,7 @@ import { presence } from '../live/liveStore.ts';
 import { desks } from '../lib/directory.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { me } from '../lib/session.ts';
-import { channelLabel } from './Queue.tsx';
-import { STATUS_LABELS } from './SessionWorkspace.tsx';
+import { channelLabel, STATUS_LABELS } from '../lib/labels.ts';
 
 export interface LogFilters {
   q: string;

@@ -29,14 +29,7 @@ import { desks } from '../lib/directory.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { me } from '../lib/session.ts';
 import { toast } from '../lib/toasts.ts';
-import { channelLabel } from './Queue.tsx';
-
-export const STATUS_LABELS: Record<SessionDetail['status'], string> = {
-  queued: 'Waiting in the queue',
-  'waiting-code': 'Waiting for the customer (access code)',
-  active: 'Live',
-  ended: 'Ended',
-};
+import { channelLabel, STATUS_LABELS } from '../lib/labels.ts';
 
 /** What an engineer has typed but not sent, per session: switching tabs does not lose it. */
 const drafts = new Map<number, string>();

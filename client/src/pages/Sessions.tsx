@@ -11,8 +11,7 @@ import { mySessions } from '../live/liveStore.ts';
 import { desks } from '../lib/directory.ts';
 import { createNow, formatDuration } from '../lib/format.ts';
 import { me } from '../lib/session.ts';
-import { channelLabel } from './Queue.tsx';
-import { STATUS_LABELS } from './SessionWorkspace.tsx';
+import { channelLabel, STATUS_LABELS } from '../lib/labels.ts';
 
 const deskName = (id: number | null) => (id === null ? 'Any desk' : (desks()?.find((d) => d.id === id)?.name ?? `Desk #${id}`));
 const ownerName = (s: SessionSummary) => s.ownerName ?? '—';
