@@ -1,11 +1,11 @@
 // X11 screen capture: MIT-SHM into one reused shared memory segment (XGetSubImage into a reused heap buffer when
-// the X server is remote), XRandR for monitors and resolution changes, XFixes for the cursor.
+// the X server is remote), XRandR for monitors and resolution changes (libXrandr.so.2, loaded at run time and optional:
+// capture/x11Extensions.h), XFixes for the cursor.
 #if defined(TESSERA_CAPTURE_X11)
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/extensions/XShm.h>
 #include <X11/extensions/Xfixes.h>
-#include <X11/extensions/Xrandr.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
@@ -15,9 +15,12 @@
 
 #include "capture/capture.h"
 #include "capture/x11Connection.h"
+#include "capture/x11Extensions.h"
 
 namespace tessera::capture {
 namespace {
+
+namespace xorg = vendor::xorg;
 
 struct ShmBuffer : PixelBuffer {
   ~ShmBuffer() override {
@@ -52,10 +55,12 @@ class X11Capture final : public ScreenCapture {
     useShm_ = allowShm && XShmQueryExtension(dpy_) && XShmQueryVersion(dpy_, &major, &minor, &pixmaps);
 
     int errorBase = 0;
-    if (XRRQueryExtension(dpy_, &rrEventBase_, &errorBase) && XRRQueryVersion(dpy_, &major, &minor)) {
+    // Without libXrandr.so.2 the whole screen is the one monitor and resizes still arrive as ConfigureNotify.
+    if (rr_ && rr_->queryExtension(dpy_, &rrEventBase_, &errorBase) && rr_->queryVersion(dpy_, &major, &minor)) {
       hasRandr_ = true;
       hasMonitors_ = major > 1 || (major == 1 && minor >= 5);
-      XRRSelectInput(dpy_, root_, RRScreenChangeNotifyMask | RRCrtcChangeNotifyMask | RROutputChangeNotifyMask);
+      rr_->selectInput(dpy_, root_, xorg::RRScreenChangeNotifyMask | xorg::RRCrtcChangeNotifyMask |
+                                        xorg::RROutputChangeNotifyMask);
     }
     if (XFixesQueryExtension(dpy_, &fixesEventBase_, &errorBase) && XFixesQueryVersion(dpy_, &major, &minor) &&
         major >= 2) {
@@ -95,7 +100,7 @@ class X11Capture final : public ScreenCapture {
     if (hasMonitors_) {
       int count = 0;
       x11::ErrorTrap trap(dpy_);
-      XRRMonitorInfo* info = XRRGetMonitors(dpy_, root_, True, &count);
+      xorg::XRRMonitorInfo* info = rr_->getMonitors(dpy_, root_, True, &count);
       for (int i = 0; info && i < count; ++i) {
         Monitor m;
         m.name = atomName(dpy_, info[i].name);
@@ -103,7 +108,7 @@ class X11Capture final : public ScreenCapture {
         m.primary = info[i].primary;
         if (m.rect.width && m.rect.height) result.push_back(std::move(m));
       }
-      if (info) XRRFreeMonitors(info);
+      if (info) rr_->freeMonitors(info);
     }
     if (result.empty()) result.push_back(Monitor{"screen", Rect{0, 0, width_, height_}, true});
     if (std::none_of(result.begin(), result.end(), [](const Monitor& m) { return m.primary; }))
@@ -230,10 +235,10 @@ class X11Capture final : public ScreenCapture {
     while (XPending(dpy_)) {
       XEvent event;
       XNextEvent(dpy_, &event);
-      if (hasRandr_ && event.type == rrEventBase_ + RRScreenChangeNotify) {
-        XRRUpdateConfiguration(&event);
+      if (hasRandr_ && event.type == rrEventBase_ + xorg::RRScreenChangeNotify) {
+        rr_->updateConfiguration(&event);
         resized = true;
-      } else if (hasRandr_ && event.type == rrEventBase_ + RRNotify) {
+      } else if (hasRandr_ && event.type == rrEventBase_ + xorg::RRNotify) {
         layout = true;
       } else if (event.type == ConfigureNotify && event.xconfigure.window == root_) {
         resized = true;
@@ -364,6 +369,7 @@ class X11Capture final : public ScreenCapture {
   Visual* visual_ = nullptr;
   int depth_ = 0;
   bool useShm_ = false;
+  const x11::XRandrApi* rr_ = x11::xrandr();
   bool hasRandr_ = false, hasMonitors_ = false, hasFixes_ = false;
   int rrEventBase_ = -1, fixesEventBase_ = -1;
   uint32_t width_ = 0, height_ = 0;

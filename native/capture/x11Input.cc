@@ -1,4 +1,4 @@
-// X11 input injection through XTest.
+// X11 input injection through XTest (libXtst.so.6, loaded at run time: capture/x11Extensions.h).
 //
 // Keys arrive as keysyms (what the viewer's keyboard produced), not as keycodes, so the agent's layout decides which
 // key makes them. For each keysym: a key that makes it under the current modifier state is pressed as is; else a key
@@ -12,7 +12,6 @@
 #include <X11/XKBlib.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
-#include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
 #include <algorithm>
@@ -26,6 +25,7 @@
 #include "capture/capture.h"
 #include "capture/keysyms.h"
 #include "capture/x11Connection.h"
+#include "capture/x11Extensions.h"
 
 namespace tessera::capture {
 namespace {
@@ -50,8 +50,11 @@ class X11Input final : public InputInjector {
  public:
   explicit X11Input(const std::string& display) : conn_(display, "input") {
     dpy_ = conn_.get();
+    std::string why;
+    xt_ = x11::xtest(&why);
+    if (!xt_) throw CaptureError("input: " + why + ", so input can't be injected");
     int eventBase = 0, errorBase = 0, major = 0, minor = 0;
-    if (!XTestQueryExtension(dpy_, &eventBase, &errorBase, &major, &minor))
+    if (!xt_->queryExtension(dpy_, &eventBase, &errorBase, &major, &minor))
       throw CaptureError("input: the X server has no XTEST extension, so input can't be injected");
     int opcode = 0;
     major = XkbMajorVersion;
@@ -62,7 +65,7 @@ class X11Input final : public InputInjector {
                     XkbMapNotifyMask | XkbNewKeyboardNotifyMask);
     XSelectInput(dpy_, conn_.root(), StructureNotifyMask);
     // XTest events must not be held back by another client's grab of the server.
-    XTestGrabControl(dpy_, True);
+    xt_->grabControl(dpy_, True);
     readRootSize();
     loadKeymap();
   }
@@ -85,7 +88,7 @@ class X11Input final : public InputInjector {
     update();
     x = std::clamp<int32_t>(x, 0, int32_t(width_) - 1);
     y = std::clamp<int32_t>(y, 0, int32_t(height_) - 1);
-    XTestFakeMotionEvent(dpy_, DefaultScreen(dpy_), x, y, CurrentTime);
+    xt_->fakeMotionEvent(dpy_, DefaultScreen(dpy_), x, y, CurrentTime);
     flush();
   }
 
@@ -93,7 +96,7 @@ class X11Input final : public InputInjector {
     if (button < 1 || button > 9) throw CaptureError("input: button must be 1..9");
     update();
     if (!down && !heldButtons_.count(button)) return;  // never pressed here: nothing to release
-    XTestFakeButtonEvent(dpy_, button, down ? True : False, CurrentTime);
+    xt_->fakeButtonEvent(dpy_, button, down ? True : False, CurrentTime);
     if (down)
       heldButtons_.insert(button);
     else
@@ -107,8 +110,8 @@ class X11Input final : public InputInjector {
       n = std::clamp(n, -kMaxWheelClicks, kMaxWheelClicks);
       const unsigned b = n < 0 ? negative : positive;
       for (int32_t i = 0; i < std::abs(n); ++i) {
-        XTestFakeButtonEvent(dpy_, b, True, CurrentTime);
-        XTestFakeButtonEvent(dpy_, b, False, CurrentTime);
+        xt_->fakeButtonEvent(dpy_, b, True, CurrentTime);
+        xt_->fakeButtonEvent(dpy_, b, False, CurrentTime);
       }
     };
     clicks(dy, 4, 5);
@@ -181,12 +184,12 @@ class X11Input final : public InputInjector {
       heldButtons_.clear();
       return;
     }
-    for (unsigned b : heldButtons_) XTestFakeButtonEvent(dpy_, b, False, CurrentTime);
+    for (unsigned b : heldButtons_) xt_->fakeButtonEvent(dpy_, b, False, CurrentTime);
     heldButtons_.clear();
     // Release in the reverse order of a chord: ordinary keys first, modifiers last.
     std::vector<KeyCode> keys(heldKeys_.begin(), heldKeys_.end());
     std::stable_partition(keys.begin(), keys.end(), [&](KeyCode kc) { return !isModifierKeycode(kc); });
-    for (KeyCode kc : keys) XTestFakeKeyEvent(dpy_, kc, False, CurrentTime);
+    for (KeyCode kc : keys) xt_->fakeKeyEvent(dpy_, kc, False, CurrentTime);
     heldKeys_.clear();
     pressed_.clear();
     flush();
@@ -400,7 +403,7 @@ class X11Input final : public InputInjector {
   }
 
   void fakeKey(KeyCode kc, bool down) {
-    XTestFakeKeyEvent(dpy_, kc, down ? True : False, CurrentTime);
+    xt_->fakeKeyEvent(dpy_, kc, down ? True : False, CurrentTime);
     if (down)
       heldKeys_.insert(kc);
     else
@@ -428,11 +431,11 @@ class X11Input final : public InputInjector {
       auto toggle = [&](bool want, bool on, unsigned mask, KeyCode key) {
         if (want == on) return;
         if (want) {
-          XTestFakeKeyEvent(dpy_, key, True, CurrentTime);
+          xt_->fakeKeyEvent(dpy_, key, True, CurrentTime);
           undo.emplace_back(key, false);
         } else {
           for (KeyCode kc : keysDownWithMask(mask)) {
-            XTestFakeKeyEvent(dpy_, kc, False, CurrentTime);
+            xt_->fakeKeyEvent(dpy_, kc, False, CurrentTime);
             undo.emplace_back(kc, true);
           }
         }
@@ -443,7 +446,7 @@ class X11Input final : public InputInjector {
     fakeKey(plan.keycode, true);
     if (release) fakeKey(plan.keycode, false);
     for (auto it = undo.rbegin(); it != undo.rend(); ++it)
-      XTestFakeKeyEvent(dpy_, it->first, it->second ? True : False, CurrentTime);
+      xt_->fakeKeyEvent(dpy_, it->first, it->second ? True : False, CurrentTime);
     if (std::find(spares_.begin(), spares_.end(), plan.keycode) != spares_.end()) {
       auto it = spareUse_.find(plan.keycode);
       if (it != spareUse_.end()) it->second.lastUsed = Clock::now();
@@ -457,6 +460,7 @@ class X11Input final : public InputInjector {
 
   x11::Connection conn_;
   Display* dpy_ = nullptr;
+  const x11::XTestApi* xt_ = nullptr;
   int xkbEventBase_ = 0;
   XkbDescPtr xkb_ = nullptr;
   uint32_t width_ = 1, height_ = 1;

@@ -16,9 +16,14 @@ artifacts="${TESSERA_FUZZ_ARTIFACTS:-$work/artifacts}"
 mkdir -p "$artifacts" "$work/corpus" "$work/roundtrip"
 cp native/codec/fuzz/seeds/* "$work/corpus/"
 cp native/codec/fuzz/seeds-roundtrip/* "$work/roundtrip/"
-flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative)
-"$CLANGXX" "${flags[@]}" native/codec/fuzz/decoderFuzz.cc native/codec/decoder.cc -lzstd -o "$work/decoder_fuzz"
-"$CLANGXX" "${flags[@]}" native/codec/fuzz/roundTripFuzz.cc native/codec/encoder.cc native/codec/decoder.cc -lzstd \
+# zstd is the addon's own static build (cmake/zstd.cmake, made by npm install), not instrumented: the fuzzers
+# look for bugs in our code, and the stream must come from the same zstd as the addon's.
+zstd_lib=build/libtessera_zstd.a
+[ -f "$zstd_lib" ] || { echo "missing $zstd_lib: run npm install (or npm run build:native)" >&2; exit 1; }
+flags=(-std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Inative
+       -Inode_modules/zstd-napi/deps/zstd/lib)
+"$CLANGXX" "${flags[@]}" native/codec/fuzz/decoderFuzz.cc native/codec/decoder.cc "$zstd_lib" -o "$work/decoder_fuzz"
+"$CLANGXX" "${flags[@]}" native/codec/fuzz/roundTripFuzz.cc native/codec/encoder.cc native/codec/decoder.cc "$zstd_lib" \
   -o "$work/roundtrip_fuzz"
 status=0
 "$work/decoder_fuzz" "$work/corpus" -max_total_time="$((seconds * 2 / 3))" -max_len=65536 -rss_limit_mb=3072 \
