@@ -10,6 +10,10 @@ import { PresencePanel } from './components/PresencePanel.tsx';
 import { SessionOffers } from './components/SessionOffers.tsx';
 import { ForcedPasswordChange } from './pages/ForcedPasswordChange.tsx';
 import { agents, startLive, stopLive } from './live/liveStore.ts';
+import { attention } from './live/attention.ts';
+import { startAnnouncing } from './live/announce.ts';
+import { StatusMenuItems, statusLabel } from './components/StatusMenu.tsx';
+import { setTitleCount } from './lib/pageTitle.ts';
 import { clearDirectory, refreshDesks } from './lib/directory.ts';
 import { avatarVersion, boot, endSession, me, verifySession } from './lib/session.ts';
 import { focusPageStart, skipTo } from './lib/focus.ts';
@@ -30,6 +34,13 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/reports', label: 'Reports', key: 'r' },
   { href: '/admin', label: 'Admin', key: 'a', adminOnly: true },
 ];
+
+/** What waits behind a navigation item, not looked at yet (0: no badge). */
+export function navBadge(href: string): number {
+  if (href === '/queue') return attention.newRequests();
+  if (href === '/sessions') return attention.sessionsCount();
+  return 0;
+}
 
 export function visibleNav(user: Pick<Me, 'role'>): NavItem[] {
   return NAV_ITEMS.filter((item) => !item.adminOnly || user.role === 'admin');
@@ -82,6 +93,15 @@ function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) 
     clearDirectory();
   });
 
+  // Counts clear where the engineer looks: the route they are on, in a tab that is shown.
+  const look = () => attention.setLooking({ path: location.pathname, visible: document.visibilityState === 'visible' });
+  createEffect(on(() => location.pathname, look));
+  onMount(() => document.addEventListener('visibilitychange', look));
+  onCleanup(() => document.removeEventListener('visibilitychange', look));
+  createEffect(() => setTitleCount(attention.total()));
+  onCleanup(() => setTitleCount(0));
+  onMount(() => onCleanup(startAnnouncing({ navigate })));
+
   const go = (href: string) => () => navigate(href);
   const sequences: Record<string, () => void> = {};
   for (const item of NAV_ITEMS) {
@@ -130,6 +150,12 @@ function SignedIn(props: { user: Me; children: RouteSectionProps['children'] }) 
                   <A href={item.href} activeClass="active" title={shortcutsEnabled() ? `${item.label} (g then ${item.key})` : undefined}>
                     <span>
                       {item.label}
+                      <Show when={navBadge(item.href) > 0}>
+                        <span class="count attention" data-badge={item.href}>
+                          {navBadge(item.href)}
+                          <span class="visually-hidden"> new</span>
+                        </span>
+                      </Show>
                       <Show when={item.href === '/devices' && (agents()?.length ?? 0) > 0}>
                         <span class="count" aria-label={`${agents()?.length} connected`}>
                           {agents()?.length}
@@ -224,7 +250,9 @@ function UserMenu(props: { user: Me; open: boolean; setOpen: (v: boolean) => voi
         <Avatar id={props.user.id} name={props.user.displayName} hasAvatar={props.user.hasAvatar} version={avatarVersion()} />
         <span class="user-name">
           <strong>{props.user.displayName}</strong>
-          <small class="muted">{roleLabel()}</small>
+          <small class="muted">
+            {roleLabel()} · {statusLabel()}
+          </small>
         </span>
       </button>
       <Show when={props.open}>
@@ -236,6 +264,7 @@ function UserMenu(props: { user: Me; open: boolean; setOpen: (v: boolean) => voi
           <button type="button" role="menuitem" onClick={() => pick('/profile/tokens')}>
             API tokens
           </button>
+          <StatusMenuItems onPicked={() => props.setOpen(false)} />
           <button type="button" role="menuitemcheckbox" aria-checked={shortcutsEnabled()} onClick={() => setShortcutsEnabled(!shortcutsEnabled())}>
             <span class="menu-check" aria-hidden="true">
               {shortcutsEnabled() ? '✓' : ''}

@@ -12,6 +12,7 @@ import type {
   Provider,
   Station,
 } from '../../../server/protocol/api.ts';
+import type { Availability, EngineerStatus } from '../../../server/protocol/availability.ts';
 import type { DeskRecordingPolicy, RecordingPolicy } from '../../../server/protocol/recording.ts';
 import type { Role, Scope } from '../../../server/protocol/roles.ts';
 import { request } from './http.ts';
@@ -60,6 +61,11 @@ export const api = {
   unlockEngineerSignIn: (id: number) => request<Ok & { cleared: number }>('POST', `/api/engineers/${id}/unlock`),
   engineerTokens: (id: number) => request<ApiToken[]>('GET', `/api/engineers/${id}/tokens`),
   revokeEngineerToken: (id: number, tokenId: number) => request<Ok>('DELETE', `/api/engineers/${id}/tokens/${tokenId}`),
+  availability: () => request<Availability>('GET', '/api/availability'),
+  setStatus: (status: EngineerStatus) => request<Availability>('PUT', '/api/availability', { body: { status } }),
+  engineersAvailability: () => request<Availability[]>('GET', '/api/engineers/availability'),
+  setSessionLimit: (id: number, sessionLimit: number | null) =>
+    request<Availability>('PUT', `/api/engineers/${id}/session-limit`, { body: { sessionLimit } }),
 
   desks: () => request<Desk[]>('GET', '/api/desks'),
   createDesk: (body: { name: string; description?: string }) => request<Desk>('POST', '/api/desks', { body }),

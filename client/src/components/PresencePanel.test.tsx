@@ -65,6 +65,26 @@ describe('PresencePanel', () => {
   });
 });
 
+describe('status and load in the presence panel', () => {
+  it('shows each engineer\'s status and, once there is a limit or a session, their load', async () => {
+    setDeskList(desks);
+    const view = mount(() => <PresencePanel currentUserId={3} />);
+    cleanup = view.unmount;
+    applyConsoleMessage({
+      type: 'presence',
+      desks: [
+        { deskId: 1, deskName: 'General', engineers: [online(3, 'Adam', { status: 'busy', sessions: 2, sessionLimit: 3 }), online(4, 'Bea', { status: 'away' }), online(5, 'Cem', { sessions: 1 })] },
+      ],
+    });
+    await flush();
+    const row = (id: number) => view.container.querySelector(`[data-engineer="${id}"]`)!;
+    expect(row(3).textContent).toMatch(/Adam \(you\), Busy · 2 of 3 sessions$/);
+    expect(row(4).textContent).toMatch(/Bea, Away$/);
+    expect(row(5).textContent).toMatch(/Cem, Available · 1 session$/);
+    expect(row(3).querySelector('.dot')?.classList.contains('status-busy')).toBe(true);
+  });
+});
+
 describe('connection indicator text', () => {
   it('describes each socket state', () => {
     expect(describeStatus({ state: 'open', since: 0 }, 0, 12).label).toBe('Live');

@@ -1,6 +1,7 @@
 // Who is online, per desk, live from the console socket.
 import { createEffect, createMemo, For, Index, Show } from 'solid-js';
 import type { Desk, DeskPresence } from '../../../server/protocol/api.ts';
+import { STATUS_LABEL } from '../../../server/protocol/availability.ts';
 import { presence } from '../live/liveStore.ts';
 import { desks, refreshDesks } from '../lib/directory.ts';
 
@@ -8,7 +9,13 @@ export interface DeskOnline {
   id: number;
   name: string;
   isDefault: boolean;
-  engineers: { id: number; displayName: string }[];
+  engineers: DeskPresence['engineers'];
+}
+
+/** "Busy · 2 of 3 sessions": the status always, the load once they hold a session or have a limit. */
+export function loadText(e: DeskPresence['engineers'][number]): string {
+  const load = e.sessionLimit !== null ? `${e.sessions} of ${e.sessionLimit} sessions` : e.sessions > 0 ? `${e.sessions} ${e.sessions === 1 ? 'session' : 'sessions'}` : '';
+  return [STATUS_LABEL[e.status] ?? e.status, load].filter(Boolean).join(' · ');
 }
 
 /** The presence push lists every desk with its name; the desk list only tells which one is the default. */
@@ -50,12 +57,16 @@ export function PresencePanel(props: { currentUserId: number }) {
               <ul>
                 <For each={desk().engineers} fallback={<li class="muted small">Nobody online</li>}>
                   {(e) => (
-                    <li>
-                      <span class="dot ok" aria-hidden="true" />
+                    <li data-engineer={e.id}>
+                      <span class={`dot status-${e.status}`} aria-hidden="true" />
                       {e.displayName}
                       <Show when={e.id === props.currentUserId}>
                         <span class="muted small"> (you)</span>
                       </Show>
+                      <span class="muted small presence-load">
+                        <span class="visually-hidden">, </span>
+                        {loadText(e)}
+                      </span>
                     </li>
                   )}
                 </For>

@@ -1,5 +1,6 @@
 // Small building blocks shared by every page.
 import { createEffect, createSignal, createUniqueId, For, Show, splitProps, type JSX } from 'solid-js';
+import { titleWithCount } from '../lib/pageTitle.ts';
 import { avatarUrl } from '../api/endpoints.ts';
 
 export function ErrorMessage(props: { error: string | null | undefined; id?: string }) {
@@ -62,7 +63,7 @@ export function EmptyState(props: { title: string; children?: JSX.Element; icon?
 
 export function PageHeader(props: { title: string; subtitle?: string; children?: JSX.Element }) {
   createEffect(() => {
-    document.title = `${props.title} · Tessera`;
+    document.title = titleWithCount(`${props.title} · Tessera`);
   });
   return (
     <header class="page-header">

@@ -1,8 +1,9 @@
-// Your own profile: names, signature, avatar and password.
+// Your own profile: names, signature, avatar, notifications and password.
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { api, avatarUrl } from '../api/endpoints.ts';
 import { errorMessage } from '../api/http.ts';
+import { AlertSettings } from '../components/AlertSettings.tsx';
 import { ChangePasswordForm } from '../components/ChangePasswordForm.tsx';
 import { ImageUpload } from '../components/ImageUpload.tsx';
 import { ErrorMessage, PageHeader, TextAreaField, TextField } from '../components/ui.tsx';
@@ -94,6 +95,7 @@ export function ProfilePage() {
               )}
             </Show>
           </section>
+          <AlertSettings />
           <section class="card stack" aria-labelledby="profile-password">
             <h2 id="profile-password">Password</h2>
             <ChangePasswordForm onDone={() => toast('Password changed.')} />

@@ -94,6 +94,30 @@ describe('QueueList', () => {
     expect(names(container)).toEqual(['Request from Pat']);
   });
 
+  it('says why I cannot take (status, limit) without asking the server, and keeps the request', async () => {
+    const take = vi.fn(async () => {});
+    const view = mount(() => (
+      <QueueList items={[item(1, 1, 'Pat', 2)]} deskName={deskName} onTake={take} onGone={() => {}} refusal="you are set to Away: set yourself Available to take on a session" />
+    ));
+    cleanup = view.unmount;
+    takeButton(view.container, 'Pat').click();
+    await flush();
+    expect(take).not.toHaveBeenCalled();
+    expect(view.container.querySelector('[role="alert"]')?.textContent).toBe('You cannot take this request: you are set to Away: set yourself Available to take on a session.');
+    expect(names(view.container)).toEqual(['Request from Pat']);
+  });
+
+  it('a 409 about my own limit (another tab changed it) is shown, not taken for "already taken"', async () => {
+    const { container, onGone } = setup([item(1, 1, 'Pat', 2)], async () => {
+      throw new ApiError(409, 'you already hold 3 of your 3 sessions at once: end or hand one over first');
+    });
+    takeButton(container, 'Pat').click();
+    await flush();
+    expect(onGone).not.toHaveBeenCalled();
+    expect(container.querySelector('[role="alert"]')?.textContent).toMatch(/^You already hold 3 of your 3 sessions/);
+    expect(container.textContent).not.toContain(ALREADY_TAKEN);
+  });
+
   it('moves with j and k and takes the selected request with Enter', async () => {
     const { root, container, take } = setup([item(1, 1, 'Pat', 3), item(2, 1, 'Sam', 2), item(3, 2, 'Kim', 1)], async () => {});
     expect(selected(container)).toBe('Request from Pat');

@@ -7,7 +7,9 @@ import { ApiError, errorMessage } from '../api/http.ts';
 import { AccessCodeDialog } from '../components/AccessCodeDialog.tsx';
 import { CustomerValues, customerTitle } from '../components/CustomerValues.tsx';
 import { Badge, EmptyState, ErrorMessage, Loading, PageHeader } from '../components/ui.tsx';
-import { presence, queue, removeQueueItem, socketStatus } from '../live/liveStore.ts';
+import { myAvailability, presence, queue, removeQueueItem, socketStatus } from '../live/liveStore.ts';
+import { newWorkRefusal } from '../../../server/protocol/availability.ts';
+import { chooseStatus } from '../components/StatusMenu.tsx';
 import { desks } from '../lib/directory.ts';
 import { createNow, formatDateTime, formatDuration, plural } from '../lib/format.ts';
 import { isTypingTarget, shortcutsEnabled } from '../lib/shortcuts.ts';
@@ -46,7 +48,12 @@ export interface QueueListProps {
   globalKeys?: boolean;
   /** Shown when nothing waits (the notice above it stays, e.g. "already taken"). */
   empty?: JSX.Element;
+  /** Why I cannot take a request now (status, session limit): Take says it instead of asking the server. */
+  refusal?: string | null;
 }
+
+/** A 409 that means someone else was first (not one about my own status or limit, which all start "you "). */
+const goneAnswer = (e: unknown) => e instanceof ApiError && (e.status === 404 || (e.status === 409 && !e.message.startsWith('you ')));
 
 /** The waiting requests with a Take button each; keyboard: j/k move, Enter takes the selected one. */
 export function QueueList(props: QueueListProps) {
@@ -69,13 +76,14 @@ export function QueueList(props: QueueListProps) {
 
   const take = async (item: QueueItem) => {
     if (busy() !== null) return;
-    setBusy(item.id);
     setNotice(null);
     setError(null);
+    if (props.refusal) return setError(`You cannot take this request: ${props.refusal}.`);
+    setBusy(item.id);
     try {
       await props.onTake(item);
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 409 || e.status === 404)) {
+      if (goneAnswer(e)) {
         setNotice(`${customerTitle(item.customer)}: ${ALREADY_TAKEN}`);
         props.onGone(item.id);
       } else setError(errorMessage(e));
@@ -182,6 +190,10 @@ export function QueuePage() {
   const navigate = useNavigate();
   const [codeOpen, setCodeOpen] = createSignal(false);
   const staffed = createMemo(() => (presence() ?? []).filter((p) => p.engineers.length > 0).length);
+  const refusal = createMemo(() => {
+    const mine = myAvailability();
+    return mine ? newWorkRefusal(mine, 'you') : null;
+  });
   const deskName = (id: number) =>
     desks()?.find((d) => d.id === id)?.name ?? presence()?.find((p) => p.deskId === id)?.deskName ?? `Desk #${id}`;
 
@@ -205,10 +217,23 @@ export function QueuePage() {
           </Show>
         </p>
       </Show>
+      <Show when={refusal()}>
+        {(why) => (
+          <div class="notice queue-refusal" role="status">
+            <p>New requests wait for others: {why()}.</p>
+            <Show when={myAvailability()?.status !== 'available'}>
+              <button type="button" class="button small" onClick={() => void chooseStatus('available')}>
+                Set me available
+              </button>
+            </Show>
+          </div>
+        )}
+      </Show>
       <Show when={queue()} fallback={<Loading label="Waiting for the live queue…" />}>
         {(items) => (
           <QueueList
             items={items()}
+            refusal={refusal()}
             deskName={deskName}
             globalKeys
             onGone={removeQueueItem}

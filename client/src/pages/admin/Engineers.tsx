@@ -12,6 +12,7 @@ import { me } from '../../lib/session.ts';
 import { toast } from '../../lib/toasts.ts';
 import { EngineerAccessDialog } from './EngineerAccess.tsx';
 import { EngineerForm, ROLE_LABELS } from './EngineerForm.tsx';
+import { sessionLimitColumn } from './SessionLimitColumn.tsx';
 
 async function loadAll() {
   const [engineers, desks, stations] = await Promise.all([api.engineers(), api.desks(), api.stations()]);
@@ -39,6 +40,7 @@ export function EngineersPage() {
   const [toggling, setToggling] = createSignal<Engineer | null>(null);
   const [resetting, setResetting] = createSignal<Engineer | null>(null);
   const [access, setAccess] = createSignal<Engineer | null>(null);
+  const limits = sessionLimitColumn();
 
   const rows = createMemo(() => filterEngineers(data()?.engineers ?? [], query(), showDisabled()));
   const replace = (saved: Engineer) =>
@@ -76,6 +78,7 @@ export function EngineersPage() {
                     <th scope="col">Desks</th>
                     <th scope="col">Stations</th>
                     <th scope="col">Status</th>
+                    <th scope="col">{limits.header}</th>
                     <th scope="col">Created</th>
                     <th scope="col">
                       <span class="visually-hidden">Actions</span>
@@ -87,7 +90,7 @@ export function EngineersPage() {
                     each={rows()}
                     fallback={
                       <tr>
-                        <td colspan="7" class="muted">
+                        <td colspan="8" class="muted">
                           No engineer matches.
                         </td>
                       </tr>
@@ -117,6 +120,7 @@ export function EngineersPage() {
                           </div>
                         </td>
                         <td>{e.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="ok">Active</Badge>}</td>
+                        <td>{limits.cell(e)}</td>
                         <td>{formatDate(e.createdAt)}</td>
                         <td class="row-actions">
                           <button type="button" class="button small" aria-label={`Edit ${e.displayName}`} onClick={() => setEditing(e)}>
