@@ -1,6 +1,7 @@
-// Desktop codec benchmark: `npm run bench:codec -- --corpus DIR [--json FILE] [--no-x264] [--no-browser] [--limit N]`
+// Desktop codec benchmark: `npm run bench:codec -- [--corpus DIR] [--json FILE] [--no-x264] [--no-browser] [--limit N]`
 //
-// For every scenario folder in DIR (desk-corpus/1, see ../shared/corpus/README.md) it encodes and decodes every
+// For every scenario folder in DIR (desk-corpus/1, see bench/corpus/README.md; without --corpus: the repository's
+// recordings plus any others in ../shared/corpus/public) it encodes and decodes every
 // frame with Tessera's codec (first frame progressive: coarse preview, then refinements until exact), checks each
 // decoded frame against the manifest's SHA-256, and measures in the same run, on the same frames, the anchors:
 // ZRLE-like (changed 64x64 tiles, one zlib-6 stream, sync flush per frame), zstd-like (same, one zstd-3 stream),
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { createDecoder, createEncoder, createTileAnchor } from '../native/index.ts';
-import { defaultCorpusDir, listScenarios, readManifest, readScenario, sha256 } from './corpus.ts';
+import { benchScenarios, listScenarios, readManifest, readScenario, sha256 } from './corpus.ts';
 
 interface Anchors {
   zrle: number;
@@ -46,7 +47,7 @@ const PREVIEW_BUDGET = 40_000;
 const CHROMIUM = '/usr/bin/chromium';
 
 function parseArgs(argv: string[]) {
-  const args = { corpus: defaultCorpusDir(), json: '', x264: true, browser: true, limit: Infinity };
+  const args = { corpus: '', json: '', x264: true, browser: true, limit: Infinity };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--corpus') args.corpus = resolve(argv[++i] ?? '');
@@ -303,8 +304,8 @@ export function table(results: Record<string, ScenarioResult>): string {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const dirs = listScenarios(args.corpus);
-  if (!dirs.length) throw new Error(`no scenario folders in ${args.corpus}`);
+  const dirs = args.corpus ? listScenarios(args.corpus) : benchScenarios();
+  if (!dirs.length) throw new Error(`no scenario folders in ${args.corpus || 'bench/corpus'}`);
   const results: Record<string, ScenarioResult> = {};
   const all: { name: string; messages: Uint8Array[][] }[] = [];
   for (const dir of dirs) {

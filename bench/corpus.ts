@@ -1,8 +1,8 @@
-// Reader for desk-corpus/1 scenario folders (format: ../shared/corpus/README.md), written for this project.
+// Reader for desk-corpus/1 scenario folders (format: bench/corpus/README.md), written for this project.
 // Yields every frame as RGBA (A = 255) after checking it against the manifest's SHA-256.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
 
 export interface CorpusManifest {
@@ -27,10 +27,23 @@ export interface CorpusFrame {
   unchanged: boolean;
 }
 
-/** The public corpus beside the repository (CI clones the repo with shared/ next to it). */
+/** The recordings kept in the repository (bench/corpus): what the tests read, so a clone anywhere has them. */
 export function defaultCorpusDir(): string {
-  const fromRepo = resolve(import.meta.dirname, '..', '..', 'shared', 'corpus', 'public');
-  return fromRepo;
+  return resolve(import.meta.dirname, 'corpus');
+}
+
+/** Where a workspace keeps more recordings beside the repository; it may be absent. */
+export const SHARED_CORPUS_DIR = resolve(import.meta.dirname, '..', '..', 'shared', 'corpus', 'public');
+
+/**
+ * The scenarios a benchmark runs when it is given no folder: the repository's, then those of the shared corpus
+ * beside it (when there is one) that the repository does not have. A name is a recording, so the repository's
+ * copy wins.
+ */
+export function benchScenarios(): string[] {
+  const own = listScenarios(defaultCorpusDir());
+  const names = new Set(own.map((dir) => basename(dir)));
+  return [...own, ...listScenarios(SHARED_CORPUS_DIR).filter((dir) => !names.has(basename(dir)))];
 }
 
 /** Scenario folders (those with a manifest.json) inside `dir`, sorted by name. */

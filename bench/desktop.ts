@@ -4,7 +4,7 @@
 // 30 KB/s link, and relay capacity. Every figure is printed beside its goal from the same run.
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { defaultCorpusDir, listScenarios } from './corpus.ts';
+import { benchScenarios } from './corpus.ts';
 import { glassToGlass } from './desktop/glassToGlass.ts';
 import { relayCapacity, type RelayStep, type SeekCost } from './desktop/relayCapacity.ts';
 import { runLink, type LinkResult } from './desktop/workloads.ts';
@@ -19,9 +19,11 @@ const json = option('--json');
 const steps = (option('--relay-steps') ?? '50,200,500').split(',').map(Number);
 if (steps.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--relay-steps: a comma-separated list of session counts');
 // The relay's sessions replay every corpus scenario in turn (a desk's mix of desktops), or the ones named.
-const corpus = defaultCorpusDir();
+const corpus = new Map(benchScenarios().map((dir) => [basename(dir), dir]));
 const scenarioOption = option('--relay-scenarios') ?? 'all';
-const scenarios = scenarioOption === 'all' ? listScenarios(corpus).map((dir) => basename(dir)) : scenarioOption.split(',');
+const scenarios = scenarioOption === 'all' ? [...corpus.keys()] : scenarioOption.split(',');
+const unknown = scenarios.filter((name) => !corpus.has(name));
+if (unknown.length) throw new Error(`--relay-scenarios: no recording named ${unknown.join(', ')}`);
 
 const out: {
   glassToGlassMsP50?: number;
@@ -53,7 +55,7 @@ if (!flag('--skip-links')) {
 }
 
 if (!flag('--skip-relay')) {
-  const relay = await relayCapacity({ scenarioDirs: scenarios.map((name) => join(corpus, name)), steps });
+  const relay = await relayCapacity({ scenarioDirs: scenarios.map((name) => corpus.get(name)!), steps });
   out.relay = relay.steps;
   out.relayScenarios = scenarios;
   out.recordingSeek = relay.seek;

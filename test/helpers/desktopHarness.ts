@@ -58,8 +58,8 @@ export interface AgentOptions {
   token?: string;
 }
 
-/** A real 1080p desktop from the shared corpus (a file manager over a photo wallpaper). */
-export const CORPUS_DESKTOP = join(REPO_DIR, '..', 'shared', 'corpus', 'public', 'file-manager', 'frame0.png');
+/** A real 1080p desktop from the recordings in the repository (a file manager over a photo wallpaper). */
+export const CORPUS_DESKTOP = join(REPO_DIR, 'bench', 'corpus', 'file-manager', 'frame0.png');
 
 /** Starts the agent against the server (or the proxy), joined to the session, with view, control and clipboard allowed. */
 export async function startAgent(rig: Pick<DesktopRig, 'x' | 'server' | 'admin' | 'sessionId' | 'proxy'>, options: AgentOptions = {}): Promise<AgentProcess> {
