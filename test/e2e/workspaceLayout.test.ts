@@ -14,6 +14,7 @@ const ANN = { username: 'ann', displayName: 'Ann Able', password: 'blue-lagoon-4
 let server: SpawnedServer;
 let browser: Browser;
 const ids: number[] = [];
+const customerTokens: string[] = [];
 
 beforeAll(async () => {
   await ensureClientBuilt();
@@ -48,6 +49,7 @@ test('at 1440x900 the chat is beside the screen, resizable, remembered; sessions
     const request = await new TestClient(server.url).post('/api/portal/requests', { deskId: 1, channel: 'remote', fields: { '1': name } });
     expect(request.status, request.text).toBe(200);
     ids.push(request.json.session.id as number);
+    customerTokens.push(request.json.customerToken as string);
     expect((await ann.post(`/api/queue/${request.json.session.id}/take`)).status).toBe(200);
   }
 
@@ -82,12 +84,19 @@ test('at 1440x900 the chat is beside the screen, resizable, remembered; sessions
   await page.keyboard.press('ArrowRight');
   expect(Number(await handle.getAttribute('aria-valuenow'))).toBe(start + 96);
 
+  // A message from Quinn while Ann is with Pat: Quinn's tab counts it.
+  const quinn = new TestClient(server.url, { 'x-tessera-customer': customerTokens[1]! });
+  expect((await quinn.post('/api/portal/session/chat', { text: 'Are you still there?' })).status).toBe(200);
+  await tabs.getByRole('link', { name: /Quinn Queue.*1 new/ }).waitFor();
+  expect(await tabs.getByRole('link', { name: /Pat Doe/ }).textContent()).not.toContain('new');
+
   // A draft for Pat, a switch to Quinn (empty composer), and back: the draft is there.
   await page.getByLabel('Message').fill('Could you open the printer settings?');
   await tabs.getByRole('link', { name: /Quinn Queue/ }).click();
   await page.waitForURL(`**/sessions/${ids[1]}`);
   await page.getByRole('heading', { name: /Quinn Queue/, level: 1 }).waitFor();
   expect(await page.getByLabel('Message').inputValue()).toBe('');
+  await page.waitForFunction(() => !document.querySelector('nav[aria-label="Your sessions"]')?.textContent?.includes('new'));
   await tabs.getByRole('link', { name: /Pat Doe/ }).click();
   await page.getByRole('heading', { name: /Pat Doe/, level: 1 }).waitFor();
   expect(await page.getByLabel('Message').inputValue()).toBe('Could you open the printer settings?');

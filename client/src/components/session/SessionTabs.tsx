@@ -3,6 +3,7 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { SessionSummary } from '../../../../server/protocol/support.ts';
+import { attention } from '../../live/attention.ts';
 import { customerTitle } from '../CustomerValues.tsx';
 
 export function SessionTabs(props: { sessions: readonly SessionSummary[]; current: number; myId: number }) {
@@ -24,6 +25,12 @@ export function SessionTabs(props: { sessions: readonly SessionSummary[]; curren
                   <span class="dot" classList={{ ok: s.status === 'active', warn: s.status !== 'active' }} aria-hidden="true" />
                   <span class="session-tab-name">{customerTitle(s.customer)}</span>
                   <span class="muted small">#{s.id}</span>
+                  <Show when={s.id !== props.current && attention.unreadIn(s.id) > 0}>
+                    <span class="count attention">
+                      {attention.unreadIn(s.id)}
+                      <span class="visually-hidden"> new</span>
+                    </span>
+                  </Show>
                 </A>
               </li>
             )}
