@@ -6,48 +6,11 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
+#include "codec/messageHeader.h"
+#include "codec/tileReaders.h"
+
 namespace tessera {
 namespace codec {
-
-// Bounds-checked little reader over one section of the payload. A failed read sets `bad` and returns 0, so callers
-// check once per operation rather than after every byte.
-struct Decoder::Reader {
-  const uint8_t* p;
-  const uint8_t* end;
-  bool bad = false;
-  Reader(const uint8_t* begin, const uint8_t* e) : p(begin), end(e) {}
-  size_t left() const { return size_t(end - p); }
-  uint8_t byte() {
-    if (p >= end) { bad = true; return 0; }
-    return *p++;
-  }
-  uint32_t varint() {
-    uint32_t v = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      if (p >= end) { bad = true; return 0; }
-      const uint8_t c = *p++;
-      if (shift == 28 && (c & 0x70)) { bad = true; return 0; }
-      v |= uint32_t(c & 0x7f) << shift;
-      if (!(c & 0x80)) return v;
-    }
-    bad = true;
-    return 0;
-  }
-  int32_t svarint() {
-    const uint32_t u = varint();
-    return int32_t(u >> 1) ^ -int32_t(u & 1);
-  }
-  const uint8_t* take(size_t n) {
-    if (left() < n) { bad = true; return nullptr; }
-    const uint8_t* r = p;
-    p += n;
-    return r;
-  }
-};
-
-namespace {
-inline uint32_t rgbPixel(uint32_t r, uint32_t g, uint32_t b) { return 0xff000000u | (b << 16) | (g << 8) | r; }
-}  // namespace
 
 Decoder::Decoder() {}
 
@@ -60,21 +23,16 @@ void Decoder::releaseAll() {
   free(picture_);
   free(payload_);
   free(previewRows_);
-  free(cachePixels_);
-  free(lruPrev_);
-  free(lruNext_);
+  cache_.release();
   picture_ = nullptr;
   payload_ = nullptr;
   previewRows_ = nullptr;
-  cachePixels_ = nullptr;
-  lruPrev_ = lruNext_ = nullptr;
   payloadCapacity_ = 0;
   width_ = height_ = tilesX_ = tilesY_ = 0;
-  slots_ = used_ = 0;
 }
 
 size_t Decoder::memoryBytes() const {
-  size_t n = size_t(width_) * height_ * 4 + payloadCapacity_ + size_t(width_) * 24 + size_t(slots_) * (kTilePixels * 4 + 8);
+  size_t n = size_t(width_) * height_ * 4 + payloadCapacity_ + size_t(width_) * 24 + size_t(cache_.slots()) * (kTilePixels * 4 + 8);
   if (zstd_) n += ZSTD_sizeof_DCtx(zstd_);
   return n;
 }
@@ -89,13 +47,10 @@ bool Decoder::startEpoch(uint32_t width, uint32_t height) {
   if (width != width_ || height != height_ || !picture_) {
     releaseAll();
     const size_t pixels = size_t(width) * height;
-    slots_ = cacheSlotsFor(width, height);
     picture_ = static_cast<uint32_t*>(malloc(pixels * 4));
     previewRows_ = static_cast<int32_t*>(malloc(size_t(width) * 6 * sizeof(int32_t) + 64));
-    cachePixels_ = static_cast<uint32_t*>(malloc(size_t(slots_) * kTilePixels * 4));
-    lruPrev_ = static_cast<int32_t*>(malloc(size_t(slots_) * sizeof(int32_t)));
-    lruNext_ = static_cast<int32_t*>(malloc(size_t(slots_) * sizeof(int32_t)));
-    if (!picture_ || !previewRows_ || !cachePixels_ || !lruPrev_ || !lruNext_) {
+    const bool cached = cache_.allocate(cacheSlotsFor(width, height));
+    if (!picture_ || !previewRows_ || !cached) {
       releaseAll();
       return fail("out of memory");
     }
@@ -110,8 +65,7 @@ bool Decoder::startEpoch(uint32_t width, uint32_t height) {
 }
 
 bool Decoder::resetContext() {
-  used_ = 0;
-  head_ = tail_ = -1;
+  cache_.clear();
   if (!zstd_) {
     zstd_ = ZSTD_createDCtx();
     if (!zstd_) return fail("out of memory");
@@ -124,19 +78,13 @@ bool Decoder::resetContext() {
 bool Decoder::decode(const uint8_t* message, size_t length) {
   error_ = nullptr;
   if (!message || length < 4) return fail("truncated message header");
-  Reader h(message, message + length);
-  if (h.byte() != kMagic) return fail("not a Tessera codec message (bad magic)");
-  if (h.byte() != kVersion) return fail("unsupported codec version");
-  const uint8_t flags = h.byte();
-  if (flags & ~(kFlagKey | kFlagRefresh)) return fail("unknown flags");
-  if ((flags & kFlagKey) && (flags & kFlagRefresh)) return fail("key and refresh flags together");
-  const uint32_t rawLength = h.varint();
-  if (h.bad) return fail("truncated message header");
+  ByteReader h(message, message + length);
+  MessageHeader header;
+  if (const char* refused = readMessageHeader(h, header)) return fail(refused);
+  const uint8_t flags = header.flags;
+  const uint32_t rawLength = header.rawLength;
   if (flags & kFlagKey) {
-    const uint32_t w = h.varint(), hh = h.varint();
-    if (h.bad) return fail("truncated message header");
-    if (w < 1 || hh < 1 || w > kMaxWidth || hh > kMaxHeight) return fail("picture size out of range");
-    if (!startEpoch(w, hh)) return false;
+    if (!startEpoch(header.width, header.height)) return false;
   } else if (!ready_) {
     return fail(flags & kFlagRefresh ? "refresh message without a picture (no key message since the stream started "
                                        "or since the last error)"
@@ -180,11 +128,11 @@ bool Decoder::inflate(const uint8_t* data, size_t length, size_t rawLength) {
 }
 
 bool Decoder::applyPayload(size_t rawLength) {
-  Reader all(payload_, payload_ + rawLength);
+  ByteReader all(payload_, payload_ + rawLength);
   const uint32_t lengthA = all.varint();
   if (all.bad || lengthA > all.left()) return fail("bad section length");
-  Reader a(all.p, all.p + lengthA);
-  Reader b(all.p + lengthA, all.end);
+  ByteReader a(all.p, all.p + lengthA);
+  ByteReader b(all.p + lengthA, all.end);
   if (!applySaves(a)) return false;
   if (!applyCopies(a)) return false;
   if (!applyPreview(a, b)) return false;
@@ -195,7 +143,7 @@ bool Decoder::applyPayload(size_t rawLength) {
 
 // Saves: tiles whose current content goes into the cache before anything changes (content about to be covered or
 // replaced, which may come back: wallpaper under a moved window, a closed dialog, a blinking caret).
-bool Decoder::applySaves(Reader& a) {
+bool Decoder::applySaves(ByteReader& a) {
   const uint32_t count = a.varint();
   const uint32_t tiles = tilesX_ * tilesY_;
   if (a.bad || count > tiles) return fail("bad save count");
@@ -207,14 +155,14 @@ bool Decoder::applySaves(Reader& a) {
     next = index + 1;
     const uint32_t tx = index % tilesX_, ty = index / tilesX_;
     if ((tx + 1) * kTile > width_ || (ty + 1) * kTile > height_) return fail("saved tile is not a full tile");
-    cacheInsert(picture_ + size_t(ty) * kTile * width_ + size_t(tx) * kTile, width_);
+    keepTile(picture_ + size_t(ty) * kTile * width_ + size_t(tx) * kTile);
   }
   return true;
 }
 
 // Copy operations: rectangles moved inside the picture (scrolling, moved windows), applied in order, each reading
 // the picture as it is at that moment (overlap-safe, like memmove).
-bool Decoder::applyCopies(Reader& a) {
+bool Decoder::applyCopies(ByteReader& a) {
   const uint32_t count = a.varint();
   if (a.bad || count > kMaxCopies) return fail("bad copy count");
   for (uint32_t i = 0; i < count; ++i) {
@@ -239,7 +187,7 @@ bool Decoder::applyCopies(Reader& a) {
 
 // Coarse preview of a rectangle: a low-resolution image (one colour per scale x scale block, `bits` per channel),
 // MED-predicted on its own grid. Later messages refine the area to exact pixels.
-bool Decoder::applyPreview(Reader& a, Reader& b) {
+bool Decoder::applyPreview(ByteReader& a, ByteReader& b) {
   const uint32_t count = a.varint();
   if (a.bad || count > 1) return fail("bad preview count");
   if (count == 0) return true;
@@ -284,43 +232,12 @@ bool Decoder::applyPreview(Reader& a, Reader& b) {
   return true;
 }
 
-void Decoder::cacheTouch(uint32_t slot) {
-  const int32_t s = int32_t(slot);
-  if (head_ == s) return;
-  // unlink
-  const int32_t p = lruPrev_[s], n = lruNext_[s];
-  if (p >= 0) lruNext_[p] = n;
-  if (n >= 0) lruPrev_[n] = p;
-  if (tail_ == s) tail_ = p;
-  // push front
-  lruPrev_[s] = -1;
-  lruNext_[s] = head_;
-  if (head_ >= 0) lruPrev_[head_] = s;
-  head_ = s;
-  if (tail_ < 0) tail_ = s;
+void Decoder::keepTile(const uint32_t* tile) {
+  bool reused;
+  cache_.store(cache_.insert(reused), tile, width_);
 }
 
-void Decoder::cacheInsert(const uint32_t* tile, uint32_t rowStride) {
-  uint32_t slot;
-  if (used_ < slots_) {
-    slot = used_++;
-    lruPrev_[slot] = lruNext_[slot] = -1;
-    if (head_ < 0) {
-      head_ = tail_ = int32_t(slot);
-    } else {
-      lruNext_[slot] = head_;
-      lruPrev_[head_] = int32_t(slot);
-      head_ = int32_t(slot);
-    }
-  } else {
-    slot = uint32_t(tail_);  // least recently used
-    cacheTouch(slot);
-  }
-  uint32_t* dst = cachePixels_ + size_t(slot) * kTilePixels;
-  for (uint32_t r = 0; r < kTile; ++r) memcpy(dst + r * kTile, tile + size_t(r) * rowStride, kTile * 4);
-}
-
-bool Decoder::applyTiles(Reader& a, Reader& b) {
+bool Decoder::applyTiles(ByteReader& a, ByteReader& b) {
   const uint32_t count = a.varint();
   const uint32_t tiles = tilesX_ * tilesY_;
   if (a.bad || count > tiles) return fail("bad tile count");
@@ -330,111 +247,52 @@ bool Decoder::applyTiles(Reader& a, Reader& b) {
     if (a.bad || gap >= tiles - next) return fail("tile index out of range");
     const uint32_t index = next + gap;
     next = index + 1;
-    const uint32_t tx = index % tilesX_, ty = index / tilesX_;
-    const uint32_t x0 = tx * kTile, y0 = ty * kTile;
-    const uint32_t tw = x0 + kTile <= width_ ? kTile : width_ - x0;
-    const uint32_t th = y0 + kTile <= height_ ? kTile : height_ - y0;
-    const bool fullTile = tw == kTile && th == kTile;
-    uint32_t* tileOrigin = picture_ + size_t(y0) * width_ + x0;
-    const uint8_t mode = a.byte();
-    if (a.bad) return fail("truncated tile");
-    const uint8_t kind = mode & 7;
-    if (kind == kKindCache) {
-      const uint32_t slot = a.varint();
-      if (a.bad || (mode & ~7) || slot >= used_ || !fullTile) return fail("bad cache reference");
-      const uint32_t* src = cachePixels_ + size_t(slot) * kTilePixels;
-      for (uint32_t r = 0; r < kTile; ++r) memcpy(tileOrigin + size_t(r) * width_, src + r * kTile, kTile * 4);
-      cacheTouch(slot);
-      continue;
-    }
-    if (kind > kKindNone || (mode & 0x18) || ((mode & kModeKeep) && !fullTile)) return fail("unknown tile kind");
-    if (mode & kModeMerge) {
-      const uint32_t slot = a.varint();
-      if (a.bad || slot >= used_ || !fullTile) return fail("bad merge reference");
-      const uint8_t* mask = b.take(kTilePixels / 8);
-      if (!mask) return fail("truncated merge mask");
-      const uint32_t* src = cachePixels_ + size_t(slot) * kTilePixels;
-      for (uint32_t r = 0; r < kTile; ++r) {
-        uint32_t* row = tileOrigin + size_t(r) * width_;
-        const uint32_t bits = uint32_t(mask[r * 2]) << 8 | mask[r * 2 + 1];
-        for (uint32_t x = 0; x < kTile; ++x)
-          if (bits >> (15 - x) & 1) row[x] = src[r * kTile + x];
-      }
-      cacheTouch(slot);
-    }
-    if (kind == kKindNone) {
-      if (!(mode & kModeMerge) || (mode & kModeFull)) return fail("empty tile entry");
-      if (mode & kModeKeep) cacheInsert(tileOrigin, width_);
-      continue;
-    }
-    uint32_t bx0 = 0, by0 = 0, bx1 = tw, by1 = th;
+    if (!applyTile(index, a, b)) return false;
+  }
+  return true;
+}
+
+bool Decoder::applyTile(uint32_t index, ByteReader& a, ByteReader& b) {
+  const uint32_t x0 = (index % tilesX_) * kTile, y0 = (index / tilesX_) * kTile;
+  TileSpot t;
+  t.tw = x0 + kTile <= width_ ? kTile : width_ - x0;
+  t.th = y0 + kTile <= height_ ? kTile : height_ - y0;
+  t.full = t.tw == kTile && t.th == kTile;
+  t.origin = picture_ + size_t(y0) * width_ + x0;
+  const uint8_t mode = a.byte();
+  if (a.bad) return fail("truncated tile");
+  const uint8_t kind = mode & 7;
+  if (kind == kKindCache) {
+    const char* refused = readCache(cache_, t, mode, a, width_);
+    return refused ? fail(refused) : true;
+  }
+  if (kind > kKindNone || (mode & 0x18) || ((mode & kModeKeep) && !t.full)) return fail("unknown tile kind");
+  if (mode & kModeMerge) {
+    if (const char* refused = readMerge(cache_, t, a, b, width_)) return fail(refused);
+  }
+  if (kind == kKindNone) {
+    if (!(mode & kModeMerge) || (mode & kModeFull)) return fail("empty tile entry");
+  } else {
+    uint32_t bx0 = 0, by0 = 0, bx1 = t.tw, by1 = t.th;
     if (!(mode & kModeFull)) {
       const uint8_t p = a.byte(), q = a.byte();
       bx0 = p >> 4;
       by0 = p & 15;
       bx1 = (q >> 4) + 1u;
       by1 = (q & 15) + 1u;
-      if (a.bad || bx1 > tw || by1 > th || bx0 >= bx1 || by0 >= by1) return fail("bad tile rectangle");
+      if (a.bad || bx1 > t.tw || by1 > t.th || bx0 >= bx1 || by0 >= by1) return fail("bad tile rectangle");
     }
-    const uint32_t rw = bx1 - bx0, rh = by1 - by0, area = rw * rh;
-    uint32_t* origin = tileOrigin + size_t(by0) * width_ + bx0;
-    if (kind == kKindSolid) {
-      const uint8_t* c = b.take(3);
-      if (!c) return fail("truncated tile pixels");
-      const uint32_t colour = rgbPixel(c[0], c[1], c[2]);
-      for (uint32_t y = 0; y < rh; ++y)
-        for (uint32_t x = 0; x < rw; ++x) origin[size_t(y) * width_ + x] = colour;
-    } else if (kind == kKindPalette) {
-      const uint32_t n = uint32_t(a.byte()) + 1;
-      if (a.bad || n < 2) return fail("bad palette size");
-      const uint8_t* pc = b.take(size_t(n) * 3);
-      if (!pc) return fail("truncated palette");
-      uint32_t palette[256];
-      for (uint32_t k = 0; k < n; ++k) palette[k] = rgbPixel(pc[k * 3], pc[k * 3 + 1], pc[k * 3 + 2]);
-      const uint32_t bits = bitsForColours(n);
-      const uint8_t* idx = b.take((size_t(area) * bits + 7) / 8);
-      if (!idx) return fail("truncated palette indices");
-      uint32_t bitPos = 0;
-      for (uint32_t y = 0; y < rh; ++y) {
-        uint32_t* row = origin + size_t(y) * width_;
-        for (uint32_t x = 0; x < rw; ++x) {
-          const uint32_t v = (uint32_t(idx[bitPos >> 3]) >> (8 - bits - (bitPos & 7))) & ((1u << bits) - 1);
-          bitPos += bits;
-          if (v >= n) return fail("palette index out of range");
-          row[x] = palette[v];
-        }
-      }
-    } else if (kind == kKindRaw) {
-      const uint8_t* px = b.take(size_t(area) * 3);
-      if (!px) return fail("truncated tile pixels");
-      for (uint32_t y = 0; y < rh; ++y) {
-        uint32_t* row = origin + size_t(y) * width_;
-        for (uint32_t x = 0; x < rw; ++x, px += 3) row[x] = rgbPixel(px[0], px[1], px[2]);
-      }
-    } else {  // kKindGrad
-      const uint8_t* e = b.take(size_t(area) * 3);
-      if (!e) return fail("truncated tile pixels");
-      const uint32_t ax0 = x0 + bx0, ay0 = y0 + by0;
-      for (uint32_t y = 0; y < rh; ++y) {
-        const uint32_t py = ay0 + y;
-        uint32_t* row = picture_ + size_t(py) * width_;
-        const uint32_t* up = py ? row - width_ : nullptr;
-        for (uint32_t x = 0; x < rw; ++x, e += 3) {
-          const uint32_t px = ax0 + x;
-          const uint32_t pa = px ? row[px - 1] : 0, pb = up ? up[px] : 0, pcn = px && up ? up[px - 1] : 0;
-          const int pr = med(int(pa & 255), int(pb & 255), int(pcn & 255));
-          const int pg = med(int((pa >> 8) & 255), int((pb >> 8) & 255), int((pcn >> 8) & 255));
-          const int pbb = med(int((pa >> 16) & 255), int((pb >> 16) & 255), int((pcn >> 16) & 255));
-          const int eg = e[0];
-          const uint32_t g = uint32_t(pg + eg) & 255;
-          const uint32_t r = uint32_t(pr + e[1] + eg) & 255;
-          const uint32_t bl = uint32_t(pbb + e[2] + eg) & 255;
-          row[px] = rgbPixel(r, g, bl);
-        }
-      }
+    const ResidualRect r = {picture_, width_, x0 + bx0, y0 + by0, bx1 - bx0, by1 - by0};
+    const char* refused;
+    switch (kind) {
+      case kKindSolid: refused = readSolid(r, b); break;
+      case kKindPalette: refused = readPalette(r, a, b); break;
+      case kKindRaw: refused = readRaw(r, b); break;
+      default: refused = readMed(r, b); break;  // kKindGrad
     }
-    if (mode & kModeKeep) cacheInsert(tileOrigin, width_);
+    if (refused) return fail(refused);
   }
+  if (mode & kModeKeep) keepTile(t.origin);
   return true;
 }
 

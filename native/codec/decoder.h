@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "codec/format.h"
+#include "codec/tileLru.h"
+#include "codec/varint.h"
 
 struct ZSTD_DCtx_s;
 
@@ -33,18 +35,18 @@ class Decoder {
   size_t memoryBytes() const;
 
  private:
-  struct Reader;
   bool fail(const char* reason);
   bool startEpoch(uint32_t width, uint32_t height);
   bool resetContext();  // fresh zstd stream and empty tile cache (key and refresh messages)
   bool inflate(const uint8_t* data, size_t length, size_t rawLength);
+  // The payload's sections in FORMAT.md's order, then one tile entry (dispatching on its kind).
   bool applyPayload(size_t rawLength);
-  bool applySaves(Reader& a);
-  bool applyCopies(Reader& a);
-  bool applyPreview(Reader& a, Reader& b);
-  bool applyTiles(Reader& a, Reader& b);
-  void cacheTouch(uint32_t slot);
-  void cacheInsert(const uint32_t* tilePixels, uint32_t rowStride);  // copies a picture tile into the LRU slot
+  bool applySaves(ByteReader& a);
+  bool applyCopies(ByteReader& a);
+  bool applyPreview(ByteReader& a, ByteReader& b);
+  bool applyTiles(ByteReader& a, ByteReader& b);
+  bool applyTile(uint32_t index, ByteReader& a, ByteReader& b);
+  void keepTile(const uint32_t* tile);  // copies a picture tile into the next cache slot
   void releaseAll();
 
   const char* error_ = nullptr;
@@ -54,12 +56,7 @@ class Decoder {
   uint8_t* payload_ = nullptr;
   size_t payloadCapacity_ = 0;
   int32_t* previewRows_ = nullptr;  // two rows of the preview's low-resolution image (3 channels each)
-  // Cache: `slots_` tiles of 16x16 pixels with a least-recently-used list (same decisions as the encoder).
-  uint32_t* cachePixels_ = nullptr;
-  int32_t* lruPrev_ = nullptr;
-  int32_t* lruNext_ = nullptr;
-  uint32_t slots_ = 0, used_ = 0;
-  int32_t head_ = -1, tail_ = -1;
+  TileLru cache_;                   // the same slot decisions as the encoder's
   ZSTD_DCtx_s* zstd_ = nullptr;
 };
 
