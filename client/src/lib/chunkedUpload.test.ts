@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { uploadChunks, UploadError, type UploadedFile } from './chunkedUpload.ts';
-import { Sha256, sha256Hex } from './sha256.ts';
+import { incrementalSha256Hex, sha256Hex } from './fileDigest.ts';
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7919 + 13) & 255);
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -126,16 +126,20 @@ describe('uploadChunks', () => {
   });
 });
 
-describe('sha256', () => {
-  it('matches the standard digest, across block boundaries and in pieces', async () => {
-    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 70_000]) {
+describe('file digest', () => {
+  it('matches the standard digest on both paths, across block and slice boundaries', async () => {
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 1000, 70_000, 4 * 1024 * 1024 + 3]) {
       const data = bytes(n);
-      expect(new Sha256().update(data).hex(), `length ${n}`).toBe(sha(data));
-      const pieces = new Sha256();
-      for (let i = 0; i < n; i += 37) pieces.update(data.subarray(i, i + 37));
-      expect(pieces.hex()).toBe(sha(data));
+      expect(await incrementalSha256Hex(new Blob([data])), `length ${n}`).toBe(sha(data));
     }
-    expect(new Sha256().update(new TextEncoder().encode('abc')).hex()).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await incrementalSha256Hex(new Blob(['abc']))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(await sha256Hex(new Blob([bytes(3000)]))).toBe(sha(bytes(3000)));
+  });
+
+  it('reports progress slice by slice up to the whole size', async () => {
+    const size = 4 * 1024 * 1024 * 2 + 10;
+    const seen: number[] = [];
+    await incrementalSha256Hex(new Blob([bytes(size)]), (done) => seen.push(done));
+    expect(seen).toEqual([4 * 1024 * 1024, 8 * 1024 * 1024, size]);
   });
 });

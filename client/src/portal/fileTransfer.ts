@@ -53,7 +53,7 @@ export interface UploadEvents {
  */
 export async function uploadFile(token: string, blob: File, events: UploadEvents = {}, api: typeof fileApi = fileApi): Promise<SessionFile> {
   // Loaded on first use: most customers never send a file, so the portal's first load does not carry the digest.
-  const { sha256Hex } = await import('../lib/sha256.ts');
+  const { sha256Hex } = await import('../lib/fileDigest.ts');
   const sha256 = await sha256Hex(blob, events.onHashing);
   const file = await api.announce(token, { name: blob.name || 'file', size: blob.size, sha256 });
   events.onAnnounced?.(file);

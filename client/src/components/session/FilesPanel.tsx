@@ -88,7 +88,7 @@ export function FilesPanel(props: { sessionId: number; canSend: boolean }) {
       if (fileId === null) {
         patch(key, { phase: 'hashing', done: 0, error: null });
         // Loaded on first use: only a file transfer needs the digest, so no page load pays for it.
-        const { sha256Hex } = await import('../../lib/sha256.ts');
+        const { sha256Hex } = await import('../../lib/fileDigest.ts');
         const sha256 = await sha256Hex(file, (done) => patch(key, { done }));
         const announced = await supportApi.announceFile(props.sessionId, { name: file.name, size: file.size, sha256 });
         fileId = announced.id;
